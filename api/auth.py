@@ -1,0 +1,46 @@
+"""API authentication: a personal token (``Authorization: Bearer <token>``) for API
+clients, or the browser session (with CSRF) for pages."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from people.models import ApiToken, User
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_create(*, user: User, name: str) -> str:
+    """Make a personal token and return its key; only its digest is kept."""
+    key = "sd_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name[:50] or "api", digest=token_digest(key), prefix=key[:8])
+    return key
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        today = timezone.localdate()
+        if row.last_used_on != today:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
+        request.user = row.user
+        return row.user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+AUTH = [TokenAuth(), ActiveSessionAuth()]

@@ -1,0 +1,81 @@
+"""Every error the API returns has the same body, in the caller's language:
+``{"detail": "...", "code": "...", "errors": [{"field": ..., "message": ...}]}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
+
+from tickets.errors import DomainError
+
+
+def _message(error: dict[str, Any]) -> str:
+    """Pydantic's messages are English only; the common kinds are said again here."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    messages = {
+        "missing": _("This field is required."),
+        "string_type": _("Give text here."),
+        "int_parsing": _("Give a whole number."),
+        "int_type": _("Give a whole number."),
+        "bool_parsing": _("Give true or false."),
+        "bool_type": _("Give true or false."),
+        "decimal_parsing": _("Give a number."),
+        "decimal_type": _("Give a number."),
+        "datetime_parsing": _("Give a date and time, e.g. 2026-11-23T14:30:00+08:00."),
+        "datetime_from_date_parsing": _("Give a date and time, e.g. 2026-11-23T14:30:00+08:00."),
+        "date_from_datetime_parsing": _("Give a date, e.g. 2026-11-23."),
+        "list_type": _("Give a list."),
+        "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
+        "json_invalid": _("The request body is not valid JSON."),
+        "model_attributes_type": _("Give an object."),
+        "dict_type": _("Give an object."),
+        "extra_forbidden": _("Unknown field."),
+    }
+    return messages.get(kind, error.get("msg", _("Invalid value.")))
+
+
+def _field(loc: Any) -> str:
+    parts = [str(p) for p in (loc or []) if p not in ("body", "payload", "data", "query", "path", "form")]
+    return ".".join(parts)
+
+
+def _validation_response(api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    items = [{"field": _field(e.get("loc")), "message": _message(e)} for e in errors]
+    detail = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in items)
+    return api.create_response(
+        request, {"detail": detail or _("Invalid input."), "code": "invalid_input", "errors": items}, status=422
+    )
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        if exc.field:
+            body["errors"] = [{"field": exc.field, "message": exc.message}]
+        return api.create_response(request, body, status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return _validation_response(api, request, list(exc.errors))
+
+    @api.exception_handler(PydanticValidationError)
+    def form_invalid(request: HttpRequest, exc: PydanticValidationError) -> HttpResponse:
+        return _validation_response(api, request, [dict(e) for e in exc.errors()])
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("Log in or give a valid API token."), "code": "unauthenticated"}, status=401
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, status=404)

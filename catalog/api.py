@@ -1,0 +1,52 @@
+"""The service catalogue and fee schedule, readable by everyone logged in (R8.5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from catalog.models import Category, ServiceItem
+
+router = Router(tags=["catalogue"])
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    trade: str
+    warranty: str | None
+
+
+class ServiceItemOut(Schema):
+    code: str
+    name: str
+    category: str
+    unit_name: str
+    labour_fee: Decimal
+    material_fee: Decimal
+    service_fee: Decimal
+
+
+@router.get("/categories", response=list[CategoryOut], summary="Repair categories")
+def categories(request: HttpRequest) -> list[dict]:
+    return [
+        {"code": c.code, "name": c.name, "trade": c.trade.name,
+         "warranty": c.warranty_term.name if c.warranty_term_id else None}
+        for c in Category.objects.select_related("trade", "warranty_term")
+    ]
+
+
+@router.get("/items", response=list[ServiceItemOut], summary="The fee schedule")
+def items(request: HttpRequest, category: str | None = None) -> list[dict]:
+    qs = ServiceItem.objects.filter(active=True).select_related("category")
+    if request.user.company_id:  # type: ignore[union-attr]
+        qs = qs.filter(company_id=request.user.company_id)  # type: ignore[union-attr]
+    if category:
+        qs = qs.filter(category__code=category)
+    return [
+        {"code": i.code, "name": i.name, "category": i.category.code, "unit_name": i.unit_name,
+         "labour_fee": i.labour_fee, "material_fee": i.material_fee, "service_fee": i.service_fee}
+        for i in qs
+    ]

@@ -1,0 +1,8 @@
+"""Settings for the test suite: the same as production but a fast password hasher and
+huey running tasks inline. The database follows DATABASE_URL as usual."""
+
+from config.settings import *  # noqa: F403
+from config.settings import HUEY
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from estates import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo company (once) and print the demo logins."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--size", choices=sorted(demo.SIZES), default="full")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        logins = demo.seed(str(options["size"]))
+        if options["quiet"]:
+            return
+        self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
+        for username, role in logins.items():
+            self.stdout.write(f"  {username:<20} {role}")

@@ -1,0 +1,42 @@
+"""My notifications: escalations and requests to act."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from notify.models import Notification
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    ticket: str | None
+    message: str
+    created_at: datetime.datetime
+    read: bool
+
+
+@router.get("", response=list[NotificationOut], summary="My notifications, newest first")
+def my_notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -> list[dict]:
+    qs = Notification.objects.filter(recipient=request.user).select_related("ticket")
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {"id": n.pk, "kind": n.kind, "ticket": n.ticket.number if n.ticket_id else None, "message": n.message,
+         "created_at": n.created_at, "read": n.read_at is not None}
+        for n in qs[: max(1, min(limit, 200))]
+    ]
+
+
+@router.post("/{notification_id}/read", response={204: None}, summary="Mark one as read")
+def mark_read(request: HttpRequest, notification_id: int) -> Status:
+    Notification.objects.filter(pk=notification_id, recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return Status(204, None)

@@ -1,0 +1,61 @@
+"""Account endpoints: personal API tokens and who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from api.auth import token_create
+from people.models import Role
+from tickets.errors import DomainError
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    role_label: str
+    properties: list[str]
+
+
+class BadLogin(DomainError):
+    status = 401
+    code = "bad_credentials"
+
+
+@router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Create a personal API token")
+def create_token(request: HttpRequest, body: TokenIn) -> Status:
+    """Exchange a username and password for a personal token; keep it, it is shown once.
+    Send it as `Authorization: Bearer <token>`."""
+    user = authenticate(request, username=body.username, password=body.password)
+    if user is None or not user.is_active:
+        raise BadLogin(_("Wrong username or password."))
+    return Status(201, {"token": token_create(user=user, name=body.name), "name": body.name[:50] or "api"})  # type: ignore[arg-type]
+
+
+@router.get("/me", response=MeOut, summary="Who am I")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if user.role == Role.RESIDENT:  # type: ignore[union-attr]
+        props = sorted({r.property.code for r in user.residencies.select_related("property")})  # type: ignore[union-attr]
+    else:
+        props = sorted(user.properties.values_list("code", flat=True))  # type: ignore[union-attr]
+    return {"username": user.username, "name": str(user), "role": user.role,  # type: ignore[union-attr]
+            "role_label": str(Role(user.role).label), "properties": props}  # type: ignore[union-attr]

@@ -1,0 +1,96 @@
+"""Staff and resident accounts, roles, trades and maintenance teams."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """One role per account (GLOSSARY). ``resident`` marks a resident's login."""
+
+    AGENT = "agent", _("service agent")
+    SERVICE_SUPERVISOR = "service_supervisor", _("service supervisor")
+    ENGINEERING_SUPERVISOR = "engineering_supervisor", _("engineering supervisor")
+    EQUIPMENT_SUPERVISOR = "equipment_supervisor", _("equipment supervisor")
+    TECHNICIAN = "technician", _("technician")
+    MANAGER = "manager", _("property manager")
+    EXECUTIVE = "executive", _("company leadership")
+    NIGHT_DUTY = "night_duty", _("night duty")
+    FINANCE = "finance", _("finance")
+    SECURITY = "security", _("security")
+    RESIDENT = "resident", _("resident")
+
+
+class Trade(models.Model):
+    """A technician's speciality (专长): plumbing, electrical, lifts ..."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=50)
+    trades = models.ManyToManyField(Trade, blank=True, related_name="teams", verbose_name=_("trades"))
+
+    class Meta:
+        verbose_name = _("maintenance team")
+        verbose_name_plural = _("maintenance teams")
+        constraints = [models.UniqueConstraint(fields=["property", "name"], name="team_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """An account. Staff are scoped to ``properties``; leadership to the whole company."""
+
+    company = models.ForeignKey("estates.Company", models.PROTECT, null=True, blank=True, related_name="users")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.AGENT)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    properties = models.ManyToManyField(
+        "estates.Property", blank=True, related_name="staff", verbose_name=_("properties")
+    )
+    team = models.ForeignKey(Team, models.SET_NULL, null=True, blank=True, related_name="members")
+    trades = models.ManyToManyField(Trade, blank=True, related_name="technicians", verbose_name=_("trades"))
+    on_duty = models.BooleanField(_("on duty"), default=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == Role.RESIDENT
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the key is shown once.
+    Deleting the account deletes its tokens (credentials, not history)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=50)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8, help_text=_("The first characters, to tell tokens apart."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_on = models.DateField(_("last used on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

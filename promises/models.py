@@ -1,0 +1,84 @@
+"""Service promises as data: a per-property policy of clocks and one Deadline row per
+running clock. On-time rates are counts over Deadline rows."""
+
+from __future__ import annotations
+
+import builtins
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Role
+
+
+class Clock(models.TextChoices):
+    RECORD = "record", _("record the request")
+    NOTIFY = "notify", _("notify the team")
+    ARRIVE = "arrive", _("arrive on site")
+    REPORT_BACK = "report_back", _("report the result back")
+    PROMISE = "promise", _("promised time")
+
+
+class PromisePolicy(models.Model):
+    """The time limit of one clock for one kind of ticket at one property. Rows override
+    the defaults in ``promises.policy.DEFAULTS`` (RULES R2.16-R2.18)."""
+
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="promise_policies")
+    kind = models.CharField(_("kind"), max_length=20)
+    clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
+    minutes = models.PositiveIntegerField(_("minutes"))
+    emergency_minutes = models.PositiveIntegerField(_("minutes for emergencies"), null=True, blank=True)
+    escalate_to = models.CharField(_("escalate to"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("promise policy")
+        verbose_name_plural = _("promise policies")
+        constraints = [
+            models.UniqueConstraint(fields=["property", "kind", "clock"], name="promise_policy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.property} {self.kind} {self.clock}"
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("running")
+        MET = "met", _("met")
+        CANCELLED = "cancelled", _("cancelled")
+
+    ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, related_name="deadlines")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    breached_at = models.DateTimeField(
+        _("breach recorded at"), null=True, blank=True, help_text=_("Set once, when the promise is missed.")
+    )
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            # The sweep reads only open, not yet breached rows by due time.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="open", breached_at__isnull=True),
+                name="deadline_sweep",
+            ),
+            models.Index(fields=["ticket", "status"], name="deadline_ticket"),
+            models.Index(fields=["property", "clock", "due_at"], name="deadline_stats"),
+        ]
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.clock} {self.due_at:%Y-%m-%d %H:%M}"
+
+    @builtins.property
+    def on_time(self) -> bool | None:
+        if self.status == self.Status.MET and self.met_at is not None:
+            return self.met_at <= self.due_at
+        return None

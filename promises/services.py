@@ -1,0 +1,128 @@
+"""Starting, meeting and cancelling promise clocks, and the sweep that marks breaches.
+
+A clock is met when the step it waits for happens; if that is after ``due_at`` the
+breach is recorded then (for the statistics) without an escalation, because the step
+is already done. A clock still running past ``due_at`` is found by the sweep, which
+records the breach exactly once and escalates it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from promises.models import Clock, Deadline
+from promises.policy import limits_for
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+
+
+def deadline_build(
+    *, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime
+) -> Deadline:
+    return Deadline(
+        ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due
+    )
+
+
+def deadline_start(
+    *,
+    ticket: Ticket,
+    clock: str,
+    start: datetime.datetime,
+    due: datetime.datetime | None = None,
+) -> Deadline:
+    """Start ``clock`` for ``ticket``; its due time comes from the property's policy
+    unless given (a promised time, an appointment)."""
+    if due is None:
+        limit = limits_for(ticket.property_id, ticket.kind)[clock]
+        due = start + limit.for_urgency(ticket.urgency == "emergency")
+    return Deadline.objects.create(
+        ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due
+    )
+
+
+def deadline_meet(*, ticket: Ticket, clock: str, at: datetime.datetime) -> None:
+    for deadline in Deadline.objects.filter(ticket=ticket, clock=clock, status=Deadline.Status.OPEN):
+        deadline.status = Deadline.Status.MET
+        deadline.met_at = at
+        if at > deadline.due_at and deadline.breached_at is None:
+            deadline.breached_at = at
+        deadline.save(update_fields=["status", "met_at", "breached_at"])
+
+
+def deadlines_cancel(*, ticket: Ticket, clocks: list[str] | None = None) -> None:
+    qs = Deadline.objects.filter(ticket=ticket, status=Deadline.Status.OPEN)
+    if clocks is not None:
+        qs = qs.filter(clock__in=clocks)
+    qs.update(status=Deadline.Status.CANCELLED)
+
+
+def next_due_refresh(ticket: Ticket) -> None:
+    """Keep ``Ticket.next_due_at`` (the queue's sort key) equal to the earliest open clock."""
+    from tickets.models import Ticket
+
+    due = Deadline.objects.filter(ticket=ticket, status=Deadline.Status.OPEN).aggregate(m=Min("due_at"))["m"]
+    if due != ticket.next_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
+        ticket.next_due_at = due
+
+
+def sweep(now: datetime.datetime | None = None) -> int:
+    """Record every missed, still-running clock as breached, once, and escalate it.
+    Safe to run from several processes at once. Returns the number of new breaches."""
+    now = now or timezone.now()
+    total = 0
+    while True:
+        found = _sweep_batch(now)
+        total += found
+        if found < SWEEP_BATCH:
+            return total
+
+
+def _sweep_batch(now: datetime.datetime) -> int:
+    from notify.services import escalate_breaches
+
+    with transaction.atomic():
+        due = Deadline.objects.filter(
+            status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lte=now
+        ).order_by("due_at")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        batch = list(due.select_related("ticket")[:SWEEP_BATCH])
+        if not batch:
+            return 0
+        ids = [d.pk for d in batch]
+        # Conditional on "not yet breached": with row locks held this is exactly once.
+        marked = Deadline.objects.filter(pk__in=ids, breached_at__isnull=True).update(breached_at=now)
+        if marked != len(ids):  # pragma: no cover - guarded by the row locks above
+            log.warning("sweep: %s of %s rows were breached concurrently", len(ids) - marked, len(ids))
+        for d in batch:
+            d.breached_at = now
+        escalate_breaches(batch, now=now)
+        return len(batch)
+
+
+def clock_label(clock: str) -> str:
+    try:
+        return str(Clock(clock).label)
+    except ValueError:
+        return clock
+
+
+def breach_note(deadline: Deadline) -> str:
+    return _("Promise missed: %(clock)s (due %(due)s).") % {
+        "clock": clock_label(deadline.clock),
+        "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+    }

@@ -1,0 +1,12 @@
+"""Background work of the promise clocks (huey)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from promises.services import sweep
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_deadlines() -> int:
+    """Every minute: record missed promises and escalate them."""
+    return sweep()

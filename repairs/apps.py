@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RepairsConfig(AppConfig):
+    name = "repairs"
+    verbose_name = _("Repairs")
+
+    def ready(self) -> None:
+        from repairs import actions, workflow  # noqa: F401  (registers the repair workflow)

@@ -1,0 +1,140 @@
+"""The work order of a repair ticket (工程维修单): what is done on site, quotes and
+consent, customer-supplied material checks, completion, sign-off and rework."""
+
+from __future__ import annotations
+
+import builtins
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkOrder(models.Model):
+    ticket = models.OneToOneField("tickets.Ticket", models.PROTECT, related_name="work_order")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    rework_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="reworks", verbose_name=_("rework of")
+    )
+    is_paid = models.BooleanField(_("paid repair"), default=False)
+
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("work started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported back at"), null=True, blank=True)
+
+    fault_note = models.TextField(_("fault found on site"), blank=True)
+    result_note = models.TextField(_("result"), blank=True)
+    materials_used = models.TextField(_("materials used"), blank=True)
+
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    satisfied = models.BooleanField(_("accepted by the customer"), null=True, blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=50, blank=True)
+    sign_off_note = models.TextField(_("customer's comment"), blank=True)
+
+    deferred_reason = models.TextField(_("reason for deferral"), blank=True)
+    promised_at = models.DateTimeField(_("promised time"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
+
+
+class WorkOrderItem(models.Model):
+    """An actual repair item recorded on site (R2.7), priced from the catalogue or,
+    outside it, proposed by the technician and reviewed by the engineering supervisor."""
+
+    class Review(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("in the catalogue")
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    order = models.ForeignKey(WorkOrder, models.PROTECT, related_name="items")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    service_item = models.ForeignKey("catalog.ServiceItem", models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.CharField(_("item"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, default=Decimal("1"))
+    labour_fee = models.DecimalField(_("labour fee"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    material_fee = models.DecimalField(_("material fee"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    service_fee = models.DecimalField(_("service fee"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    review = models.CharField(_("review"), max_length=12, choices=Review.choices, default=Review.NOT_NEEDED)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    added_at = models.DateTimeField(_("added at"))
+    removed_at = models.DateTimeField(
+        _("removed at"), null=True, blank=True, help_text=_("Set when re-confirmed items replace it.")
+    )
+
+    class Meta:
+        verbose_name = _("work order item")
+        verbose_name_plural = _("work order items")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @builtins.property
+    def total(self) -> Decimal:
+        return (self.labour_fee + self.material_fee + self.service_fee) * self.quantity
+
+
+class Quote(models.Model):
+    """The amount shown to the customer before work starts (R2.9), with the lines as
+    they were when shown. A grown job gets a new version; the old one is superseded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for consent")
+        CONSENTED = "consented", _("consented")
+        DECLINED = "declined", _("declined")
+        SUPERSEDED = "superseded", _("superseded")
+
+    order = models.ForeignKey(WorkOrder, models.PROTECT, related_name="quotes")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    lines = models.JSONField(_("lines"), default=list)
+    labour_total = models.DecimalField(_("labour"), max_digits=12, decimal_places=2)
+    material_total = models.DecimalField(_("material"), max_digits=12, decimal_places=2)
+    service_total = models.DecimalField(_("service fee"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("created at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by_name = models.CharField(_("customer"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [models.UniqueConstraint(fields=["order", "version"], name="quote_version_unique")]
+        ordering = ["version"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} v{self.version}"
+
+
+class MaterialCheck(models.Model):
+    """A customer-supplied material checked on site: pass or fail (R2.8)."""
+
+    order = models.ForeignKey(WorkOrder, models.PROTECT, related_name="material_checks")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    material = models.CharField(_("material"), max_length=100)
+    passed = models.BooleanField(_("passed"))
+    note = models.CharField(_("remarks"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("material check")
+        verbose_name_plural = _("material checks")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.material

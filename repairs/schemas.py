@@ -1,0 +1,98 @@
+"""Input shapes of the repair actions. Types only; the services check the values."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ItemIn(Schema):
+    item: str | None = Field(None, description="Catalogue code; leave out for an item outside the catalogue.")
+    description: str = Field("", description="Needed for an item outside the catalogue.")
+    quantity: Decimal = Decimal("1")
+    labour_fee: Decimal = Field(Decimal("0"), description="Outside the catalogue only; catalogue items use its fees.")
+    material_fee: Decimal = Decimal("0")
+    service_fee: Decimal = Decimal("0")
+
+
+class ReviewDecision(Schema):
+    item_id: int
+    approve: bool
+    note: str = ""
+    labour_fee: Decimal | None = Field(None, description="Set to change the proposed fee.")
+    material_fee: Decimal | None = None
+    service_fee: Decimal | None = None
+
+
+class NoteForm(Schema):
+    note: str = ""
+
+
+class DispatchForm(Schema):
+    assignee: str | None = Field(None, description="Username of the technician.")
+    team: int | None = Field(None, description="Id of the maintenance team.")
+    note: str = ""
+
+
+class ConfirmForm(Schema):
+    items: list[ItemIn]
+    fault_note: str = Field("", description="The fault as found on site.")
+    category: str | None = Field(None, description="Correct the repair category.")
+    reported_item_wrong: bool = Field(False, description="The reported item was wrong and re-confirmed (R2.7).")
+    note: str = ""
+
+
+class ReviewForm(Schema):
+    decisions: list[ReviewDecision]
+    note: str = ""
+
+
+class CustomerForm(Schema):
+    customer_name: str = Field("", description="Who agreed or declined; defaults to the reporter.")
+    note: str = ""
+
+
+class ReviseForm(Schema):
+    items: list[ItemIn]
+    note: str = ""
+
+
+class MaterialForm(Schema):
+    material: str
+    passed: bool
+    note: str = ""
+
+
+class DeferForm(Schema):
+    reason: str
+    promised_at: datetime.datetime
+    note: str = ""
+
+
+class EscalateForm(Schema):
+    note: str
+
+
+class CompleteForm(Schema):
+    result_note: str = ""
+    note: str = ""
+
+
+class SignOffForm(Schema):
+    satisfaction: int = Field(..., description="1 (very unsatisfied) to 5 (very satisfied).")
+    satisfied: bool = Field(True, description="The customer accepts the work.")
+    signed_by: str = ""
+    comment: str = ""
+
+
+class ReportBackForm(Schema):
+    materials_used: str = ""
+    result_note: str = ""
+    note: str = ""
+
+
+class ReasonForm(Schema):
+    reason: str

@@ -1,0 +1,556 @@
+"""One service per action of the repair workflow (R2). Each checks its input, moves
+the ticket through ``ticket_transition`` (which enforces the workflow table and wins or
+loses a race whole), updates the work order and its clocks, and notifies who must act.
+The API, the admin and the pages call these and nothing else."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Category, ServiceItem
+from notify.models import Notification
+from notify.services import notify_role, notify_user
+from people.models import Role, Team, User
+from promises.models import Clock, Deadline
+from promises.policy import limits_for
+from promises.services import deadline_build, deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
+from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
+from repairs.schemas import ItemIn, ReviewDecision
+from repairs.workflow import REPAIR, RepairStatus
+from tickets import validation
+from tickets.errors import IllegalTransition, InvalidInput
+from tickets.models import Ticket, TicketEvent
+from tickets.workflow import event_append, ticket_transition
+
+S = RepairStatus
+UNSATISFIED_AT_OR_BELOW = 2  # satisfaction 1-5; 1 and 2 mean the customer is not satisfied
+
+
+# --- Intake --------------------------------------------------------------------------
+
+
+def work_order_open(*, ticket: Ticket, by: User, now: datetime.datetime, rework_of: Ticket | None = None) -> None:
+    """Open the work order and the first clocks of a new repair ticket (R2.3, R2.16):
+    recording is due 2 minutes after the call, notifying the team 2 minutes after that."""
+    WorkOrder.objects.create(
+        ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None
+    )
+    limits = limits_for(ticket.property_id, ticket.kind)
+    record = deadline_build(
+        ticket=ticket, clock=Clock.RECORD, start=ticket.reported_at,
+        due=ticket.reported_at + limits[Clock.RECORD].for_urgency(False),
+    )
+    record.status, record.met_at = Deadline.Status.MET, now
+    if now > record.due_at:
+        record.breached_at = now
+    notify = deadline_build(
+        ticket=ticket, clock=Clock.NOTIFY, start=now, due=now + limits[Clock.NOTIFY].for_urgency(False)
+    )
+    Deadline.objects.bulk_create([record, notify])
+    Ticket.objects.filter(pk=ticket.pk).update(next_due_at=notify.due_at)
+    ticket.next_due_at = notify.due_at
+
+
+# --- Dispatch ------------------------------------------------------------------------
+
+
+def _assignment(ticket: Ticket, assignee: str | None, team: int | None) -> tuple[User | None, Team | None]:
+    if not assignee and not team:
+        raise InvalidInput(_("Choose a technician or a team."), field="assignee")
+    user = None
+    if assignee:
+        user = User.objects.filter(
+            username=assignee, role=Role.TECHNICIAN, is_active=True, properties=ticket.property_id
+        ).first()
+        if user is None:
+            raise InvalidInput(
+                _("“%(name)s” is not a technician at this property.") % {"name": assignee[:30]}, field="assignee"
+            )
+    group = None
+    if team:
+        group = Team.objects.filter(pk=team, property_id=ticket.property_id).first()
+        if group is None:
+            raise InvalidInput(_("There is no such team at this property."), field="team")
+    if user and group and user.team_id != group.pk:
+        raise InvalidInput(_("%(name)s is not a member of %(team)s.") % {"name": user, "team": group}, field="team")
+    return user, group
+
+
+def _arrival_due(ticket: Ticket, now: datetime.datetime) -> datetime.datetime:
+    """15 minutes after notification, 5 for emergencies (R2.17), or the appointment the
+    customer asked for, whichever is later."""
+    due = now + limits_for(ticket.property_id, ticket.kind)[Clock.ARRIVE].for_urgency(ticket.urgency == "emergency")
+    if ticket.appointment_at and ticket.appointment_at > due:
+        return ticket.appointment_at
+    return due
+
+
+@transaction.atomic
+def work_order_dispatch(
+    *, ticket: Ticket, by: User, assignee: str | None = None, team: int | None = None, note: str = "",
+    action: str = "dispatch",
+) -> None:
+    """Notify a technician or team (R2.4, R2.5); starts the arrival clock."""
+    user, group = _assignment(ticket, assignee, team)
+    note = validation.text_clean(note, field="note", required=False)
+    now = timezone.now()
+    ticket_transition(
+        ticket=ticket, action=action, by=by, note=note, at=now,
+        changes={"assignee": user, "team": group},
+        data={"assignee": user.username if user else None, "team": group.name if group else None},
+    )
+    WorkOrder.objects.filter(ticket=ticket).update(dispatched_at=now, accepted_at=None)
+    deadline_meet(ticket=ticket, clock=Clock.NOTIFY, at=now)
+    deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE])
+    deadline_start(ticket=ticket, clock=Clock.ARRIVE, start=now, due=_arrival_due(ticket, now))
+    next_due_refresh(ticket)
+    message = _("New job %(number)s at %(place)s.") % {"number": ticket.number, "place": ticket.location_label}
+    if user:
+        notify_user(ticket=ticket, user=user, kind=Notification.Kind.ESCALATION, message=message, at=now)
+
+
+def work_order_reassign(*, ticket: Ticket, by: User, assignee: str | None = None, team: int | None = None,
+                        note: str = "") -> None:
+    work_order_dispatch(ticket=ticket, by=by, assignee=assignee, team=team, note=note, action="reassign")
+
+
+@transaction.atomic
+def work_order_accept(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """The receiver acknowledges the job; 接单时间 is recorded (R2.4)."""
+    now = timezone.now()
+    changes = {"assignee": by} if by.role == Role.TECHNICIAN and ticket.assignee_id is None else {}
+    ticket_transition(ticket=ticket, action="accept", by=by, note=note, at=now, changes=changes)
+    WorkOrder.objects.filter(ticket=ticket).update(accepted_at=now)
+
+
+@transaction.atomic
+def work_order_arrive(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """On-site check-in: meets the arrival clock and any promised time (R2.17, R2.13)."""
+    now = timezone.now()
+    ticket_transition(ticket=ticket, action="arrive", by=by, note=note, at=now)
+    WorkOrder.objects.filter(ticket=ticket).update(arrived_at=now)
+    deadline_meet(ticket=ticket, clock=Clock.ARRIVE, at=now)
+    deadline_meet(ticket=ticket, clock=Clock.PROMISE, at=now)
+    next_due_refresh(ticket)
+
+
+# --- On site: items, review, quote and consent ---------------------------------------
+
+
+def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.datetime) -> list[WorkOrderItem]:
+    if not items:
+        raise InvalidInput(_("Record at least one repair item."), field="items")
+    if len(items) > 50:
+        raise InvalidInput(_("At most 50 items on one work order."), field="items")
+    codes = {i.item for i in items if i.item}
+    catalogue = {s.code: s for s in ServiceItem.objects.filter(code__in=codes, active=True)}
+    rows = []
+    for n, item in enumerate(items):
+        where = f"items[{n}]"
+        quantity = validation.quantity(item.quantity, field=f"{where}.quantity")
+        if item.item:
+            found = catalogue.get(item.item)
+            if found is None:
+                raise InvalidInput(
+                    _("“%(code)s” is not in the service catalogue.") % {"code": item.item[:30]}, field=f"{where}.item"
+                )
+            rows.append(
+                WorkOrderItem(
+                    order=order, property_id=order.property_id, service_item=found, description=found.name,
+                    quantity=quantity, labour_fee=found.labour_fee, material_fee=found.material_fee,
+                    service_fee=found.service_fee, added_at=now,
+                )
+            )
+        else:
+            rows.append(
+                WorkOrderItem(
+                    order=order, property_id=order.property_id,
+                    description=validation.text_clean(item.description, field=f"{where}.description", max_length=200),
+                    quantity=quantity,
+                    labour_fee=validation.money(item.labour_fee, field=f"{where}.labour_fee"),
+                    material_fee=validation.money(item.material_fee, field=f"{where}.material_fee"),
+                    service_fee=validation.money(item.service_fee, field=f"{where}.service_fee"),
+                    review=WorkOrderItem.Review.PENDING, added_at=now,
+                )
+            )
+    return rows
+
+
+def _live_items(order: WorkOrder) -> list[WorkOrderItem]:
+    return list(order.items.filter(removed_at__isnull=True).exclude(review=WorkOrderItem.Review.REJECTED))
+
+
+def _is_paid(ticket: Ticket, items: Sequence[WorkOrderItem]) -> bool:
+    """Common areas are the property's own (R2.6); a home pays what the fee schedule says."""
+    return ticket.unit_id is not None and sum((i.total for i in items), Decimal("0")) > 0
+
+
+def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime.datetime) -> Quote:
+    """Show the customer the items and the amount, split into labour, material and
+    service fee (R2.9). A new quote supersedes any earlier one still waiting."""
+    order.quotes.filter(status=Quote.Status.PENDING).update(status=Quote.Status.SUPERSEDED)
+    version = (order.quotes.aggregate(v=Max("version"))["v"] or 0) + 1
+
+    def part(name: str) -> Decimal:
+        return sum((getattr(i, name) * i.quantity for i in items), Decimal("0")).quantize(Decimal("0.01"))
+
+    labour, material, service = part("labour_fee"), part("material_fee"), part("service_fee")
+    lines = [
+        {
+            "item": i.service_item.code if i.service_item else None, "description": i.description,
+            "quantity": str(i.quantity), "labour_fee": str(i.labour_fee), "material_fee": str(i.material_fee),
+            "service_fee": str(i.service_fee), "total": str(i.total.quantize(Decimal("0.01"))),
+        }
+        for i in items
+    ]
+    return Quote.objects.create(
+        order=order, property_id=order.property_id, version=version, lines=lines, labour_total=labour,
+        material_total=material, service_total=service, total=labour + material + service, created_at=now,
+    )
+
+
+def _target(ticket: Ticket, order: WorkOrder, items: Sequence[WorkOrderItem]) -> str:
+    """Where a job goes once its items are known: the supervisor's review for
+    out-of-catalogue items (R2.6), the customer's consent for a paid job not yet
+    consented at this amount (R2.9), else to work."""
+    if any(i.review == WorkOrderItem.Review.PENDING for i in items):
+        return S.AWAITING_REVIEW
+    if _is_paid(ticket, items):
+        consented = order.quotes.filter(status=Quote.Status.CONSENTED).order_by("-version").first()
+        total = sum((i.total for i in items), Decimal("0"))
+        if consented is None or total > consented.total:
+            return S.AWAITING_CONSENT
+    return S.IN_PROGRESS
+
+
+def _after_items(
+    ticket: Ticket, order: WorkOrder, target: str, items: Sequence[WorkOrderItem], now: datetime.datetime
+) -> Quote | None:
+    """Record whether the job is paid, then issue the quote, start work or ask for review."""
+    paid = _is_paid(ticket, items)
+    if paid != order.is_paid:
+        order.is_paid = paid
+        WorkOrder.objects.filter(pk=order.pk).update(is_paid=paid)
+    quote = _quote_issue(order, items, now) if target == S.AWAITING_CONSENT else None
+    if target == S.IN_PROGRESS and order.started_at is None:
+        WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
+    if target == S.AWAITING_REVIEW:
+        notify_role(
+            ticket=ticket, role=Role.ENGINEERING_SUPERVISOR, kind=Notification.Kind.REVIEW, at=now,
+            message=_("%(number)s has items outside the service catalogue to review.") % {"number": ticket.number},
+        )
+    return quote
+
+
+def _quote_note(event: TicketEvent, quote: Quote | None) -> None:
+    """Put the quote shown to the customer on the timeline event that issued it."""
+    if quote is None:
+        return
+    event.data["quote"] = {
+        "version": quote.version, "labour": str(quote.labour_total), "material": str(quote.material_total),
+        "service": str(quote.service_total), "total": str(quote.total),
+    }
+    event.save(update_fields=["data"])
+
+
+@transaction.atomic
+def work_order_confirm(
+    *, ticket: Ticket, by: User, items: Sequence[ItemIn], fault_note: str = "", category: str | None = None,
+    reported_item_wrong: bool = False, note: str = "",
+) -> None:
+    """The technician confirms the fault on site and records the actual items (R2.7).
+    Re-confirming replaces the earlier items."""
+    now = timezone.now()
+    fault_note = validation.text_clean(fault_note, field="fault_note", required=False)
+    note = validation.text_clean(note, field="note", required=False)
+    order = WorkOrder.objects.get(ticket=ticket)
+    rows = _items_build(order, items, now)
+    changes: dict = {}
+    if category:
+        cat = Category.objects.filter(code=category).first()
+        if cat is None:
+            raise InvalidInput(_("Unknown category “%(code)s”.") % {"code": category[:30]}, field="category")
+        changes["category"] = cat
+    target = _target(ticket, order, rows)  # re-confirmed items replace the earlier ones
+    if reported_item_wrong:
+        note = (_("The reported item was wrong; the content was re-confirmed with the customer.") + " " + note).strip()
+    event = ticket_transition(ticket=ticket, action="confirm", by=by, to=target, note=note, at=now, changes=changes,
+                              data={"items": [r.description for r in rows], "reported_item_wrong": reported_item_wrong})
+    order.items.filter(removed_at__isnull=True).update(removed_at=now)
+    WorkOrderItem.objects.bulk_create(rows)
+    WorkOrder.objects.filter(pk=order.pk).update(fault_note=fault_note)
+    _quote_note(event, _after_items(ticket, order, target, rows, now))
+
+
+@transaction.atomic
+def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDecision], note: str = "") -> None:
+    """The engineering supervisor decides each out-of-catalogue item (R2.6); the desk is
+    asked to tell the customer the decision."""
+    now = timezone.now()
+    note = validation.text_clean(note, field="note", required=False)
+    order = WorkOrder.objects.get(ticket=ticket)
+    pending = {i.pk: i for i in order.items.filter(removed_at__isnull=True, review=WorkOrderItem.Review.PENDING)}
+    decided = {d.item_id: d for d in decisions}
+    if set(decided) != set(pending):
+        raise InvalidInput(
+            _("Decide every item waiting for review: %(ids)s.") % {"ids": ", ".join(map(str, sorted(pending)))},
+            field="decisions",
+        )
+    for item_id, d in decided.items():
+        item = pending[item_id]
+        item.review = WorkOrderItem.Review.APPROVED if d.approve else WorkOrderItem.Review.REJECTED
+        item.review_note = validation.text_clean(d.note, field="decisions.note", required=False, max_length=500)
+        for fee in ("labour_fee", "material_fee", "service_fee"):
+            value = getattr(d, fee)
+            if value is not None and d.approve:
+                setattr(item, fee, validation.money(value, field=f"decisions.{fee}"))
+    live = [i for i in _live_items(order) if i.pk not in pending] + [
+        i for i in pending.values() if i.review == WorkOrderItem.Review.APPROVED
+    ]
+    target = _target(ticket, order, live) if live else S.DECLINED
+    event = ticket_transition(
+        ticket=ticket, action="review", by=by, to=target, note=note, at=now,
+        data={"approved": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.APPROVED],
+              "rejected": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.REJECTED]},
+    )
+    WorkOrderItem.objects.bulk_update(list(pending.values()), ["review", "review_note", "labour_fee",
+                                                               "material_fee", "service_fee"])
+    if target == S.DECLINED:
+        deadlines_cancel(ticket=ticket)
+        next_due_refresh(ticket)
+    else:
+        _quote_note(event, _after_items(ticket, order, target, live, now))
+    notify_user(
+        ticket=ticket, user=ticket.created_by, kind=Notification.Kind.TELL_CUSTOMER, at=now,
+        message=_("%(number)s: the supervisor's review is done (%(state)s); tell the customer.")
+        % {"number": ticket.number, "state": REPAIR.state_label(target)},
+    )
+
+
+def _pending_quote(order: WorkOrder) -> Quote:
+    quote = order.quotes.filter(status=Quote.Status.PENDING).order_by("-version").first()
+    if quote is None:  # pragma: no cover - awaiting_consent always has one
+        raise IllegalTransition(_("There is no quote waiting for the customer."))
+    return quote
+
+
+@transaction.atomic
+def work_order_consent(*, ticket: Ticket, by: User, customer_name: str = "", note: str = "") -> None:
+    """The customer agrees to the quote; only now may paid work start (R2.9)."""
+    now = timezone.now()
+    customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
+    order = WorkOrder.objects.get(ticket=ticket)
+    quote = _pending_quote(order)
+    ticket_transition(ticket=ticket, action="consent", by=by, note=note, at=now,
+                      data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name})
+    Quote.objects.filter(pk=quote.pk).update(status=Quote.Status.CONSENTED, decided_at=now, decided_by_name=customer_name)
+    if order.started_at is None:
+        WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
+
+
+@transaction.atomic
+def work_order_decline_quote(*, ticket: Ticket, by: User, customer_name: str = "", note: str = "") -> None:
+    now = timezone.now()
+    customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
+    order = WorkOrder.objects.get(ticket=ticket)
+    quote = _pending_quote(order)
+    ticket_transition(ticket=ticket, action="decline_quote", by=by, note=note, at=now,
+                      data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name})
+    Quote.objects.filter(pk=quote.pk).update(status=Quote.Status.DECLINED, decided_at=now, decided_by_name=customer_name)
+    deadlines_cancel(ticket=ticket)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_revise(*, ticket: Ticket, by: User, items: Sequence[ItemIn], note: str = "") -> None:
+    """A job that grew (R2.9): add items; a higher amount needs the customer's consent
+    again, an out-of-catalogue item the supervisor's review, before work goes on."""
+    now = timezone.now()
+    note = validation.text_clean(note, field="note", required=False)
+    order = WorkOrder.objects.get(ticket=ticket)
+    rows = _items_build(order, items, now)
+    live = _live_items(order) + rows
+    target = _target(ticket, order, live)
+    event = ticket_transition(ticket=ticket, action="revise", by=by, to=target, note=note, at=now,
+                              data={"items": [r.description for r in rows]})
+    WorkOrderItem.objects.bulk_create(rows)
+    _quote_note(event, _after_items(ticket, order, target, live, now))
+
+
+@transaction.atomic
+def work_order_check_material(*, ticket: Ticket, by: User, material: str, passed: bool, note: str = "") -> None:
+    """Record a customer-supplied material as pass or fail (R2.8)."""
+    now = timezone.now()
+    material = validation.text_clean(material, field="material", max_length=100)
+    note = validation.text_clean(note, field="note", required=False, max_length=500)
+    verdict = _("pass") if passed else _("fail")
+    ticket_transition(ticket=ticket, action="check_material", by=by, to=ticket.status, at=now,
+                      note=f"{material}: {verdict}" + (f" ({note})" if note else ""),
+                      data={"material": material, "passed": passed})
+    order = WorkOrder.objects.get(ticket=ticket)
+    MaterialCheck.objects.create(order=order, property_id=ticket.property_id, material=material, passed=passed,
+                                 note=note, checked_at=now, checked_by=by)
+
+
+# --- Delays and escalation -----------------------------------------------------------
+
+
+@transaction.atomic
+def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: datetime.datetime, note: str = "") -> None:
+    """A job that cannot be done now (R2.13): the reason and a promised time. Deferring
+    again renews the promise; the desk is asked to call the customer."""
+    now = timezone.now()
+    reason = validation.text_clean(reason, field="reason", max_length=500)
+    promised_at = validation.in_future(promised_at, field="promised_at", now=now)
+    if promised_at > now + datetime.timedelta(days=90):
+        raise InvalidInput(_("A promised time is at most 90 days ahead."), field="promised_at")
+    renewal = ticket.status == S.DEFERRED
+    ticket_transition(ticket=ticket, action="defer", by=by, note=reason if not note else f"{reason} {note}", at=now,
+                      data={"promised_at": promised_at.isoformat(), "renewal": renewal})
+    WorkOrder.objects.filter(ticket=ticket).update(deferred_reason=reason, promised_at=promised_at)
+    deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE])
+    deadline_start(ticket=ticket, clock=Clock.PROMISE, start=now, due=promised_at)
+    next_due_refresh(ticket)
+    local = timezone.localtime(promised_at).strftime("%Y-%m-%d %H:%M")
+    message = (
+        _("%(number)s: the promised time is renewed to %(time)s; call the customer with an apology.")
+        if renewal
+        else _("%(number)s is deferred until %(time)s: call the customer with the reason.")
+    ) % {"number": ticket.number, "time": local}
+    notify_user(ticket=ticket, user=ticket.created_by, kind=Notification.Kind.TELL_CUSTOMER, message=message, at=now)
+
+
+@transaction.atomic
+def work_order_resume(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """Back to work after a deferral: to the job if it had started, else to arrival."""
+    now = timezone.now()
+    order = WorkOrder.objects.get(ticket=ticket)
+    if order.started_at:
+        target = S.IN_PROGRESS
+    elif order.accepted_at:
+        target = S.ACCEPTED
+    else:
+        target = S.DISPATCHED
+    ticket_transition(ticket=ticket, action="resume", by=by, to=target, note=note, at=now)
+    if target == S.IN_PROGRESS:
+        deadline_meet(ticket=ticket, clock=Clock.PROMISE, at=now)
+        next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_escalate(*, ticket: Ticket, by: User, note: str) -> None:
+    """A technical or cross-team problem goes to the equipment supervisor (R2.14)."""
+    now = timezone.now()
+    note = validation.text_clean(note, field="note")
+    ticket_transition(ticket=ticket, action="escalate", by=by, to=ticket.status, note=note, at=now)
+    WorkOrder.objects.filter(ticket=ticket).update(escalated_at=now)
+    notify_role(ticket=ticket, role=Role.EQUIPMENT_SUPERVISOR, kind=Notification.Kind.ESCALATION, at=now,
+                message=_("%(number)s escalated: %(note)s") % {"number": ticket.number, "note": note[:200]})
+
+
+# --- Completion ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_order_complete(*, ticket: Ticket, by: User, result_note: str = "", note: str = "") -> None:
+    """Work done; the report-back clock starts (R2.18)."""
+    now = timezone.now()
+    result_note = validation.text_clean(result_note, field="result_note", required=False)
+    ticket_transition(ticket=ticket, action="complete", by=by, note=note or result_note, at=now)
+    WorkOrder.objects.filter(ticket=ticket).update(completed_at=now, result_note=result_note)
+    deadline_start(ticket=ticket, clock=Clock.REPORT_BACK, start=now)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_sign_off(
+    *, ticket: Ticket, by: User, satisfaction: int, satisfied: bool = True, signed_by: str = "", comment: str = ""
+) -> Ticket | None:
+    """The customer inspects the work and signs (R2.11) with a satisfaction of 1-5.
+    An unsatisfied customer gets a rework order linked to this one (R2.15); it is returned."""
+    now = timezone.now()
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise InvalidInput(_("Satisfaction is a whole number from 1 to 5."), field="satisfaction")
+    signed_by = validation.text_clean(signed_by or ticket.reporter_name, field="signed_by", max_length=50)
+    comment = validation.text_clean(comment, field="comment", required=False)
+    unhappy = not satisfied or satisfaction <= UNSATISFIED_AT_OR_BELOW
+    target = S.REPORTED if ticket.status == S.REPORTED else S.SIGNED_OFF
+    ticket_transition(ticket=ticket, action="sign_off", by=by, to=target, note=comment, at=now,
+                      data={"satisfaction": satisfaction, "satisfied": not unhappy, "signed_by": signed_by})
+    WorkOrder.objects.filter(ticket=ticket).update(
+        signed_off_at=now, satisfaction=satisfaction, satisfied=not unhappy, signed_by=signed_by, sign_off_note=comment
+    )
+    if unhappy:
+        return _rework_open(ticket=ticket, by=by, reason=comment or _("The customer was not satisfied at sign-off."))
+    return None
+
+
+@transaction.atomic
+def work_order_report_back(*, ticket: Ticket, by: User, materials_used: str = "", result_note: str = "",
+                           note: str = "") -> None:
+    """The technician reports the result and the materials used to the desk (R2.12)."""
+    now = timezone.now()
+    materials_used = validation.text_clean(materials_used, field="materials_used", required=False)
+    result_note = validation.text_clean(result_note, field="result_note", required=False)
+    ticket_transition(ticket=ticket, action="report_back", by=by, note=note or result_note, at=now,
+                      data={"materials_used": materials_used})
+    changes = {"reported_at": now, "materials_used": materials_used}
+    if result_note:
+        changes["result_note"] = result_note
+    WorkOrder.objects.filter(ticket=ticket).update(**changes)
+    deadline_meet(ticket=ticket, clock=Clock.REPORT_BACK, at=now)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_close(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """The desk strikes the job off (销项) once reported back and signed off."""
+    now = timezone.now()
+    note = validation.text_clean(note, field="note", required=False)
+    order = WorkOrder.objects.get(ticket=ticket)
+    if order.signed_off_at is None:
+        raise IllegalTransition(_("The customer has not signed off yet; record the sign-off first."),
+                                code="not_signed_off")
+    ticket_transition(ticket=ticket, action="close", by=by, note=note, at=now)
+    deadlines_cancel(ticket=ticket)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_cancel(*, ticket: Ticket, by: User, reason: str) -> None:
+    now = timezone.now()
+    reason = validation.text_clean(reason, field="reason", max_length=500)
+    ticket_transition(ticket=ticket, action="cancel", by=by, note=reason, at=now)
+    deadlines_cancel(ticket=ticket)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_rework(*, ticket: Ticket, by: User, reason: str) -> Ticket:
+    """The customer is not satisfied after all: open a rework order (R2.15)."""
+    reason = validation.text_clean(reason, field="reason", max_length=500)
+    ticket_transition(ticket=ticket, action="rework", by=by, to=ticket.status, note=reason)
+    return _rework_open(ticket=ticket, by=by, reason=reason)
+
+
+def _rework_open(*, ticket: Ticket, by: User, reason: str) -> Ticket:
+    from tickets.schemas import TicketDraft
+    from tickets.services import ticket_create
+
+    draft = TicketDraft(
+        kind=ticket.kind, property=ticket.property.code, unit=ticket.unit.label if ticket.unit_id else None,
+        common_area=ticket.common_area.name if ticket.common_area_id else None,
+        category=ticket.category.code if ticket.category_id else None, urgency=ticket.urgency, impact=ticket.impact,
+        channel=ticket.channel, reporter_name=ticket.reporter_name, reporter_phone=ticket.reporter_phone,
+        description=(_("Rework of %(number)s: %(reason)s") % {"number": ticket.number, "reason": reason})[:2000],
+    )
+    rework = ticket_create(by=by, draft=draft, rework_of=ticket)
+    event_append(ticket=ticket, action="rework_opened", by=by, note=reason, data={"rework": rework.number})
+    return rework

@@ -1,0 +1,163 @@
+"""The repair workflow: states and the one table of allowed transitions (R2).
+
+``docs/workflow.md`` shows this table for people; ``tests/test_workflow_doc.py`` keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Role
+from tickets.models import Kind
+from tickets.workflow import Workflow, register, transition
+
+
+class RepairStatus(models.TextChoices):
+    NEW = "new", _("recorded")
+    DISPATCHED = "dispatched", _("dispatched")
+    ACCEPTED = "accepted", _("accepted")
+    ON_SITE = "on_site", _("on site")
+    AWAITING_REVIEW = "awaiting_review", _("awaiting supervisor review")
+    AWAITING_CONSENT = "awaiting_consent", _("awaiting customer consent")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DEFERRED = "deferred", _("deferred")
+    COMPLETED = "completed", _("completed")
+    SIGNED_OFF = "signed_off", _("signed off")
+    REPORTED = "reported", _("reported back")
+    CLOSED = "closed", _("closed")
+    DECLINED = "declined", _("not done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+S = RepairStatus
+DESK = {Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR}
+DISPATCHERS = DESK | {Role.ENGINEERING_SUPERVISOR, Role.EQUIPMENT_SUPERVISOR, Role.MANAGER}
+FIELD_SUPERVISORS = {Role.ENGINEERING_SUPERVISOR, Role.EQUIPMENT_SUPERVISOR}
+TECH = {Role.TECHNICIAN}
+WORKING = {S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS}
+
+REPAIR = register(
+    Workflow(
+        kind=Kind.REPAIR,
+        states=RepairStatus,
+        initial=S.NEW,
+        closed=frozenset({S.CLOSED, S.DECLINED, S.CANCELLED}),
+        on_create="repairs.services.work_order_open",
+        transitions={
+            t.action: t
+            for t in [
+                transition("dispatch", _("dispatch"), {S.NEW}, {S.DISPATCHED}, DISPATCHERS),
+                transition(
+                    "reassign", _("reassign"), {S.DISPATCHED, S.ACCEPTED, S.DEFERRED}, {S.DISPATCHED}, DISPATCHERS
+                ),
+                transition("accept", _("accept"), {S.DISPATCHED}, {S.ACCEPTED}, FIELD_SUPERVISORS, assigned=TECH),
+                transition("arrive", _("check in on arrival"), {S.ACCEPTED}, {S.ON_SITE}, FIELD_SUPERVISORS, assigned=TECH),
+                transition(
+                    "confirm",
+                    _("confirm the fault and items"),
+                    {S.ON_SITE},
+                    {S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS},
+                    FIELD_SUPERVISORS,
+                    assigned=TECH,
+                ),
+                transition(
+                    "review",
+                    _("review out-of-catalogue items"),
+                    {S.AWAITING_REVIEW},
+                    {S.AWAITING_CONSENT, S.IN_PROGRESS, S.DECLINED},
+                    {Role.ENGINEERING_SUPERVISOR},
+                ),
+                transition(
+                    "consent",
+                    _("record the customer's consent"),
+                    {S.AWAITING_CONSENT},
+                    {S.IN_PROGRESS},
+                    DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
+                    assigned=TECH,
+                ),
+                transition(
+                    "decline_quote",
+                    _("record that the customer declines the quote"),
+                    {S.AWAITING_CONSENT},
+                    {S.DECLINED},
+                    DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
+                    assigned=TECH,
+                ),
+                transition(
+                    "revise",
+                    _("add items to a grown job"),
+                    {S.IN_PROGRESS},
+                    {S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS},
+                    FIELD_SUPERVISORS,
+                    assigned=TECH,
+                ),
+                transition(
+                    "check_material",
+                    _("check customer-supplied material"),
+                    WORKING,
+                    WORKING,
+                    FIELD_SUPERVISORS,
+                    assigned=TECH,
+                ),
+                transition(
+                    "defer",
+                    _("defer with a promised time"),
+                    {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
+                    {S.DEFERRED},
+                    DISPATCHERS,
+                    assigned=TECH,
+                ),
+                transition(
+                    "resume",
+                    _("resume"),
+                    {S.DEFERRED},
+                    {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
+                    DISPATCHERS,
+                    assigned=TECH,
+                ),
+                transition(
+                    "escalate",
+                    _("escalate to the equipment supervisor"),
+                    {S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
+                    {S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
+                    DESK | {Role.ENGINEERING_SUPERVISOR},
+                    assigned=TECH,
+                ),
+                transition("complete", _("complete"), {S.IN_PROGRESS}, {S.COMPLETED}, FIELD_SUPERVISORS, assigned=TECH),
+                transition(
+                    "sign_off",
+                    _("record the customer's sign-off"),
+                    {S.COMPLETED, S.REPORTED},
+                    {S.SIGNED_OFF, S.REPORTED},
+                    DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
+                    assigned=TECH,
+                ),
+                transition(
+                    "report_back",
+                    _("report the result back"),
+                    {S.COMPLETED, S.SIGNED_OFF},
+                    {S.REPORTED},
+                    FIELD_SUPERVISORS,
+                    assigned=TECH,
+                ),
+                transition("close", _("close"), {S.REPORTED}, {S.CLOSED}, DESK),
+                transition(
+                    "cancel",
+                    _("cancel"),
+                    {S.NEW, S.DISPATCHED, S.ACCEPTED, S.DEFERRED},
+                    {S.CANCELLED},
+                    DESK | {Role.MANAGER},
+                ),
+                transition(
+                    "rework",
+                    _("open a rework order"),
+                    {S.SIGNED_OFF, S.REPORTED, S.CLOSED},
+                    {S.SIGNED_OFF, S.REPORTED, S.CLOSED},
+                    DESK | {Role.ENGINEERING_SUPERVISOR},
+                ),
+            ]
+        },
+    )
+)

@@ -1,0 +1,318 @@
+"""The ticket endpoints of the REST API: create, list, read, and workflow actions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from people.models import Role
+from promises.services import clock_label
+from repairs.dispatch import dispatch_candidates
+from tickets.actions import spec_for, ticket_act
+from tickets.errors import Forbidden
+from tickets.models import Ticket
+from tickets.schemas import TicketDraft
+from tickets.selectors import TicketFilter, ticket_detail, ticket_for_action, tickets_filtered, tickets_page
+from tickets.services import ticket_create, ticket_create_once
+from tickets.workflow import allowed_actions, workflow_for
+
+router = Router(tags=["tickets"])
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class TicketOut(Schema):
+    number: str
+    kind: str
+    status: str
+    status_label: str
+    property: str
+    property_name: str
+    building_id: int | None
+    unit: str | None
+    common_area: str | None
+    category: str | None
+    urgency: str
+    impact: str
+    channel: str
+    reporter_name: str
+    reporter_phone: str
+    description: str
+    reported_at: datetime.datetime
+    created_at: datetime.datetime
+    appointment_at: datetime.datetime | None
+    assignee: PersonOut | None
+    team: str | None
+    next_due_at: datetime.datetime | None
+    overdue: bool
+    closed_at: datetime.datetime | None
+
+
+class DeadlineOut(Schema):
+    clock: str
+    clock_label: str
+    status: str
+    started_at: datetime.datetime
+    due_at: datetime.datetime
+    met_at: datetime.datetime | None
+    breached: bool
+    on_time: bool | None
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    by: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict[str, Any]
+
+
+class ItemOut(Schema):
+    id: int
+    item: str | None
+    description: str
+    quantity: Decimal
+    labour_fee: Decimal
+    material_fee: Decimal
+    service_fee: Decimal
+    total: Decimal
+    review: str
+    review_note: str
+    removed: bool
+
+
+class QuoteOut(Schema):
+    version: int
+    status: str
+    lines: list[dict[str, Any]]
+    labour_total: Decimal
+    material_total: Decimal
+    service_total: Decimal
+    total: Decimal
+    created_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    decided_by_name: str
+
+
+class MaterialCheckOut(Schema):
+    material: str
+    passed: bool
+    note: str
+    checked_at: datetime.datetime
+
+
+class WorkOrderOut(Schema):
+    is_paid: bool
+    rework_of: str | None
+    reworks: list[str]
+    dispatched_at: datetime.datetime | None
+    accepted_at: datetime.datetime | None
+    arrived_at: datetime.datetime | None
+    started_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    signed_off_at: datetime.datetime | None
+    reported_at: datetime.datetime | None
+    fault_note: str
+    result_note: str
+    materials_used: str
+    satisfaction: int | None
+    satisfied: bool | None
+    signed_by: str
+    deferred_reason: str
+    promised_at: datetime.datetime | None
+    escalated_at: datetime.datetime | None
+    items: list[ItemOut]
+    quotes: list[QuoteOut]
+    material_checks: list[MaterialCheckOut]
+
+
+class TicketDetailOut(TicketOut):
+    work_order: WorkOrderOut | None
+    deadlines: list[DeadlineOut]
+    timeline: list[EventOut]
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    targets: list[str]
+    fields: dict[str, Any] = Field(..., description="JSON Schema of the body the action takes.")
+
+
+class CandidateOut(Schema):
+    username: str
+    name: str
+    team: str | None
+    on_duty: bool
+    has_trade: bool
+    open_load: int
+    suggested: bool
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[dict[str, str]] | None = None
+
+
+def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "kind": t.kind,
+        "status": t.status,
+        "status_label": workflow_for(t.kind).state_label(t.status),
+        "property": t.property.code,
+        "property_name": t.property.name,
+        "building_id": t.building_id,
+        "unit": t.unit.label if t.unit_id else None,
+        "common_area": t.common_area.name if t.common_area_id else None,
+        "category": t.category.code if t.category_id else None,
+        "urgency": t.urgency,
+        "impact": t.impact,
+        "channel": t.channel,
+        "reporter_name": t.reporter_name,
+        "reporter_phone": t.reporter_phone,
+        "description": t.description,
+        "reported_at": t.reported_at,
+        "created_at": t.created_at,
+        "appointment_at": t.appointment_at,
+        "assignee": {"username": t.assignee.username, "name": str(t.assignee)} if t.assignee_id else None,
+        "team": t.team.name if t.team_id else None,
+        "next_due_at": t.next_due_at,
+        "overdue": bool(t.closed_at is None and t.next_due_at and t.next_due_at < now),
+        "closed_at": t.closed_at,
+    }
+
+
+def _work_order_out(t: Ticket) -> dict[str, Any] | None:
+    try:
+        wo = t.work_order
+    except Ticket.work_order.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+    return {
+        **{f: getattr(wo, f) for f in WorkOrderOut.model_fields if hasattr(wo, f) and f not in
+           {"items", "quotes", "material_checks", "rework_of", "reworks"}},
+        "rework_of": wo.rework_of.ticket.number if wo.rework_of_id else None,
+        "reworks": [r.ticket.number for r in wo.reworks.all()],
+        "items": [
+            {"id": i.pk, "item": i.service_item.code if i.service_item_id else None, "description": i.description,
+             "quantity": i.quantity, "labour_fee": i.labour_fee, "material_fee": i.material_fee,
+             "service_fee": i.service_fee, "total": i.total, "review": i.review, "review_note": i.review_note,
+             "removed": i.removed_at is not None}
+            for i in wo.items.all()
+        ],
+        "quotes": list(wo.quotes.all()),
+        "material_checks": list(wo.material_checks.all()),
+    }
+
+
+def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        **ticket_out(t, now),
+        "work_order": _work_order_out(t),
+        "deadlines": [
+            {"clock": d.clock, "clock_label": clock_label(d.clock), "status": d.status, "started_at": d.started_at,
+             "due_at": d.due_at, "met_at": d.met_at, "breached": d.breached_at is not None, "on_time": d.on_time}
+            for d in t.deadlines.all()
+        ],
+        "timeline": [
+            {"at": e.at, "by": e.actor_name, "action": e.action, "from_status": e.from_status,
+             "to_status": e.to_status, "note": e.note, "data": e.data}
+            for e in t.timeline  # type: ignore[attr-defined]
+        ],
+    }
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("", response={201: TicketDetailOut, **ERRORS}, summary="Record a ticket")
+def create_ticket(
+    request: HttpRequest,
+    response: HttpResponse,
+    draft: TicketDraft,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    """Record a matter. Send an `Idempotency-Key` header so that a retry after a lost
+    response returns the first ticket instead of recording a second one."""
+    user = request.user
+    if idempotency_key is not None:
+        ticket, created = ticket_create_once(by=user, draft=draft, key=idempotency_key)  # type: ignore[arg-type]
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+    else:
+        ticket = ticket_create(by=user, draft=draft)  # type: ignore[arg-type]
+    return Status(201, ticket_detail_out(ticket_detail(user, ticket.number), timezone.now()))  # type: ignore[arg-type]
+
+
+@router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets")
+def list_tickets(
+    request: HttpRequest,
+    filters: Query[TicketFilter],  # type: ignore[type-arg]
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Tickets you can see, newest first (`ordering=-reported`) or as a work queue by the
+    next promise due (`ordering=due`, with `open=true`). Keyset pagination by `cursor`."""
+    now = timezone.now()
+    qs = tickets_filtered(request.user, filters, now)  # type: ignore[arg-type]
+    rows, nxt = tickets_page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
+    return {"items": [ticket_out(t, now) for t in rows], "next_cursor": nxt}
+
+
+@router.get("/{number}", response={200: TicketDetailOut, **ERRORS}, summary="Read one ticket")
+def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
+    return ticket_detail_out(ticket_detail(request.user, number), timezone.now())  # type: ignore[arg-type]
+
+
+@router.get("/{number}/actions", response={200: list[ActionOut], **ERRORS}, summary="Actions you may take now")
+def list_actions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    ticket = ticket_for_action(request.user, number)  # type: ignore[arg-type]
+    out = []
+    for t in allowed_actions(ticket, request.user):  # type: ignore[arg-type]
+        spec = spec_for(ticket.kind, t.action)
+        out.append({
+            "action": t.action, "label": str(t.label), "targets": sorted(t.targets),
+            "fields": spec.form.model_json_schema() if spec else {},
+        })
+    return out
+
+
+@router.post("/{number}/actions/{action}", response={200: TicketDetailOut, **ERRORS}, summary="Take an action")
+def take_action(request: HttpRequest, number: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Take one workflow action. The body is the action's form (see the actions list).
+    Illegal or unauthorised actions get 403 or 409 and change nothing."""
+    ticket = ticket_for_action(request.user, number)  # type: ignore[arg-type]
+    ticket_act(ticket=ticket, action=action, by=request.user, data=body or {})  # type: ignore[arg-type]
+    return ticket_detail_out(ticket_detail(request.user, number), timezone.now())  # type: ignore[arg-type]
+
+
+@router.get("/{number}/candidates", response={200: list[CandidateOut], **ERRORS}, summary="Suggested technicians")
+def candidates(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """Technicians for this job, best first (R2.5): on duty, trade, current open load."""
+    user = request.user
+    ticket = ticket_for_action(user, number)  # type: ignore[arg-type]
+    if user.role in (Role.RESIDENT, Role.TECHNICIAN):  # type: ignore[union-attr]
+        raise Forbidden(_("Only the desk and supervisors see dispatch suggestions."))
+    rows = dispatch_candidates(ticket)
+    return [
+        {"username": c.user.username, "name": str(c.user), "team": c.user.team.name if c.user.team_id else None,
+         "on_duty": c.on_duty, "has_trade": c.has_trade, "open_load": c.open_load, "suggested": n == 0}
+        for n, c in enumerate(rows)
+    ]

@@ -1,0 +1,184 @@
+"""Tickets: every matter the service desk handles, its timeline and its number."""
+
+from __future__ import annotations
+
+import builtins
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from people.models import User
+
+
+class Kind(models.TextChoices):
+    REPAIR = "repair", _("repair request")
+    COMPLAINT = "complaint", _("complaint")
+    HELP = "help", _("help request")
+    CONSULTATION = "consultation", _("consultation")
+    SUGGESTION = "suggestion", _("suggestion")
+
+
+class Channel(models.TextChoices):
+    """How the matter reached us (R1.2); ``patrol`` is a defect found by staff (R1.3)."""
+
+    PHONE = "phone", _("phone")
+    WALK_IN = "walk_in", _("walk-in")
+    WRITTEN = "written", _("written")
+    ONLINE = "online", _("online")
+    PATROL = "patrol", _("patrol")
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("routine")
+    EMERGENCY = "emergency", _("emergency")
+
+
+class Impact(models.TextChoices):
+    """How far the fault reaches (R2.2): one home, a whole building or the estate."""
+
+    HOUSEHOLD = "household", _("one household")
+    BUILDING = "building", _("a whole building")
+    PROPERTY = "property", _("the whole property")
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: User) -> TicketQuerySet:
+        """The one scoping rule for every face (API, admin, pages); see tickets.access."""
+        from tickets.access import visible_tickets
+
+        return visible_tickets(self, user)
+
+    def open(self) -> TicketQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("ticket number"), max_length=32, unique=True)
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="tickets")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=30)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    category = models.ForeignKey("catalog.Category", models.PROTECT, null=True, blank=True, related_name="+")
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    impact = models.CharField(_("impact"), max_length=10, choices=Impact.choices, default=Impact.HOUSEHOLD)
+
+    building = models.ForeignKey("estates.Building", models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("estates.Unit", models.PROTECT, null=True, blank=True, related_name="tickets")
+    common_area = models.ForeignKey(
+        "estates.CommonArea", models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    household = models.ForeignKey(
+        "estates.Household", models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    resident = models.ForeignKey("estates.Resident", models.SET_NULL, null=True, blank=True, related_name="+")
+    reporter_name = models.CharField(_("reporter"), max_length=50)
+    reporter_phone = models.CharField(_("contact phone"), max_length=20)
+    description = models.TextField(_("description"))
+
+    reported_at = models.DateTimeField(_("reported at"), help_text=_("When the customer called or came."))
+    created_at = models.DateTimeField(_("recorded at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+    team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, related_name="tickets")
+
+    next_due_at = models.DateTimeField(
+        _("next due"), null=True, blank=True, help_text=_("The earliest open service-promise deadline.")
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every status write; see workflow.")
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            # The work queues: open tickets of one property and kind by the next due promise.
+            models.Index(
+                fields=["property", "kind", "next_due_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                name="ticket_open_queue",
+            ),
+            models.Index(fields=["property", "-reported_at", "-id"], name="ticket_property_recent"),
+            models.Index(fields=["-reported_at", "-id"], name="ticket_recent"),
+            models.Index(fields=["assignee", "closed_at"], name="ticket_assignee"),
+            models.Index(fields=["team", "closed_at"], name="ticket_team"),
+            models.Index(fields=["unit", "-reported_at"], name="ticket_unit"),
+            models.Index(fields=["household", "-reported_at"], name="ticket_household"),
+            models.Index(fields=["building", "-reported_at"], name="ticket_building"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(unit__isnull=False) & Q(common_area__isnull=False)),
+                name="ticket_one_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @builtins.property
+    def location_label(self) -> str:
+        if self.unit_id:
+            return self.unit.label
+        if self.common_area_id:
+            return self.common_area.name
+        return ""
+
+
+class TicketEvent(models.Model):
+    """One step in a ticket's life: the timeline, the audit trail and the follow-up
+    record (R8.4) in one. Appended only, never edited."""
+
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="events")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_name = models.CharField(_("by"), max_length=50, blank=True, help_text=_("Kept if the account goes."))
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "at", "id"], name="event_timeline")]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action}"
+
+
+class NumberCounter(models.Model):
+    """The last sequence number given for one prefix and day, e.g. ``BX20261123``."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which ticket a client's ``Idempotency-Key`` created, so a retried
+    create returns the first result. Tied to the account that sent it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]

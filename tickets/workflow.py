@@ -1,0 +1,214 @@
+"""The workflow machinery shared by every kind of ticket.
+
+A kind declares a :class:`Workflow`: its states, its terminal states and one table of
+:class:`Transition` rows (action, from-states, possible to-states, roles). Every status
+change goes through :func:`ticket_transition`, which checks the table, writes the new
+status with a conditional update (so of two people racing, exactly one wins) and
+appends the timeline event. Nothing else writes ``Ticket.status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import Role
+from tickets.errors import Conflict, Forbidden, IllegalTransition
+from tickets.models import Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    import datetime
+
+    from django.utils.functional import Promise
+
+    from people.models import User
+
+# How a role relates to a ticket, beyond seeing it.
+ANY = "any"  # any account of the role that can see the ticket
+ASSIGNED = "assigned"  # only the assignee or a member of the assigned team
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Promise | str
+    sources: frozenset[str]
+    targets: frozenset[str]
+    roles: frozenset[str]
+    assigned_roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def target(self) -> str | None:
+        return next(iter(self.targets)) if len(self.targets) == 1 else None
+
+
+def transition(
+    action: str,
+    label: Promise | str,
+    sources: Iterable[str],
+    targets: Iterable[str],
+    roles: Iterable[str],
+    *,
+    assigned: Iterable[str] = (),
+) -> Transition:
+    """A row of a workflow table. Roles in ``assigned`` act only on their own orders."""
+    assigned_roles = frozenset(assigned)
+    return Transition(
+        action, label, frozenset(sources), frozenset(targets), frozenset(roles) | assigned_roles, assigned_roles
+    )
+
+
+@dataclass(frozen=True)
+class Workflow:
+    kind: str
+    states: type[models.TextChoices]
+    initial: str
+    closed: frozenset[str]
+    transitions: dict[str, Transition]
+    # Dotted path of the function ticket_create calls, inside its transaction, to open
+    # the kind's own records and clocks: f(*, ticket, by, now, rework_of).
+    on_create: str | None = None
+
+    def state_label(self, state: str) -> str:
+        try:
+            return str(self.states(state).label)
+        except ValueError:
+            return state
+
+
+_WORKFLOWS: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _WORKFLOWS[workflow.kind] = workflow
+    return workflow
+
+
+def workflow_for(kind: str) -> Workflow:
+    return _WORKFLOWS[kind]
+
+
+def workflows() -> dict[str, Workflow]:
+    return dict(_WORKFLOWS)
+
+
+def is_assigned_to(ticket: Ticket, user: User) -> bool:
+    if ticket.assignee_id == user.pk:
+        return True
+    return bool(ticket.team_id and ticket.team_id == user.team_id)
+
+
+def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTransition | None:
+    """Why ``user`` may not take ``t`` on ``ticket`` now, or None if they may.
+    Assumes the caller already checked the ticket is visible to the user."""
+    wf = workflow_for(ticket.kind)
+    if not user.is_superuser and user.role not in t.roles:
+        return Forbidden(
+            _("Your role (%(role)s) may not %(action)s.")
+            % {"role": Role(user.role).label, "action": str(t.label)},
+            code="role_not_allowed",
+        )
+    if user.role in t.assigned_roles and not is_assigned_to(ticket, user):
+        return Forbidden(
+            _("Ticket %(number)s is not assigned to you or your team.") % {"number": ticket.number},
+            code="not_assigned",
+        )
+    if ticket.status not in t.sources:
+        return IllegalTransition(
+            _("Cannot %(action)s: ticket %(number)s is %(state)s.")
+            % {"action": str(t.label), "number": ticket.number, "state": wf.state_label(ticket.status)}
+        )
+    return None
+
+
+def check(ticket: Ticket, action: str, user: User) -> Transition:
+    wf = workflow_for(ticket.kind)
+    t = wf.transitions.get(action)
+    if t is None:
+        raise IllegalTransition(
+            _("There is no action “%(action)s” for this kind of ticket.") % {"action": action},
+            code="unknown_action",
+        )
+    problem = refusal(ticket, t, user)
+    if problem:
+        raise problem
+    return t
+
+
+def allowed_actions(ticket: Ticket, user: User) -> list[Transition]:
+    wf = workflow_for(ticket.kind)
+    return [t for t in wf.transitions.values() if refusal(ticket, t, user) is None]
+
+
+def event_append(
+    *,
+    ticket: Ticket,
+    action: str,
+    by: User | None,
+    at: datetime.datetime | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        property_id=ticket.property_id,
+        at=at or timezone.now(),
+        actor=by,
+        actor_name=str(by) if by else "",
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+    )
+
+
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    action: str,
+    by: User,
+    to: str | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
+) -> TicketEvent:
+    """Move ``ticket`` by ``action`` (checked against its workflow table) and record it.
+
+    Call inside ``transaction.atomic``. The status write is conditional on the status
+    and version read earlier, so when two requests race, the second gets
+    :class:`Conflict` and its transaction rolls back whole.
+    """
+    t = check(ticket, action, by)
+    target = to or t.target or ticket.status
+    if target not in t.targets:
+        raise ValueError(f"{action} cannot lead to {target}")
+    now = at or timezone.now()
+    wf = workflow_for(ticket.kind)
+    fields: dict[str, Any] = {"status": target, "updated_at": now, **(changes or {})}
+    if target in wf.closed and ticket.closed_at is None:
+        fields["closed_at"] = now
+    won = Ticket.objects.filter(pk=ticket.pk, status=ticket.status, version=ticket.version).update(
+        version=F("version") + 1, **fields
+    )
+    if not won:
+        raise Conflict(
+            _("Ticket %(number)s was changed by someone else just now; reload it and try again.")
+            % {"number": ticket.number}
+        )
+    from_status = ticket.status
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    ticket.version += 1
+    return event_append(
+        ticket=ticket, action=action, by=by, at=now, from_status=from_status, to_status=target, note=note, data=data
+    )
