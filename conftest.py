@@ -20,15 +20,17 @@ class Api:
         from api.auth import token_create
 
         self.user = user
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='test')}",
-                             HTTP_ACCEPT_LANGUAGE=lang)
+        self.client = Client(
+            HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='test')}", HTTP_ACCEPT_LANGUAGE=lang
+        )
 
     def get(self, path: str, **params: Any):
         return self.client.get(f"/api/v1{path}", params)
 
     def post(self, path: str, body: Any = None, **headers: Any):
-        return self.client.post(f"/api/v1{path}", body if body is not None else {}, content_type="application/json",
-                                headers=headers)
+        return self.client.post(
+            f"/api/v1{path}", body if body is not None else {}, content_type="application/json", headers=headers
+        )
 
     def act(self, number: str, action: str, body: dict | None = None):
         return self.post(f"/tickets/{number}/actions/{action}", body or {})
@@ -59,8 +61,13 @@ def api(persona):
 
 def repair_draft(**over: Any) -> dict[str, Any]:
     body = {
-        "kind": "repair", "property": "YGJY", "unit": "3-1202", "category": "plumbing",
-        "reporter_name": "王芳", "reporter_phone": "13800138000", "description": "厨房水龙头漏水",
+        "kind": "repair",
+        "property": "YGJY",
+        "unit": "3-1202",
+        "category": "plumbing",
+        "reporter_name": "王芳",
+        "reporter_phone": "13800138000",
+        "description": "厨房水龙头漏水",
     }
     body.update(over)
     return body

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from api.request import user_of
 from catalog.models import Category, ServiceItem
 
 router = Router(tags=["catalogue"])
@@ -32,8 +33,12 @@ class ServiceItemOut(Schema):
 @router.get("/categories", response=list[CategoryOut], summary="Repair categories")
 def categories(request: HttpRequest) -> list[dict]:
     return [
-        {"code": c.code, "name": c.name, "trade": c.trade.name,
-         "warranty": c.warranty_term.name if c.warranty_term_id else None}
+        {
+            "code": c.code,
+            "name": c.name,
+            "trade": c.trade.name,
+            "warranty": c.warranty_term.name if c.warranty_term else None,
+        }
         for c in Category.objects.select_related("trade", "warranty_term")
     ]
 
@@ -41,12 +46,19 @@ def categories(request: HttpRequest) -> list[dict]:
 @router.get("/items", response=list[ServiceItemOut], summary="The fee schedule")
 def items(request: HttpRequest, category: str | None = None) -> list[dict]:
     qs = ServiceItem.objects.filter(active=True).select_related("category")
-    if request.user.company_id:  # type: ignore[union-attr]
-        qs = qs.filter(company_id=request.user.company_id)  # type: ignore[union-attr]
+    if user_of(request).company_id:
+        qs = qs.filter(company_id=user_of(request).company_id or 0)
     if category:
         qs = qs.filter(category__code=category)
     return [
-        {"code": i.code, "name": i.name, "category": i.category.code, "unit_name": i.unit_name,
-         "labour_fee": i.labour_fee, "material_fee": i.material_fee, "service_fee": i.service_fee}
+        {
+            "code": i.code,
+            "name": i.name,
+            "category": i.category.code,
+            "unit_name": i.unit_name,
+            "labour_fee": i.labour_fee,
+            "material_fee": i.material_fee,
+            "service_fee": i.service_fee,
+        }
         for i in qs
     ]

@@ -34,9 +34,7 @@ class Category(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50)
     trade = models.ForeignKey("people.Trade", models.PROTECT, related_name="categories")
-    warranty_term = models.ForeignKey(
-        WarrantyTerm, models.PROTECT, null=True, blank=True, related_name="categories"
-    )
+    warranty_term = models.ForeignKey(WarrantyTerm, models.PROTECT, null=True, blank=True, related_name="categories")
     emergency_words = models.CharField(
         _("emergency words"), max_length=200, blank=True, help_text=_("Comma-separated, e.g. 爆裂,漏水")
     )

@@ -25,8 +25,14 @@ PASSWORD = "demo-2026"
 COMPANY = "长沙友元物业"
 
 TRADES = [
-    ("plumbing", "水工"), ("electrical", "电工"), ("gas", "燃气"), ("carpentry", "木工门窗"),
-    ("lift", "电梯"), ("civil", "土建防水"), ("hvac", "空调暖通"), ("low_voltage", "弱电"),
+    ("plumbing", "水工"),
+    ("electrical", "电工"),
+    ("gas", "燃气"),
+    ("carpentry", "木工门窗"),
+    ("lift", "电梯"),
+    ("civil", "土建防水"),
+    ("hvac", "空调暖通"),
+    ("low_voltage", "弱电"),
 ]
 WARRANTY = [("结构（设计年限）", None), ("防水与外墙渗漏", 60), ("供暖与制冷", 24), ("电气、给排水、设备与装修", 24)]
 # code, name, trade, warranty term index, emergency words
@@ -65,7 +71,9 @@ ITEMS = [
     ("LV-01", "可视对讲维修", "low_voltage", 30, 0, 10),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文斌辉鹏飞宇浩然欣怡子轩梓涵雨婷俊杰志强晓东海燕春梅"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文斌辉鹏飞宇浩然欣怡子轩梓涵雨婷俊杰志强晓东海燕春梅"
+)
 
 
 @dataclass(frozen=True)
@@ -108,22 +116,42 @@ def seed(size: str = "full") -> dict[str, str]:
             defaults={"name": name, "trade": trades[trade], "warranty_term": terms[term], "emergency_words": words},
         )[0]
     ServiceItem.objects.bulk_create(
-        ServiceItem(company=company, code=c, name=n, category=categories[cat], labour_fee=Decimal(lab),
-                    material_fee=Decimal(mat), service_fee=Decimal(svc))
+        ServiceItem(
+            company=company,
+            code=c,
+            name=n,
+            category=categories[cat],
+            labour_fee=Decimal(lab),
+            material_fee=Decimal(mat),
+            service_fee=Decimal(svc),
+        )
         for c, n, cat, lab, mat, svc in ITEMS
     )
 
     def user(username: str, role: str, name: str, props: list[Property], **extra: object) -> User:
-        u = User.objects.create(username=username, password=password, role=role, display_name=name,
-                                company=company, phone=_phone(rng), **extra)
+        u = User.objects.create(
+            username=username,
+            password=password,
+            role=role,
+            display_name=name,
+            company=company,
+            phone=_phone(rng),
+            **extra,
+        )
         u.properties.set(props)
         logins[username] = str(Role(role).label)
         return u
 
-    estate = Property.objects.create(company=company, name="阳光嘉园小区", code="YGJY", kind=Property.Kind.RESIDENTIAL,
-                                     address="长沙市岳麓区阳光路88号")
-    office = Property.objects.create(company=company, name="五凌办公楼", code="WLBG", kind=Property.Kind.OFFICE,
-                                     address="长沙市芙蓉区五一大道168号")
+    estate = Property.objects.create(
+        company=company,
+        name="阳光嘉园小区",
+        code="YGJY",
+        kind=Property.Kind.RESIDENTIAL,
+        address="长沙市岳麓区阳光路88号",
+    )
+    office = Property.objects.create(
+        company=company, name="五凌办公楼", code="WLBG", kind=Property.Kind.OFFICE, address="长沙市芙蓉区五一大道168号"
+    )
     for prop in (estate, office):
         policies_seed(prop.pk)
 
@@ -134,7 +162,8 @@ def seed(size: str = "full") -> dict[str, str]:
         building = Building.objects.create(property=estate, code=str(b), name=f"{b}栋", completion_date=done)
         units += [
             Unit(property=estate, building=building, code=f"{f}{r:02d}", label=f"{b}-{f}{r:02d}", floor=f)
-            for f in range(1, shape.floors + 1) for r in range(1, shape.per_floor + 1)
+            for f in range(1, shape.floors + 1)
+            for r in range(1, shape.per_floor + 1)
         ]
         CommonArea.objects.create(property=estate, building=building, name=f"{b}栋电梯")
         CommonArea.objects.create(property=estate, building=building, name=f"{b}栋大堂")
@@ -143,7 +172,8 @@ def seed(size: str = "full") -> dict[str, str]:
     tower = Building.objects.create(property=office, code="A", name="A座", completion_date=datetime.date(2016, 3, 1))
     units += [
         Unit(property=office, building=tower, code=f"{f}{r:02d}", label=f"A-{f}{r:02d}", floor=f)
-        for f in range(1, shape.office_floors + 1) for r in range(1, shape.office_per_floor + 1)
+        for f in range(1, shape.office_floors + 1)
+        for r in range(1, shape.office_per_floor + 1)
     ]
     for name in ("A座大堂", "A座电梯厅", "地下停车场", "空调机房"):
         CommonArea.objects.create(property=office, building=tower, name=name)
@@ -153,14 +183,26 @@ def seed(size: str = "full") -> dict[str, str]:
     households, residents = [], []
     for unit in units:
         if unit.label in ("3-1202", "3-1201", "1-101", "1-102", "A-101", "A-102") or rng.random() < 0.85:
-            name = (_name(rng)[0] + "宅") if unit.property_id == estate.pk else f"{rng.choice('华中南新')}{rng.choice('信达科创远')}公司"
-            households.append(Household(property_id=unit.property_id, unit=unit, name=name,
-                                        moved_in_on=datetime.date(2020, 1, 1)))
+            name = (
+                (_name(rng)[0] + "宅")
+                if unit.property_id == estate.pk
+                else f"{rng.choice('华中南新')}{rng.choice('信达科创远')}公司"
+            )
+            households.append(
+                Household(property_id=unit.property_id, unit=unit, name=name, moved_in_on=datetime.date(2020, 1, 1))
+            )
     Household.objects.bulk_create(households)
     for h in Household.objects.filter(property__company=company).select_related("unit"):
         for n in range(rng.choice((1, 2, 3))):
-            residents.append(Resident(property_id=h.property_id, household=h, name=_name(rng), phone=_phone(rng),
-                                      role=Resident.Role.OWNER if n == 0 else Resident.Role.FAMILY))
+            residents.append(
+                Resident(
+                    property_id=h.property_id,
+                    household=h,
+                    name=_name(rng),
+                    phone=_phone(rng),
+                    role=Resident.Role.OWNER if n == 0 else Resident.Role.FAMILY,
+                )
+            )
     Resident.objects.bulk_create(residents)
 
     # Staff: every role at each property, and leadership for the company.
@@ -177,10 +219,14 @@ def seed(size: str = "full") -> dict[str, str]:
         water = Team.objects.create(property=prop, name="水电班")
         water.trades.set([trades["plumbing"], trades["electrical"], trades["gas"]])
         general = Team.objects.create(property=prop, name="综合班")
-        general.trades.set([trades["carpentry"], trades["civil"], trades["hvac"], trades["low_voltage"], trades["lift"]])
+        general.trades.set(
+            [trades["carpentry"], trades["civil"], trades["hvac"], trades["low_voltage"], trades["lift"]]
+        )
         crew = [
-            ("tech1", water, ["plumbing"], True), ("tech2", water, ["electrical", "gas"], True),
-            ("tech3", general, ["carpentry", "civil"], True), ("tech4", general, ["hvac", "lift", "low_voltage"], False),
+            ("tech1", water, ["plumbing"], True),
+            ("tech2", water, ["electrical", "gas"], True),
+            ("tech3", general, ["carpentry", "civil"], True),
+            ("tech4", general, ["hvac", "lift", "low_voltage"], False),
         ]
         for suffix, team, skills, on_duty in crew:
             t = user(f"{p}-{suffix}", Role.TECHNICIAN, f"{_name(rng)}（维修工）", [prop], team=team, on_duty=on_duty)
@@ -191,8 +237,14 @@ def seed(size: str = "full") -> dict[str, str]:
     for username, label in (("resident", "3-1202"), ("neighbour", "3-1201"), ("tenant", "A-101")):
         r = Resident.objects.filter(household__unit__label=label, household__unit__property__company=company).first()
         assert r is not None
-        r.user = User.objects.create(username=username, password=password, role=Role.RESIDENT, display_name=r.name,
-                                     phone=r.phone, company=company)
+        r.user = User.objects.create(
+            username=username,
+            password=password,
+            role=Role.RESIDENT,
+            display_name=r.name,
+            phone=r.phone,
+            company=company,
+        )
         r.save(update_fields=["user"])
         logins[username] = f"{Role.RESIDENT.label} {label}"
     return logins

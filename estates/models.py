@@ -4,7 +4,6 @@ and the people who live or work there (household, resident)."""
 from __future__ import annotations
 
 import builtins
-
 import datetime
 
 from django.conf import settings

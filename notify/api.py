@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from api.request import user_of
 from notify.models import Notification
 
 router = Router(tags=["notifications"])
@@ -24,19 +25,25 @@ class NotificationOut(Schema):
 
 @router.get("", response=list[NotificationOut], summary="My notifications, newest first")
 def my_notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -> list[dict]:
-    qs = Notification.objects.filter(recipient=request.user).select_related("ticket")
+    qs = Notification.objects.filter(recipient=user_of(request)).select_related("ticket")
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [
-        {"id": n.pk, "kind": n.kind, "ticket": n.ticket.number if n.ticket_id else None, "message": n.message,
-         "created_at": n.created_at, "read": n.read_at is not None}
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "ticket": n.ticket.number if n.ticket else None,
+            "message": n.message,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
         for n in qs[: max(1, min(limit, 200))]
     ]
 
 
 @router.post("/{notification_id}/read", response={204: None}, summary="Mark one as read")
 def mark_read(request: HttpRequest, notification_id: int) -> Status:
-    Notification.objects.filter(pk=notification_id, recipient=request.user, read_at__isnull=True).update(
+    Notification.objects.filter(pk=notification_id, recipient=user_of(request), read_at__isnull=True).update(
         read_at=timezone.now()
     )
     return Status(204, None)

@@ -15,9 +15,7 @@ class Notification(models.Model):
         TELL_CUSTOMER = "tell_customer", _("tell the customer")
 
     property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="notifications")
     ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     message = models.CharField(_("message"), max_length=300)

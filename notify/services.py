@@ -30,7 +30,9 @@ def notify_role(
 ) -> list[Notification]:
     at = at or timezone.now()
     rows = [
-        Notification(property_id=ticket.property_id, recipient=u, ticket=ticket, kind=kind, message=message, created_at=at)
+        Notification(
+            property_id=ticket.property_id, recipient=u, ticket=ticket, kind=kind, message=message, created_at=at
+        )
         for u in staff_with_role(ticket.property_id, role)
     ]
     return Notification.objects.bulk_create(rows)
@@ -42,7 +44,11 @@ def notify_user(
     if user is None:
         return None
     return Notification.objects.create(
-        property_id=ticket.property_id, recipient=user, ticket=ticket, kind=kind, message=message,
+        property_id=ticket.property_id,
+        recipient=user,
+        ticket=ticket,
+        kind=kind,
+        message=message,
         created_at=at or timezone.now(),
     )
 
@@ -68,14 +74,22 @@ def escalate_breaches(deadlines: Iterable[Deadline], *, now: datetime.datetime) 
         note = breach_note(d)
         events.append(
             TicketEvent(
-                ticket=ticket, property_id=ticket.property_id, at=now, action="breach", note=note,
+                ticket=ticket,
+                property_id=ticket.property_id,
+                at=now,
+                action="breach",
+                note=note,
                 data={"clock": d.clock, "due_at": d.due_at.isoformat(), "escalated_to": role},
             )
         )
         notes.extend(
             Notification(
-                property_id=ticket.property_id, recipient=u, ticket=ticket, kind=Notification.Kind.BREACH,
-                message=f"{ticket.number}: {note}", created_at=now,
+                property_id=ticket.property_id,
+                recipient=u,
+                ticket=ticket,
+                kind=Notification.Kind.BREACH,
+                message=f"{ticket.number}: {note}",
+                created_at=now,
             )
             for u in recipients[(ticket.property_id, role)]
         )

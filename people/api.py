@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from api.auth import token_create
+from api.request import user_of
 from people.models import Role
 from tickets.errors import DomainError
 
@@ -47,15 +48,20 @@ def create_token(request: HttpRequest, body: TokenIn) -> Status:
     user = authenticate(request, username=body.username, password=body.password)
     if user is None or not user.is_active:
         raise BadLogin(_("Wrong username or password."))
-    return Status(201, {"token": token_create(user=user, name=body.name), "name": body.name[:50] or "api"})  # type: ignore[arg-type]
+    return Status(201, {"token": token_create(user=user, name=body.name), "name": body.name[:50] or "api"})
 
 
 @router.get("/me", response=MeOut, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if user.role == Role.RESIDENT:  # type: ignore[union-attr]
-        props = sorted({r.property.code for r in user.residencies.select_related("property")})  # type: ignore[union-attr]
+    user = user_of(request)
+    if user.role == Role.RESIDENT:
+        props = sorted({r.property.code for r in user.residencies.select_related("property")})
     else:
-        props = sorted(user.properties.values_list("code", flat=True))  # type: ignore[union-attr]
-    return {"username": user.username, "name": str(user), "role": user.role,  # type: ignore[union-attr]
-            "role_label": str(Role(user.role).label), "properties": props}  # type: ignore[union-attr]
+        props = sorted(user.properties.values_list("code", flat=True))
+    return {
+        "username": user.username,
+        "name": str(user),
+        "role": user.role,
+        "role_label": str(Role(user.role).label),
+        "properties": props,
+    }

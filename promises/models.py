@@ -34,9 +34,7 @@ class PromisePolicy(models.Model):
     class Meta:
         verbose_name = _("promise policy")
         verbose_name_plural = _("promise policies")
-        constraints = [
-            models.UniqueConstraint(fields=["property", "kind", "clock"], name="promise_policy_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["property", "kind", "clock"], name="promise_policy_unique")]
 
     def __str__(self) -> str:
         return f"{self.property} {self.kind} {self.clock}"

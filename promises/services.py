@@ -28,12 +28,8 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def deadline_build(
-    *, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime
-) -> Deadline:
-    return Deadline(
-        ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due
-    )
+def deadline_build(*, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime) -> Deadline:
+    return Deadline(ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due)
 
 
 def deadline_start(
@@ -95,9 +91,9 @@ def _sweep_batch(now: datetime.datetime) -> int:
     from notify.services import escalate_breaches
 
     with transaction.atomic():
-        due = Deadline.objects.filter(
-            status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lte=now
-        ).order_by("due_at")
+        due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lte=now).order_by(
+            "due_at"
+        )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         batch = list(due.select_related("ticket")[:SWEEP_BATCH])

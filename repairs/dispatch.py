@@ -24,7 +24,7 @@ class Candidate:
 def dispatch_candidates(ticket: Ticket, limit: int = SUGGESTIONS) -> list[Candidate]:
     """Technicians of the ticket's property, best first: on duty, then (routine) the
     right trade before a light load, or (emergency) a light load before the trade."""
-    trade_id = ticket.category.trade_id if ticket.category_id else None
+    trade_id = ticket.category.trade_id if ticket.category else 0
     qs = User.objects.filter(role=Role.TECHNICIAN, is_active=True, properties=ticket.property_id).annotate(
         open_load=Count("assigned_tickets", filter=Q(assigned_tickets__closed_at__isnull=True)),
         has_trade=Exists(User.trades.through.objects.filter(user_id=OuterRef("pk"), trade_id=trade_id)),

@@ -4,7 +4,6 @@ consent, customer-supplied material checks, completion, sign-off and rework."""
 from __future__ import annotations
 
 import builtins
-
 from decimal import Decimal
 
 from django.conf import settings

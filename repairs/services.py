@@ -44,7 +44,9 @@ def work_order_open(*, ticket: Ticket, by: User, now: datetime.datetime, rework_
     )
     limits = limits_for(ticket.property_id, ticket.kind)
     record = deadline_build(
-        ticket=ticket, clock=Clock.RECORD, start=ticket.reported_at,
+        ticket=ticket,
+        clock=Clock.RECORD,
+        start=ticket.reported_at,
         due=ticket.reported_at + limits[Clock.RECORD].for_urgency(False),
     )
     record.status, record.met_at = Deadline.Status.MET, now
@@ -94,7 +96,12 @@ def _arrival_due(ticket: Ticket, now: datetime.datetime) -> datetime.datetime:
 
 @transaction.atomic
 def work_order_dispatch(
-    *, ticket: Ticket, by: User, assignee: str | None = None, team: int | None = None, note: str = "",
+    *,
+    ticket: Ticket,
+    by: User,
+    assignee: str | None = None,
+    team: int | None = None,
+    note: str = "",
     action: str = "dispatch",
 ) -> None:
     """Notify a technician or team (R2.4, R2.5); starts the arrival clock."""
@@ -102,7 +109,11 @@ def work_order_dispatch(
     note = validation.text_clean(note, field="note", required=False)
     now = timezone.now()
     ticket_transition(
-        ticket=ticket, action=action, by=by, note=note, at=now,
+        ticket=ticket,
+        action=action,
+        by=by,
+        note=note,
+        at=now,
         changes={"assignee": user, "team": group},
         data={"assignee": user.username if user else None, "team": group.name if group else None},
     )
@@ -116,8 +127,9 @@ def work_order_dispatch(
         notify_user(ticket=ticket, user=user, kind=Notification.Kind.ESCALATION, message=message, at=now)
 
 
-def work_order_reassign(*, ticket: Ticket, by: User, assignee: str | None = None, team: int | None = None,
-                        note: str = "") -> None:
+def work_order_reassign(
+    *, ticket: Ticket, by: User, assignee: str | None = None, team: int | None = None, note: str = ""
+) -> None:
     work_order_dispatch(ticket=ticket, by=by, assignee=assignee, team=team, note=note, action="reassign")
 
 
@@ -163,21 +175,29 @@ def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.dateti
                 )
             rows.append(
                 WorkOrderItem(
-                    order=order, property_id=order.property_id, service_item=found, description=found.name,
-                    quantity=quantity, labour_fee=found.labour_fee, material_fee=found.material_fee,
-                    service_fee=found.service_fee, added_at=now,
+                    order=order,
+                    property_id=order.property_id,
+                    service_item=found,
+                    description=found.name,
+                    quantity=quantity,
+                    labour_fee=found.labour_fee,
+                    material_fee=found.material_fee,
+                    service_fee=found.service_fee,
+                    added_at=now,
                 )
             )
         else:
             rows.append(
                 WorkOrderItem(
-                    order=order, property_id=order.property_id,
+                    order=order,
+                    property_id=order.property_id,
                     description=validation.text_clean(item.description, field=f"{where}.description", max_length=200),
                     quantity=quantity,
                     labour_fee=validation.money(item.labour_fee, field=f"{where}.labour_fee"),
                     material_fee=validation.money(item.material_fee, field=f"{where}.material_fee"),
                     service_fee=validation.money(item.service_fee, field=f"{where}.service_fee"),
-                    review=WorkOrderItem.Review.PENDING, added_at=now,
+                    review=WorkOrderItem.Review.PENDING,
+                    added_at=now,
                 )
             )
     return rows
@@ -204,15 +224,26 @@ def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime
     labour, material, service = part("labour_fee"), part("material_fee"), part("service_fee")
     lines = [
         {
-            "item": i.service_item.code if i.service_item else None, "description": i.description,
-            "quantity": str(i.quantity), "labour_fee": str(i.labour_fee), "material_fee": str(i.material_fee),
-            "service_fee": str(i.service_fee), "total": str(i.total.quantize(Decimal("0.01"))),
+            "item": i.service_item.code if i.service_item else None,
+            "description": i.description,
+            "quantity": str(i.quantity),
+            "labour_fee": str(i.labour_fee),
+            "material_fee": str(i.material_fee),
+            "service_fee": str(i.service_fee),
+            "total": str(i.total.quantize(Decimal("0.01"))),
         }
         for i in items
     ]
     return Quote.objects.create(
-        order=order, property_id=order.property_id, version=version, lines=lines, labour_total=labour,
-        material_total=material, service_total=service, total=labour + material + service, created_at=now,
+        order=order,
+        property_id=order.property_id,
+        version=version,
+        lines=lines,
+        labour_total=labour,
+        material_total=material,
+        service_total=service,
+        total=labour + material + service,
+        created_at=now,
     )
 
 
@@ -243,7 +274,10 @@ def _after_items(
         WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
     if target == S.AWAITING_REVIEW:
         notify_role(
-            ticket=ticket, role=Role.ENGINEERING_SUPERVISOR, kind=Notification.Kind.REVIEW, at=now,
+            ticket=ticket,
+            role=Role.ENGINEERING_SUPERVISOR,
+            kind=Notification.Kind.REVIEW,
+            at=now,
             message=_("%(number)s has items outside the service catalogue to review.") % {"number": ticket.number},
         )
     return quote
@@ -254,16 +288,25 @@ def _quote_note(event: TicketEvent, quote: Quote | None) -> None:
     if quote is None:
         return
     event.data["quote"] = {
-        "version": quote.version, "labour": str(quote.labour_total), "material": str(quote.material_total),
-        "service": str(quote.service_total), "total": str(quote.total),
+        "version": quote.version,
+        "labour": str(quote.labour_total),
+        "material": str(quote.material_total),
+        "service": str(quote.service_total),
+        "total": str(quote.total),
     }
     event.save(update_fields=["data"])
 
 
 @transaction.atomic
 def work_order_confirm(
-    *, ticket: Ticket, by: User, items: Sequence[ItemIn], fault_note: str = "", category: str | None = None,
-    reported_item_wrong: bool = False, note: str = "",
+    *,
+    ticket: Ticket,
+    by: User,
+    items: Sequence[ItemIn],
+    fault_note: str = "",
+    category: str | None = None,
+    reported_item_wrong: bool = False,
+    note: str = "",
 ) -> None:
     """The technician confirms the fault on site and records the actual items (R2.7).
     Re-confirming replaces the earlier items."""
@@ -281,8 +324,16 @@ def work_order_confirm(
     target = _target(ticket, order, rows)  # re-confirmed items replace the earlier ones
     if reported_item_wrong:
         note = (_("The reported item was wrong; the content was re-confirmed with the customer.") + " " + note).strip()
-    event = ticket_transition(ticket=ticket, action="confirm", by=by, to=target, note=note, at=now, changes=changes,
-                              data={"items": [r.description for r in rows], "reported_item_wrong": reported_item_wrong})
+    event = ticket_transition(
+        ticket=ticket,
+        action="confirm",
+        by=by,
+        to=target,
+        note=note,
+        at=now,
+        changes=changes,
+        data={"items": [r.description for r in rows], "reported_item_wrong": reported_item_wrong},
+    )
     order.items.filter(removed_at__isnull=True).update(removed_at=now)
     WorkOrderItem.objects.bulk_create(rows)
     WorkOrder.objects.filter(pk=order.pk).update(fault_note=fault_note)
@@ -316,19 +367,30 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
     ]
     target = _target(ticket, order, live) if live else S.DECLINED
     event = ticket_transition(
-        ticket=ticket, action="review", by=by, to=target, note=note, at=now,
-        data={"approved": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.APPROVED],
-              "rejected": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.REJECTED]},
+        ticket=ticket,
+        action="review",
+        by=by,
+        to=target,
+        note=note,
+        at=now,
+        data={
+            "approved": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.APPROVED],
+            "rejected": [i.description for i in pending.values() if i.review == WorkOrderItem.Review.REJECTED],
+        },
     )
-    WorkOrderItem.objects.bulk_update(list(pending.values()), ["review", "review_note", "labour_fee",
-                                                               "material_fee", "service_fee"])
+    WorkOrderItem.objects.bulk_update(
+        list(pending.values()), ["review", "review_note", "labour_fee", "material_fee", "service_fee"]
+    )
     if target == S.DECLINED:
         deadlines_cancel(ticket=ticket)
         next_due_refresh(ticket)
     else:
         _quote_note(event, _after_items(ticket, order, target, live, now))
     notify_user(
-        ticket=ticket, user=ticket.created_by, kind=Notification.Kind.TELL_CUSTOMER, at=now,
+        ticket=ticket,
+        user=ticket.created_by,
+        kind=Notification.Kind.TELL_CUSTOMER,
+        at=now,
         message=_("%(number)s: the supervisor's review is done (%(state)s); tell the customer.")
         % {"number": ticket.number, "state": REPAIR.state_label(target)},
     )
@@ -348,9 +410,17 @@ def work_order_consent(*, ticket: Ticket, by: User, customer_name: str = "", not
     customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
     order = WorkOrder.objects.get(ticket=ticket)
     quote = _pending_quote(order)
-    ticket_transition(ticket=ticket, action="consent", by=by, note=note, at=now,
-                      data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name})
-    Quote.objects.filter(pk=quote.pk).update(status=Quote.Status.CONSENTED, decided_at=now, decided_by_name=customer_name)
+    ticket_transition(
+        ticket=ticket,
+        action="consent",
+        by=by,
+        note=note,
+        at=now,
+        data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name},
+    )
+    Quote.objects.filter(pk=quote.pk).update(
+        status=Quote.Status.CONSENTED, decided_at=now, decided_by_name=customer_name
+    )
     if order.started_at is None:
         WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
 
@@ -361,9 +431,17 @@ def work_order_decline_quote(*, ticket: Ticket, by: User, customer_name: str = "
     customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
     order = WorkOrder.objects.get(ticket=ticket)
     quote = _pending_quote(order)
-    ticket_transition(ticket=ticket, action="decline_quote", by=by, note=note, at=now,
-                      data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name})
-    Quote.objects.filter(pk=quote.pk).update(status=Quote.Status.DECLINED, decided_at=now, decided_by_name=customer_name)
+    ticket_transition(
+        ticket=ticket,
+        action="decline_quote",
+        by=by,
+        note=note,
+        at=now,
+        data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name},
+    )
+    Quote.objects.filter(pk=quote.pk).update(
+        status=Quote.Status.DECLINED, decided_at=now, decided_by_name=customer_name
+    )
     deadlines_cancel(ticket=ticket)
     next_due_refresh(ticket)
 
@@ -378,8 +456,15 @@ def work_order_revise(*, ticket: Ticket, by: User, items: Sequence[ItemIn], note
     rows = _items_build(order, items, now)
     live = _live_items(order) + rows
     target = _target(ticket, order, live)
-    event = ticket_transition(ticket=ticket, action="revise", by=by, to=target, note=note, at=now,
-                              data={"items": [r.description for r in rows]})
+    event = ticket_transition(
+        ticket=ticket,
+        action="revise",
+        by=by,
+        to=target,
+        note=note,
+        at=now,
+        data={"items": [r.description for r in rows]},
+    )
     WorkOrderItem.objects.bulk_create(rows)
     _quote_note(event, _after_items(ticket, order, target, live, now))
 
@@ -391,12 +476,25 @@ def work_order_check_material(*, ticket: Ticket, by: User, material: str, passed
     material = validation.text_clean(material, field="material", max_length=100)
     note = validation.text_clean(note, field="note", required=False, max_length=500)
     verdict = _("pass") if passed else _("fail")
-    ticket_transition(ticket=ticket, action="check_material", by=by, to=ticket.status, at=now,
-                      note=f"{material}: {verdict}" + (f" ({note})" if note else ""),
-                      data={"material": material, "passed": passed})
+    ticket_transition(
+        ticket=ticket,
+        action="check_material",
+        by=by,
+        to=ticket.status,
+        at=now,
+        note=f"{material}: {verdict}" + (f" ({note})" if note else ""),
+        data={"material": material, "passed": passed},
+    )
     order = WorkOrder.objects.get(ticket=ticket)
-    MaterialCheck.objects.create(order=order, property_id=ticket.property_id, material=material, passed=passed,
-                                 note=note, checked_at=now, checked_by=by)
+    MaterialCheck.objects.create(
+        order=order,
+        property_id=ticket.property_id,
+        material=material,
+        passed=passed,
+        note=note,
+        checked_at=now,
+        checked_by=by,
+    )
 
 
 # --- Delays and escalation -----------------------------------------------------------
@@ -412,8 +510,14 @@ def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: date
     if promised_at > now + datetime.timedelta(days=90):
         raise InvalidInput(_("A promised time is at most 90 days ahead."), field="promised_at")
     renewal = ticket.status == S.DEFERRED
-    ticket_transition(ticket=ticket, action="defer", by=by, note=reason if not note else f"{reason} {note}", at=now,
-                      data={"promised_at": promised_at.isoformat(), "renewal": renewal})
+    ticket_transition(
+        ticket=ticket,
+        action="defer",
+        by=by,
+        note=reason if not note else f"{reason} {note}",
+        at=now,
+        data={"promised_at": promised_at.isoformat(), "renewal": renewal},
+    )
     WorkOrder.objects.filter(ticket=ticket).update(deferred_reason=reason, promised_at=promised_at)
     deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE])
     deadline_start(ticket=ticket, clock=Clock.PROMISE, start=now, due=promised_at)
@@ -451,8 +555,13 @@ def work_order_escalate(*, ticket: Ticket, by: User, note: str) -> None:
     note = validation.text_clean(note, field="note")
     ticket_transition(ticket=ticket, action="escalate", by=by, to=ticket.status, note=note, at=now)
     WorkOrder.objects.filter(ticket=ticket).update(escalated_at=now)
-    notify_role(ticket=ticket, role=Role.EQUIPMENT_SUPERVISOR, kind=Notification.Kind.ESCALATION, at=now,
-                message=_("%(number)s escalated: %(note)s") % {"number": ticket.number, "note": note[:200]})
+    notify_role(
+        ticket=ticket,
+        role=Role.EQUIPMENT_SUPERVISOR,
+        kind=Notification.Kind.ESCALATION,
+        at=now,
+        message=_("%(number)s escalated: %(note)s") % {"number": ticket.number, "note": note[:200]},
+    )
 
 
 # --- Completion ----------------------------------------------------------------------
@@ -482,8 +591,15 @@ def work_order_sign_off(
     comment = validation.text_clean(comment, field="comment", required=False)
     unhappy = not satisfied or satisfaction <= UNSATISFIED_AT_OR_BELOW
     target = S.REPORTED if ticket.status == S.REPORTED else S.SIGNED_OFF
-    ticket_transition(ticket=ticket, action="sign_off", by=by, to=target, note=comment, at=now,
-                      data={"satisfaction": satisfaction, "satisfied": not unhappy, "signed_by": signed_by})
+    ticket_transition(
+        ticket=ticket,
+        action="sign_off",
+        by=by,
+        to=target,
+        note=comment,
+        at=now,
+        data={"satisfaction": satisfaction, "satisfied": not unhappy, "signed_by": signed_by},
+    )
     WorkOrder.objects.filter(ticket=ticket).update(
         signed_off_at=now, satisfaction=satisfaction, satisfied=not unhappy, signed_by=signed_by, sign_off_note=comment
     )
@@ -493,14 +609,21 @@ def work_order_sign_off(
 
 
 @transaction.atomic
-def work_order_report_back(*, ticket: Ticket, by: User, materials_used: str = "", result_note: str = "",
-                           note: str = "") -> None:
+def work_order_report_back(
+    *, ticket: Ticket, by: User, materials_used: str = "", result_note: str = "", note: str = ""
+) -> None:
     """The technician reports the result and the materials used to the desk (R2.12)."""
     now = timezone.now()
     materials_used = validation.text_clean(materials_used, field="materials_used", required=False)
     result_note = validation.text_clean(result_note, field="result_note", required=False)
-    ticket_transition(ticket=ticket, action="report_back", by=by, note=note or result_note, at=now,
-                      data={"materials_used": materials_used})
+    ticket_transition(
+        ticket=ticket,
+        action="report_back",
+        by=by,
+        note=note or result_note,
+        at=now,
+        data={"materials_used": materials_used},
+    )
     changes = {"reported_at": now, "materials_used": materials_used}
     if result_note:
         changes["result_note"] = result_note
@@ -516,8 +639,9 @@ def work_order_close(*, ticket: Ticket, by: User, note: str = "") -> None:
     note = validation.text_clean(note, field="note", required=False)
     order = WorkOrder.objects.get(ticket=ticket)
     if order.signed_off_at is None:
-        raise IllegalTransition(_("The customer has not signed off yet; record the sign-off first."),
-                                code="not_signed_off")
+        raise IllegalTransition(
+            _("The customer has not signed off yet; record the sign-off first."), code="not_signed_off"
+        )
     ticket_transition(ticket=ticket, action="close", by=by, note=note, at=now)
     deadlines_cancel(ticket=ticket)
     next_due_refresh(ticket)
@@ -544,12 +668,20 @@ def _rework_open(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     from tickets.schemas import TicketDraft
     from tickets.services import ticket_create
 
-    draft = TicketDraft(
-        kind=ticket.kind, property=ticket.property.code, unit=ticket.unit.label if ticket.unit_id else None,
-        common_area=ticket.common_area.name if ticket.common_area_id else None,
-        category=ticket.category.code if ticket.category_id else None, urgency=ticket.urgency, impact=ticket.impact,
-        channel=ticket.channel, reporter_name=ticket.reporter_name, reporter_phone=ticket.reporter_phone,
-        description=(_("Rework of %(number)s: %(reason)s") % {"number": ticket.number, "reason": reason})[:2000],
+    draft = TicketDraft.model_validate(
+        {
+            "kind": ticket.kind,
+            "property": ticket.property.code,
+            "unit": ticket.unit.label if ticket.unit else None,
+            "common_area": ticket.common_area.name if ticket.common_area else None,
+            "category": ticket.category.code if ticket.category else None,
+            "urgency": ticket.urgency,
+            "impact": ticket.impact,
+            "channel": ticket.channel,
+            "reporter_name": ticket.reporter_name,
+            "reporter_phone": ticket.reporter_phone,
+            "description": (_("Rework of %(number)s: %(reason)s") % {"number": ticket.number, "reason": reason})[:2000],
+        }
     )
     rework = ticket_create(by=by, draft=draft, rework_of=ticket)
     event_append(ticket=ticket, action="rework_opened", by=by, note=reason, data={"rework": rework.number})

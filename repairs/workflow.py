@@ -53,7 +53,9 @@ REPAIR = register(
                     "reassign", _("reassign"), {S.DISPATCHED, S.ACCEPTED, S.DEFERRED}, {S.DISPATCHED}, DISPATCHERS
                 ),
                 transition("accept", _("accept"), {S.DISPATCHED}, {S.ACCEPTED}, FIELD_SUPERVISORS, assigned=TECH),
-                transition("arrive", _("check in on arrival"), {S.ACCEPTED}, {S.ON_SITE}, FIELD_SUPERVISORS, assigned=TECH),
+                transition(
+                    "arrive", _("check in on arrival"), {S.ACCEPTED}, {S.ON_SITE}, FIELD_SUPERVISORS, assigned=TECH
+                ),
                 transition(
                     "confirm",
                     _("confirm the fault and items"),

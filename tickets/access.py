@@ -25,7 +25,7 @@ def property_ids(user: User) -> QuerySet:
     from estates.models import Property
 
     if user.role == Role.EXECUTIVE:
-        return Property.objects.filter(company_id=user.company_id).values("id")
+        return Property.objects.filter(company_id=user.company_id or 0).values("id")
     return user.properties.through.objects.filter(user_id=user.pk).values("property_id")
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Body, Field, Header, Query, Router, Schema, Status
 
+from api.request import user_of
 from people.models import Role
 from promises.services import clock_label
 from repairs.dispatch import dispatch_candidates
@@ -180,9 +181,9 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
         "property": t.property.code,
         "property_name": t.property.name,
         "building_id": t.building_id,
-        "unit": t.unit.label if t.unit_id else None,
-        "common_area": t.common_area.name if t.common_area_id else None,
-        "category": t.category.code if t.category_id else None,
+        "unit": t.unit.label if t.unit else None,
+        "common_area": t.common_area.name if t.common_area else None,
+        "category": t.category.code if t.category else None,
         "urgency": t.urgency,
         "impact": t.impact,
         "channel": t.channel,
@@ -192,8 +193,8 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
         "reported_at": t.reported_at,
         "created_at": t.created_at,
         "appointment_at": t.appointment_at,
-        "assignee": {"username": t.assignee.username, "name": str(t.assignee)} if t.assignee_id else None,
-        "team": t.team.name if t.team_id else None,
+        "assignee": {"username": t.assignee.username, "name": str(t.assignee)} if t.assignee else None,
+        "team": t.team.name if t.team else None,
         "next_due_at": t.next_due_at,
         "overdue": bool(t.closed_at is None and t.next_due_at and t.next_due_at < now),
         "closed_at": t.closed_at,
@@ -206,15 +207,27 @@ def _work_order_out(t: Ticket) -> dict[str, Any] | None:
     except Ticket.work_order.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
         return None
     return {
-        **{f: getattr(wo, f) for f in WorkOrderOut.model_fields if hasattr(wo, f) and f not in
-           {"items", "quotes", "material_checks", "rework_of", "reworks"}},
-        "rework_of": wo.rework_of.ticket.number if wo.rework_of_id else None,
+        **{
+            f: getattr(wo, f)
+            for f in WorkOrderOut.model_fields
+            if hasattr(wo, f) and f not in {"items", "quotes", "material_checks", "rework_of", "reworks"}
+        },
+        "rework_of": wo.rework_of.ticket.number if wo.rework_of else None,
         "reworks": [r.ticket.number for r in wo.reworks.all()],
         "items": [
-            {"id": i.pk, "item": i.service_item.code if i.service_item_id else None, "description": i.description,
-             "quantity": i.quantity, "labour_fee": i.labour_fee, "material_fee": i.material_fee,
-             "service_fee": i.service_fee, "total": i.total, "review": i.review, "review_note": i.review_note,
-             "removed": i.removed_at is not None}
+            {
+                "id": i.pk,
+                "item": i.service_item.code if i.service_item else None,
+                "description": i.description,
+                "quantity": i.quantity,
+                "labour_fee": i.labour_fee,
+                "material_fee": i.material_fee,
+                "service_fee": i.service_fee,
+                "total": i.total,
+                "review": i.review,
+                "review_note": i.review_note,
+                "removed": i.removed_at is not None,
+            }
             for i in wo.items.all()
         ],
         "quotes": list(wo.quotes.all()),
@@ -227,13 +240,28 @@ def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
         **ticket_out(t, now),
         "work_order": _work_order_out(t),
         "deadlines": [
-            {"clock": d.clock, "clock_label": clock_label(d.clock), "status": d.status, "started_at": d.started_at,
-             "due_at": d.due_at, "met_at": d.met_at, "breached": d.breached_at is not None, "on_time": d.on_time}
+            {
+                "clock": d.clock,
+                "clock_label": clock_label(d.clock),
+                "status": d.status,
+                "started_at": d.started_at,
+                "due_at": d.due_at,
+                "met_at": d.met_at,
+                "breached": d.breached_at is not None,
+                "on_time": d.on_time,
+            }
             for d in t.deadlines.all()
         ],
         "timeline": [
-            {"at": e.at, "by": e.actor_name, "action": e.action, "from_status": e.from_status,
-             "to_status": e.to_status, "note": e.note, "data": e.data}
+            {
+                "at": e.at,
+                "by": e.actor_name,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "data": e.data,
+            }
             for e in t.timeline  # type: ignore[attr-defined]
         ],
     }
@@ -251,14 +279,14 @@ def create_ticket(
 ) -> Status:
     """Record a matter. Send an `Idempotency-Key` header so that a retry after a lost
     response returns the first ticket instead of recording a second one."""
-    user = request.user
+    user = user_of(request)
     if idempotency_key is not None:
-        ticket, created = ticket_create_once(by=user, draft=draft, key=idempotency_key)  # type: ignore[arg-type]
+        ticket, created = ticket_create_once(by=user, draft=draft, key=idempotency_key)
         if not created:
             response["Idempotent-Replayed"] = "true"
     else:
-        ticket = ticket_create(by=user, draft=draft)  # type: ignore[arg-type]
-    return Status(201, ticket_detail_out(ticket_detail(user, ticket.number), timezone.now()))  # type: ignore[arg-type]
+        ticket = ticket_create(by=user, draft=draft)
+    return Status(201, ticket_detail_out(ticket_detail(user, ticket.number), timezone.now()))
 
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets")
@@ -271,48 +299,61 @@ def list_tickets(
     """Tickets you can see, newest first (`ordering=-reported`) or as a work queue by the
     next promise due (`ordering=due`, with `open=true`). Keyset pagination by `cursor`."""
     now = timezone.now()
-    qs = tickets_filtered(request.user, filters, now)  # type: ignore[arg-type]
+    qs = tickets_filtered(user_of(request), filters, now)
     rows, nxt = tickets_page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
     return {"items": [ticket_out(t, now) for t in rows], "next_cursor": nxt}
 
 
 @router.get("/{number}", response={200: TicketDetailOut, **ERRORS}, summary="Read one ticket")
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
-    return ticket_detail_out(ticket_detail(request.user, number), timezone.now())  # type: ignore[arg-type]
+    return ticket_detail_out(ticket_detail(user_of(request), number), timezone.now())
 
 
 @router.get("/{number}/actions", response={200: list[ActionOut], **ERRORS}, summary="Actions you may take now")
 def list_actions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    ticket = ticket_for_action(request.user, number)  # type: ignore[arg-type]
+    ticket = ticket_for_action(user_of(request), number)
     out = []
-    for t in allowed_actions(ticket, request.user):  # type: ignore[arg-type]
+    for t in allowed_actions(ticket, user_of(request)):
         spec = spec_for(ticket.kind, t.action)
-        out.append({
-            "action": t.action, "label": str(t.label), "targets": sorted(t.targets),
-            "fields": spec.form.model_json_schema() if spec else {},
-        })
+        out.append(
+            {
+                "action": t.action,
+                "label": str(t.label),
+                "targets": sorted(t.targets),
+                "fields": spec.form.model_json_schema() if spec else {},
+            }
+        )
     return out
 
 
 @router.post("/{number}/actions/{action}", response={200: TicketDetailOut, **ERRORS}, summary="Take an action")
-def take_action(request: HttpRequest, number: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+def take_action(
+    request: HttpRequest, number: str, action: str, body: dict[str, Any] = Body(default_factory=dict)
+) -> dict[str, Any]:
     """Take one workflow action. The body is the action's form (see the actions list).
     Illegal or unauthorised actions get 403 or 409 and change nothing."""
-    ticket = ticket_for_action(request.user, number)  # type: ignore[arg-type]
-    ticket_act(ticket=ticket, action=action, by=request.user, data=body or {})  # type: ignore[arg-type]
-    return ticket_detail_out(ticket_detail(request.user, number), timezone.now())  # type: ignore[arg-type]
+    ticket = ticket_for_action(user_of(request), number)
+    ticket_act(ticket=ticket, action=action, by=user_of(request), data=body or {})
+    return ticket_detail_out(ticket_detail(user_of(request), number), timezone.now())
 
 
 @router.get("/{number}/candidates", response={200: list[CandidateOut], **ERRORS}, summary="Suggested technicians")
 def candidates(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     """Technicians for this job, best first (R2.5): on duty, trade, current open load."""
-    user = request.user
-    ticket = ticket_for_action(user, number)  # type: ignore[arg-type]
-    if user.role in (Role.RESIDENT, Role.TECHNICIAN):  # type: ignore[union-attr]
+    user = user_of(request)
+    ticket = ticket_for_action(user, number)
+    if user.role in (Role.RESIDENT, Role.TECHNICIAN):
         raise Forbidden(_("Only the desk and supervisors see dispatch suggestions."))
     rows = dispatch_candidates(ticket)
     return [
-        {"username": c.user.username, "name": str(c.user), "team": c.user.team.name if c.user.team_id else None,
-         "on_duty": c.on_duty, "has_trade": c.has_trade, "open_load": c.open_load, "suggested": n == 0}
+        {
+            "username": c.user.username,
+            "name": str(c.user),
+            "team": c.user.team.name if c.user.team else None,
+            "on_duty": c.on_duty,
+            "has_trade": c.has_trade,
+            "open_load": c.open_load,
+            "suggested": n == 0,
+        }
         for n, c in enumerate(rows)
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -69,12 +68,8 @@ class Ticket(models.Model):
 
     building = models.ForeignKey("estates.Building", models.PROTECT, null=True, blank=True, related_name="+")
     unit = models.ForeignKey("estates.Unit", models.PROTECT, null=True, blank=True, related_name="tickets")
-    common_area = models.ForeignKey(
-        "estates.CommonArea", models.PROTECT, null=True, blank=True, related_name="tickets"
-    )
-    household = models.ForeignKey(
-        "estates.Household", models.PROTECT, null=True, blank=True, related_name="tickets"
-    )
+    common_area = models.ForeignKey("estates.CommonArea", models.PROTECT, null=True, blank=True, related_name="tickets")
+    household = models.ForeignKey("estates.Household", models.PROTECT, null=True, blank=True, related_name="tickets")
     resident = models.ForeignKey("estates.Resident", models.SET_NULL, null=True, blank=True, related_name="+")
     reporter_name = models.CharField(_("reporter"), max_length=50)
     reporter_phone = models.CharField(_("contact phone"), max_length=20)
@@ -82,9 +77,7 @@ class Ticket(models.Model):
 
     reported_at = models.DateTimeField(_("reported at"), help_text=_("When the customer called or came."))
     created_at = models.DateTimeField(_("recorded at"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
     assignee = models.ForeignKey(
@@ -131,9 +124,9 @@ class Ticket(models.Model):
 
     @builtins.property
     def location_label(self) -> str:
-        if self.unit_id:
+        if self.unit:
             return self.unit.label
-        if self.common_area_id:
+        if self.common_area:
             return self.common_area.name
         return ""
 
@@ -169,6 +162,9 @@ class NumberCounter(models.Model):
     key = models.CharField(max_length=20, primary_key=True)
     value = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"
+
 
 class IdempotencyKey(models.Model):
     """Remembers which ticket a client's ``Idempotency-Key`` created, so a retried
@@ -182,3 +178,6 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

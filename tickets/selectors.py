@@ -72,7 +72,9 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
     if f.q:
         text = f.q.strip()[:100]
         qs = qs.filter(
-            Q(number=text.upper()) | Q(reporter_phone__startswith=text) | Q(reporter_name=text)
+            Q(number=text.upper())
+            | Q(reporter_phone__startswith=text)
+            | Q(reporter_name=text)
             | Q(description__icontains=text)
         )
     return qs
@@ -91,7 +93,9 @@ def _cursor_decode(cursor: str) -> list:
         raise InvalidInput(_("This cursor is not valid; start again from the first page."), field="cursor") from None
 
 
-def tickets_page(qs: TicketQuerySet, *, ordering: str, cursor: str | None, limit: int) -> tuple[list[Ticket], str | None]:
+def tickets_page(
+    qs: TicketQuerySet, *, ordering: str, cursor: str | None, limit: int
+) -> tuple[list[Ticket], str | None]:
     """One page by keyset pagination: no OFFSET and no COUNT, so page 1 and page 1000
     cost the same on a million rows."""
     limit = max(1, min(limit, PAGE_MAX))

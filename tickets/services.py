@@ -110,9 +110,7 @@ def _replay(by: User, key: str, fingerprint: str) -> Ticket | None:
     if row is None:
         return None
     if row.fingerprint != fingerprint:
-        raise Conflict(
-            _("This Idempotency-Key was already used for a different request."), code="idempotency_mismatch"
-        )
+        raise Conflict(_("This Idempotency-Key was already used for a different request."), code="idempotency_mismatch")
     return row.ticket
 
 

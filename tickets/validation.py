@@ -36,8 +36,11 @@ def phone_normalize(value: str, *, field: str = "reporter_phone") -> str:
         area, number, ext = m.groups()
         return f"{area}-{number}" + (f"-{ext}" if ext else "")
     raise InvalidInput(
-        _("“%(phone)s” is not a valid phone number: give a mobile number (11 digits starting with 1) "
-          "or a landline with its area code, e.g. 0731-88888888.") % {"phone": raw[:30]},
+        _(
+            "“%(phone)s” is not a valid phone number: give a mobile number (11 digits starting with 1) "
+            "or a landline with its area code, e.g. 0731-88888888."
+        )
+        % {"phone": raw[:30]},
         field=field,
     )
 
@@ -99,5 +102,7 @@ def quantity(value: object, *, field: str) -> Decimal:
     except (InvalidOperation, ValueError):
         raise InvalidInput(_("Not a quantity."), field=field) from None
     if not q.is_finite() or q <= 0 or q > QUANTITY_MAX:
-        raise InvalidInput(_("The quantity must be more than 0 and at most %(max)s.") % {"max": QUANTITY_MAX}, field=field)
+        raise InvalidInput(
+            _("The quantity must be more than 0 and at most %(max)s.") % {"max": QUANTITY_MAX}, field=field
+        )
     return q

@@ -110,8 +110,7 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTra
     wf = workflow_for(ticket.kind)
     if not user.is_superuser and user.role not in t.roles:
         return Forbidden(
-            _("Your role (%(role)s) may not %(action)s.")
-            % {"role": Role(user.role).label, "action": str(t.label)},
+            _("Your role (%(role)s) may not %(action)s.") % {"role": Role(user.role).label, "action": str(t.label)},
             code="role_not_allowed",
         )
     if user.role in t.assigned_roles and not is_assigned_to(ticket, user):
