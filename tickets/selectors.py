@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 from tickets.errors import InvalidInput, NotFound
 from tickets.models import Ticket, TicketQuerySet
@@ -24,8 +24,9 @@ LIST_RELATED = ("property", "unit", "common_area", "category", "assignee", "team
 PAGE_MAX = 200
 
 
-@dataclass
-class TicketFilter:
+class TicketFilter(Schema):
+    """Filters of the ticket list; every field is optional."""
+
     kind: str | None = None
     status: str | None = None  # comma-separated
     open: bool | None = None
