@@ -93,8 +93,7 @@ def test_result_is_reported_within_20_minutes_of_completion(clock, api, draft):
     number = new_ticket(api, draft, unit=None, common_area="3栋大堂", category="public")
     tech = api("ygjy-tech1")
     api("ygjy-agent").act(number, "dispatch", {"assignee": "ygjy-tech1"})
-    for action, body in (("accept", {}), ("arrive", {}), ("confirm", {"items": [{"item": "PB-01"}]}),
-                         ("complete", {})):
+    for action, body in (("accept", {}), ("arrive", {}), ("confirm", {"items": [{"item": "PB-01"}]}), ("complete", {})):
         assert tech.act(number, action, body).status_code == 200
     report = deadlines(number)["report_back"]
     assert report.due_at == T0 + 20 * MIN
@@ -138,7 +137,9 @@ def test_missed_promised_time_of_a_deferred_job_shows_up(clock, api, draft, pers
     desk, tech = api("ygjy-agent"), api("ygjy-tech1")
     desk.act(number, "dispatch", {"assignee": "ygjy-tech1"})
     tech.act(number, "accept")
-    r = tech.act(number, "defer", {"reason": "等物业审批", "promised_at": (T0 + datetime.timedelta(hours=2)).isoformat()})
+    r = tech.act(
+        number, "defer", {"reason": "等物业审批", "promised_at": (T0 + datetime.timedelta(hours=2)).isoformat()}
+    )
     assert r.status_code == 200, r.content
     assert "arrive" not in {d.clock for d in Deadline.objects.filter(ticket__number=number, status="open")}
     clock.shift(datetime.timedelta(hours=2, minutes=1))

@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Property)
+class PropertyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "company"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "property", "completion_date"]
+    list_filter = ["property"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["label", "property", "building", "floor", "completion_date"]
+    list_filter = ["property", "building"]
+    search_fields = ["label"]
+    list_select_related = ["property", "building"]
+
+
+@admin.register(CommonArea)
+class CommonAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "property", "building"]
+    list_filter = ["property"]
+
+
+class ResidentInline(admin.TabularInline):
+    model = Resident
+    extra = 0
+    fields = ["name", "phone", "role", "user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "property", "moved_in_on", "moved_out_on"]
+    list_filter = ["property"]
+    search_fields = ["name", "unit__label", "residents__name", "residents__phone"]
+    raw_id_fields = ["unit"]
+    inlines = [ResidentInline]
+    list_select_related = ["unit", "property"]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        for obj in formset.save(commit=False):
+            obj.property_id = form.instance.property_id
+            obj.save()
+        formset.save_m2m()
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "role", "household", "property"]
+    list_filter = ["property", "role"]
+    search_fields = ["name", "phone"]
+    raw_id_fields = ["household", "user"]

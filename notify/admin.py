@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from notify.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "message", "read_at"]
+    list_filter = ["kind", "property"]
+    raw_id_fields = ["recipient", "ticket"]
