@@ -247,7 +247,41 @@ def seed(size: str = "full") -> dict[str, str]:
         )
         r.save(update_fields=["user"])
         logins[username] = f"{Role.RESIDENT.label} {label}"
+    if size == "full":
+        demo_tickets()
     return logins
+
+
+def demo_tickets() -> None:
+    """A few tickets in different states, made through the services like real work."""
+    from repairs import services as work
+    from repairs.schemas import ItemIn
+    from tickets.schemas import TicketDraft
+    from tickets.services import ticket_create
+
+    agent, tech = User.objects.get(username="ygjy-agent"), User.objects.get(username="ygjy-tech1")
+
+    def draft(**fields: object) -> TicketDraft:
+        base = {"property": "YGJY", "category": "plumbing", "reporter_phone": "13800138000", "channel": "phone"}
+        return TicketDraft.model_validate({**base, **fields})
+
+    ticket_create(by=agent, draft=draft(unit="3-1202", urgency="emergency", description="厨房水管爆裂，水流到楼下"))
+    t = ticket_create(by=agent, draft=draft(unit="2-801", category="electrical", description="卧室插座没电"))
+    work.work_order_dispatch(ticket=t, by=agent, assignee="ygjy-tech2")
+    t = ticket_create(by=agent, draft=draft(unit="1-1102", category="hvac", description="空调不制冷"))
+    work.work_order_dispatch(ticket=t, by=agent, assignee="ygjy-tech1")
+    work.work_order_accept(ticket=t, by=tech)
+    work.work_order_arrive(ticket=t, by=tech)
+    work.work_order_confirm(ticket=t, by=tech, items=[ItemIn(item="HV-01")], fault_note="缺氟")
+    t = ticket_create(by=agent, draft=draft(common_area="3栋大堂", category="public", description="大堂吊灯不亮"))
+    work.work_order_dispatch(ticket=t, by=agent, assignee="ygjy-tech1")
+    work.work_order_accept(ticket=t, by=tech)
+    work.work_order_arrive(ticket=t, by=tech)
+    work.work_order_confirm(ticket=t, by=tech, items=[ItemIn(item="PB-01")])
+    work.work_order_complete(ticket=t, by=tech, result_note="更换灯管两支")
+    work.work_order_sign_off(ticket=t, by=tech, satisfaction=5, signed_by="王芳")
+    work.work_order_report_back(ticket=t, by=tech, materials_used="LED灯管 2支")
+    work.work_order_close(ticket=t, by=agent, note="已回访，客户满意")
 
 
 def _logins() -> dict[str, str]:

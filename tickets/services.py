@@ -45,10 +45,10 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
     appointment_at = (
         validation.in_future(draft.appointment_at, field="appointment_at", now=now) if draft.appointment_at else None
     )
-    reporter_name = validation.text_clean(
-        draft.reporter_name or (resident.name if resident else ""), field="reporter_name", max_length=50
-    )
-    reporter_phone = validation.phone_normalize(draft.reporter_phone or (resident.phone if resident else ""))
+    # The caller, else the household's resident, else the staff member raising it (R1.3 patrol).
+    fallback_name, fallback_phone = (resident.name, resident.phone) if resident else (str(by), by.phone)
+    reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
+    reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
     if draft.kind == Kind.REPAIR and not (unit or area):
         raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
 
