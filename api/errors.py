@@ -41,8 +41,17 @@ def _message(error: dict[str, Any]) -> str:
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 
 
+SOURCES = {"body", "query", "path", "header", "cookie", "form"}
+PARAMETERS = {"draft", "body", "filters"}  # names of the view parameters that hold whole inputs
+
+
 def _field(loc: Any) -> str:
-    parts = [str(p) for p in (loc or []) if p not in ("body", "payload", "data", "query", "path", "form")]
+    """``["body", "draft", "unit"]`` -> ``unit``: the field as the caller sent it."""
+    parts = [str(p) for p in (loc or [])]
+    if parts and parts[0] in SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in PARAMETERS:
+        parts = parts[1:]
     return ".".join(parts)
 
 

@@ -1,6 +1,8 @@
 """Settings for the test suite: the same as production but a fast password hasher and
 huey running tasks inline. The database follows DATABASE_URL as usual."""
 
+import os
+
 from config.settings import *  # noqa: F403
 from config.settings import HUEY
 
@@ -9,4 +11,5 @@ HUEY = {**HUEY, "immediate": True}
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not shared-cache memory, so tests with several threads see real SQLite locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per run, so two suites running at once on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
