@@ -86,12 +86,17 @@ def _assignment(ticket: Ticket, assignee: str | None, team: int | None) -> tuple
 
 
 def _arrival_due(ticket: Ticket, now: datetime.datetime) -> datetime.datetime:
-    """15 minutes after notification, 5 for emergencies (R2.17), or the appointment the
-    customer asked for, whichever is later."""
-    due = now + limits_for(ticket.property_id, ticket.kind)[Clock.ARRIVE].for_urgency(ticket.urgency == "emergency")
-    if ticket.appointment_at and ticket.appointment_at > due:
-        return ticket.appointment_at
-    return due
+    """15 minutes after notification, 5 for emergencies (R2.17), or the time the customer
+    asked for (R2.1) or was promised (R2.13), whichever is latest."""
+    limit = limits_for(ticket.property_id, ticket.kind)[Clock.ARRIVE]
+    due = now + limit.for_urgency(ticket.urgency == "emergency")
+    promised = (
+        Deadline.objects.filter(ticket=ticket, clock=Clock.PROMISE, status=Deadline.Status.OPEN)
+        .order_by("-due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return max(d for d in (due, ticket.appointment_at, promised) if d is not None)
 
 
 @transaction.atomic

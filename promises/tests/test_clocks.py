@@ -170,3 +170,16 @@ def test_sweep_command_and_periodic_task(clock, api, draft):
     assert out.getvalue().strip() == "2 new breaches"
     assert sweep_deadlines.call_local() == 0
     assert Deadline.objects.filter(breached_at__isnull=False).count() == 2
+
+
+def test_reassigning_a_deferred_job_keeps_the_promised_time_for_arrival(clock, api, draft):
+    """R2.13 with R2.17: a new technician must arrive by the promised time, not 15 minutes from now."""
+    number = new_ticket(api, draft)
+    desk, tech = api("ygjy-agent"), api("ygjy-tech1")
+    desk.act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    tech.act(number, "accept")
+    promised = T0 + datetime.timedelta(days=1)
+    assert tech.act(number, "defer", {"reason": "等配件", "promised_at": promised.isoformat()}).status_code == 200
+    assert desk.act(number, "reassign", {"assignee": "ygjy-tech2"}).status_code == 200
+    arrive = [d for d in Deadline.objects.filter(ticket__number=number, clock="arrive", status="open")]
+    assert len(arrive) == 1 and arrive[0].due_at == promised
