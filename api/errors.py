@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
@@ -35,6 +35,7 @@ def _message(error: dict[str, Any]) -> str:
         "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
         "json_invalid": _("The request body is not valid JSON."),
         "model_attributes_type": _("Give an object."),
+        "model_type": _("Give an object."),
         "dict_type": _("Give an object."),
         "extra_forbidden": _("Unknown field."),
     }
@@ -84,6 +85,15 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": _("Log in or give a valid API token."), "code": "unauthenticated"}, status=401
         )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja raises this for a body it cannot parse; say so in the caller's language.
+        if exc.status_code == 400:
+            body = {"detail": _("The request body is not valid JSON."), "code": "invalid_json"}
+        else:
+            body = {"detail": str(exc.message), "code": "http_error"}
+        return api.create_response(request, body, status=exc.status_code)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

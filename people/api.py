@@ -13,11 +13,12 @@ from api.auth import token_create
 from api.request import user_of
 from people.models import Role
 from tickets.errors import DomainError
+from tickets.schemas import Input
 
 router = Router(tags=["accounts"])
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     username: str
     password: str
     name: str = "api"

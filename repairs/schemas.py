@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ninja import Schema
 from pydantic import Field
 
+from tickets.schemas import Input
 
-class ItemIn(Schema):
+
+class ItemIn(Input):
     item: str | None = Field(None, description="Catalogue code; leave out for an item outside the catalogue.")
     description: str = Field("", description="Needed for an item outside the catalogue.")
     quantity: Decimal = Decimal("1")
@@ -18,7 +19,7 @@ class ItemIn(Schema):
     service_fee: Decimal = Decimal("0")
 
 
-class ReviewDecision(Schema):
+class ReviewDecision(Input):
     item_id: int
     approve: bool
     note: str = ""
@@ -27,17 +28,17 @@ class ReviewDecision(Schema):
     service_fee: Decimal | None = None
 
 
-class NoteForm(Schema):
+class NoteForm(Input):
     note: str = ""
 
 
-class DispatchForm(Schema):
+class DispatchForm(Input):
     assignee: str | None = Field(None, description="Username of the technician.")
     team: int | None = Field(None, description="Id of the maintenance team.")
     note: str = ""
 
 
-class ConfirmForm(Schema):
+class ConfirmForm(Input):
     items: list[ItemIn]
     fault_note: str = Field("", description="The fault as found on site.")
     category: str | None = Field(None, description="Correct the repair category.")
@@ -45,54 +46,54 @@ class ConfirmForm(Schema):
     note: str = ""
 
 
-class ReviewForm(Schema):
+class ReviewForm(Input):
     decisions: list[ReviewDecision]
     note: str = ""
 
 
-class CustomerForm(Schema):
+class CustomerForm(Input):
     customer_name: str = Field("", description="Who agreed or declined; defaults to the reporter.")
     note: str = ""
 
 
-class ReviseForm(Schema):
+class ReviseForm(Input):
     items: list[ItemIn]
     note: str = ""
 
 
-class MaterialForm(Schema):
+class MaterialForm(Input):
     material: str
     passed: bool
     note: str = ""
 
 
-class DeferForm(Schema):
+class DeferForm(Input):
     reason: str
     promised_at: datetime.datetime
     note: str = ""
 
 
-class EscalateForm(Schema):
+class EscalateForm(Input):
     note: str
 
 
-class CompleteForm(Schema):
+class CompleteForm(Input):
     result_note: str = ""
     note: str = ""
 
 
-class SignOffForm(Schema):
+class SignOffForm(Input):
     satisfaction: int = Field(..., description="1 (very unsatisfied) to 5 (very satisfied).")
     satisfied: bool = Field(True, description="The customer accepts the work.")
     signed_by: str = ""
     comment: str = ""
 
 
-class ReportBackForm(Schema):
+class ReportBackForm(Input):
     materials_used: str = ""
     result_note: str = ""
     note: str = ""
 
 
-class ReasonForm(Schema):
+class ReasonForm(Input):
     reason: str

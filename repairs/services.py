@@ -170,7 +170,7 @@ def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.dateti
     catalogue = {s.code: s for s in ServiceItem.objects.filter(code__in=codes, active=True)}
     rows = []
     for n, item in enumerate(items):
-        where = f"items[{n}]"
+        where = f"items.{n}"
         quantity = validation.quantity(item.quantity, field=f"{where}.quantity")
         if item.item:
             found = catalogue.get(item.item)

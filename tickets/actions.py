@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ninja import Schema
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tickets.workflow import check, workflow_for
 
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ActionSpec:
-    form: type[Schema]
+    form: type[BaseModel]
     service: Callable[..., Any]
 
 
@@ -48,7 +47,7 @@ def ticket_act(*, ticket: Ticket, action: str, by: User, data: dict[str, Any]) -
     return spec.service(ticket=ticket, by=by, **_fields(form))
 
 
-def _fields(form: Schema) -> dict[str, Any]:
+def _fields(form: BaseModel) -> dict[str, Any]:
     """The form's fields as keyword arguments, nested forms kept as objects."""
     return {name: getattr(form, name) for name in type(form).model_fields}
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tickets.models import Channel, Impact, Kind, Urgency
 
 
-class TicketDraft(Schema):
+class Input(BaseModel):
+    """Base of every input form. A plain pydantic model rather than ninja's Schema, so a
+    body that is not a JSON object is refused as such instead of read as an empty form."""
+
+
+class TicketDraft(Input):
     kind: Kind = Kind.REPAIR
     property: str | None = Field(None, description="Property code, e.g. YGJY. Residents may leave it out.")
     unit: str | None = Field(None, description="Unit as building-room, e.g. 3-1202.")
