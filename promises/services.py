@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from promises.models import Clock, Deadline
-from promises.policy import limits_for
+from promises.policy import Limit, limits_for
 
 if TYPE_CHECKING:
     from tickets.models import Ticket
@@ -30,6 +31,28 @@ SWEEP_BATCH = 500
 
 def deadline_build(*, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime) -> Deadline:
     return Deadline(ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due)
+
+
+def opening_deadlines(
+    *, ticket: Ticket, clocks: Iterable[str], limits: dict[str, Limit], now: datetime.datetime
+) -> list[Deadline]:
+    """The clocks a new ticket starts with, unsaved (``ticket_create`` writes them with the
+    ticket, whose ``next_due_at`` it sets from them). ``Clock.RECORD`` runs from the call
+    and is met by the recording itself, breached if that came late (R2.16); every other
+    clock runs from the recording."""
+    emergency = ticket.urgency == "emergency"
+    out = []
+    for clock in clocks:
+        start = ticket.reported_at if clock == Clock.RECORD else now
+        deadline = deadline_build(
+            ticket=ticket, clock=clock, start=start, due=start + limits[clock].for_urgency(emergency)
+        )
+        if clock == Clock.RECORD:
+            deadline.status, deadline.met_at = Deadline.Status.MET, now
+            if now > deadline.due_at:
+                deadline.breached_at = now
+        out.append(deadline)
+    return out
 
 
 def deadline_start(

@@ -20,7 +20,7 @@ from notify.services import notify_role, notify_user
 from people.models import Role, Team, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
-from promises.services import deadline_build, deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
+from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.schemas import ItemIn, ReviewDecision
 from repairs.workflow import REPAIR, RepairStatus
@@ -37,27 +37,11 @@ UNSATISFIED_AT_OR_BELOW = 2  # satisfaction 1-5; 1 and 2 mean the customer is no
 
 
 def work_order_open(*, ticket: Ticket, by: User, now: datetime.datetime, rework_of: Ticket | None = None) -> None:
-    """Open the work order and the first clocks of a new repair ticket (R2.3, R2.16):
-    recording is due 2 minutes after the call, notifying the team 2 minutes after that."""
+    """Open the work order of a new repair ticket (R2.3); its first clocks are the
+    workflow's opening clocks, started by ticket_create."""
     WorkOrder.objects.create(
         ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None
     )
-    limits = limits_for(ticket.property_id, ticket.kind)
-    record = deadline_build(
-        ticket=ticket,
-        clock=Clock.RECORD,
-        start=ticket.reported_at,
-        due=ticket.reported_at + limits[Clock.RECORD].for_urgency(False),
-    )
-    record.status, record.met_at = Deadline.Status.MET, now
-    if now > record.due_at:
-        record.breached_at = now
-    notify = deadline_build(
-        ticket=ticket, clock=Clock.NOTIFY, start=now, due=now + limits[Clock.NOTIFY].for_urgency(False)
-    )
-    Deadline.objects.bulk_create([record, notify])
-    Ticket.objects.filter(pk=ticket.pk).update(next_due_at=notify.due_at)
-    ticket.next_due_at = notify.due_at
 
 
 # --- Dispatch ------------------------------------------------------------------------

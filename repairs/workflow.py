@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Role
+from promises.models import Clock
 from tickets.models import Kind
 from tickets.workflow import Workflow, register, transition
 
@@ -44,6 +45,8 @@ REPAIR = register(
         states=RepairStatus,
         initial=S.NEW,
         closed=frozenset({S.CLOSED, S.DECLINED, S.CANCELLED}),
+        # R2.16: recorded within 2 minutes of the call, the team notified within 2 minutes.
+        opening_clocks=(Clock.RECORD, Clock.NOTIFY),
         on_create="repairs.services.work_order_open",
         transitions={
             t.action: t

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from people.models import Role
 
@@ -36,7 +36,19 @@ def works_at(user: User, property: Property) -> bool:
         return True
     if user.role == Role.EXECUTIVE:
         return property.company_id == user.company_id
+    attached = getattr(property, "user_attached", None)  # from property_with_access
+    if attached is not None:
+        return bool(attached)
     return user.properties.filter(pk=property.pk).exists()
+
+
+def property_with_access(user: User, code: str) -> Property | None:
+    """The property with this code, carrying what ``works_at`` needs to decide without
+    another query."""
+    from estates.models import Property
+
+    attached = user.properties.through.objects.filter(user_id=user.pk, property_id=OuterRef("pk"))
+    return Property.objects.filter(code=code).annotate(user_attached=Exists(attached)).first()
 
 
 def household_ids(user: User) -> QuerySet:

@@ -270,15 +270,17 @@ def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-@router.post("", response={201: TicketDetailOut, **ERRORS}, summary="Record a ticket")
+@router.post("", response={201: TicketOut, **ERRORS}, summary="Record a ticket")
 def create_ticket(
     request: HttpRequest,
     response: HttpResponse,
     draft: TicketDraft,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
-    """Record a matter. Send an `Idempotency-Key` header so that a retry after a lost
-    response returns the first ticket instead of recording a second one."""
+    """Record a matter and answer with its number, status and next promise due; the
+    `Location` header is its full record (work order, deadlines, timeline). Send an
+    `Idempotency-Key` header so that a retry after a lost response returns the first
+    ticket instead of recording a second one."""
     user = user_of(request)
     if idempotency_key is not None:
         ticket, created = ticket_create_once(by=user, draft=draft, key=idempotency_key)
@@ -286,7 +288,8 @@ def create_ticket(
             response["Idempotent-Replayed"] = "true"
     else:
         ticket = ticket_create(by=user, draft=draft)
-    return Status(201, ticket_detail_out(ticket_detail(user, ticket.number), timezone.now()))
+    response["Location"] = f"{request.path.rstrip('/')}/{ticket.number}"
+    return Status(201, ticket_out(ticket, timezone.now()))
 
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -14,8 +16,11 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
 from people.models import Role
+from promises.models import Deadline
+from promises.policy import limits_for
+from promises.services import opening_deadlines
 from tickets import validation
-from tickets.access import works_at
+from tickets.access import property_with_access, works_at
 from tickets.errors import Conflict, Forbidden, InvalidInput
 from tickets.models import IdempotencyKey, Kind, Ticket
 from tickets.numbering import ticket_number_next
@@ -27,18 +32,18 @@ if TYPE_CHECKING:
 
 
 def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = None) -> Ticket:
-    """Record a matter (R2.1): check the draft, number it (R1.5), open the kind's records
-    and promise clocks, and write the first timeline event, all or nothing."""
+    """Record a matter (R2.1): check the draft, number it (R1.5), start its promise clocks,
+    open the kind's own records and write the first timeline event, all or nothing.
+
+    Everything is looked up and checked before the transaction, which then only writes,
+    so the day's number counter (a row lock) is held for as short a time as possible.
+    """
     now = timezone.now()
     if draft.kind not in workflows():
         raise InvalidInput(_("Tickets of this kind cannot be recorded yet."), field="kind")
     wf = workflow_for(draft.kind)
     prop = _property(by, draft)
-    unit, area = _location(prop, draft)
-    household = _household(unit)
-    resident = _resident(by, unit, household)
-    if household is None and resident is not None and by.role == Role.RESIDENT:
-        household = resident.household  # a resident's report on a common area stays visible to them
+    place = _place(by, prop, draft)
     category = _category(draft)
     description = validation.text_clean(draft.description, field="description", max_length=validation.DESCRIPTION_MAX)
     reported_at = validation.not_in_future(draft.reported_at or now, field="reported_at", now=now)
@@ -46,36 +51,43 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
         validation.in_future(draft.appointment_at, field="appointment_at", now=now) if draft.appointment_at else None
     )
     # The caller, else the household's resident, else the staff member raising it (R1.3 patrol).
-    fallback_name, fallback_phone = (resident.name, resident.phone) if resident else (str(by), by.phone)
+    fallback_name, fallback_phone = place.resident_contact or (str(by), by.phone)
     reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
-    if draft.kind == Kind.REPAIR and not (unit or area):
+    if draft.kind == Kind.REPAIR and not (place.unit or place.area):
         raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
+    ticket = Ticket(
+        property=prop,
+        kind=draft.kind,
+        status=wf.initial,
+        channel=draft.channel,
+        category=category,
+        urgency=draft.urgency,
+        impact=draft.impact,
+        building_id=place.building_id,
+        unit=place.unit,
+        common_area=place.area,
+        household_id=place.household_id,
+        resident_id=place.resident_id,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        description=description,
+        reported_at=reported_at,
+        created_at=now,
+        created_by=by,
+        appointment_at=appointment_at,
+        updated_at=now,
+    )
+    clocks = opening_deadlines(ticket=ticket, clocks=wf.opening_clocks, limits=limits_for(prop.pk, draft.kind), now=now)
+    ticket.next_due_at = min((d.due_at for d in clocks if d.status == Deadline.Status.OPEN), default=None)
 
-    with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=ticket_number_next(kind=draft.kind, day=timezone.localdate(now)),
-            property=prop,
-            kind=draft.kind,
-            status=wf.initial,
-            channel=draft.channel,
-            category=category,
-            urgency=draft.urgency,
-            impact=draft.impact,
-            building_id=unit.building_id if unit else (area.building_id if area else None),
-            unit=unit,
-            common_area=area,
-            household=household,
-            resident=resident,
-            reporter_name=reporter_name,
-            reporter_phone=reporter_phone,
-            description=description,
-            reported_at=reported_at,
-            created_at=now,
-            created_by=by,
-            appointment_at=appointment_at,
-            updated_at=now,
-        )
+    # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
+    with transaction.atomic(savepoint=False):
+        ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
+        ticket.save(force_insert=True)
+        for deadline in clocks:
+            deadline.ticket = ticket
+        Deadline.objects.bulk_create(clocks)
         event_append(ticket=ticket, action="create", by=by, at=now, to_status=wf.initial, note=description[:200])
         if wf.on_create:
             import_string(wf.on_create)(ticket=ticket, by=by, now=now, rework_of=rework_of)
@@ -106,12 +118,12 @@ def ticket_create_once(*, by: User, draft: TicketDraft, key: str) -> tuple[Ticke
 
 
 def _replay(by: User, key: str, fingerprint: str) -> Ticket | None:
-    row = IdempotencyKey.objects.filter(user=by, key=key).select_related("ticket").first()
+    row = IdempotencyKey.objects.filter(user=by, key=key).values_list("fingerprint", "ticket_id").first()
     if row is None:
         return None
-    if row.fingerprint != fingerprint:
+    if row[0] != fingerprint:
         raise Conflict(_("This Idempotency-Key was already used for a different request."), code="idempotency_mismatch")
-    return row.ticket
+    return Ticket.objects.select_related("property", "category", "unit", "common_area").get(pk=row[1])
 
 
 def _property(by: User, draft: TicketDraft) -> Property:
@@ -121,7 +133,7 @@ def _property(by: User, draft: TicketDraft) -> Property:
             return residency.property
     if not draft.property:
         raise InvalidInput(_("Give the property."), field="property")
-    prop = Property.objects.filter(code=draft.property).first()
+    prop = property_with_access(by, draft.property)
     if prop is None:
         raise InvalidInput(_("Unknown property “%(code)s”.") % {"code": draft.property[:30]}, field="property")
     if by.role == Role.RESIDENT:
@@ -132,46 +144,69 @@ def _property(by: User, draft: TicketDraft) -> Property:
     return prop
 
 
-def _location(prop: Property, draft: TicketDraft) -> tuple[Unit | None, CommonArea | None]:
+@dataclass
+class _Place:
+    """Where the matter is, and who lives there."""
+
+    unit: Unit | None = None
+    area: CommonArea | None = None
+    household_id: int | None = None
+    resident_id: int | None = None
+    resident_contact: tuple[str, str] | None = None  # the resident's name and phone
+
+    @property
+    def building_id(self) -> int | None:
+        return self.unit.building_id if self.unit else (self.area.building_id if self.area else None)
+
+
+def _place(by: User, prop: Property, draft: TicketDraft) -> _Place:
     if draft.unit and draft.common_area:
         raise InvalidInput(_("Give either a unit or a common area, not both."), field="common_area")
-    unit = area = None
+    place = _Place()
     if draft.unit:
-        unit = Unit.objects.filter(property=prop, label=draft.unit.strip()).first()
-        if unit is None:
+        place.unit = Unit.objects.filter(property=prop, label=draft.unit.strip()).first()
+        if place.unit is None:
             raise InvalidInput(
                 _("There is no unit “%(unit)s” at %(property)s.") % {"unit": draft.unit[:30], "property": prop.name},
                 field="unit",
             )
     if draft.common_area:
-        area = CommonArea.objects.filter(property=prop, name=draft.common_area.strip()).first()
-        if area is None:
+        place.area = CommonArea.objects.filter(property=prop, name=draft.common_area.strip()).first()
+        if place.area is None:
             raise InvalidInput(
                 _("There is no common area “%(area)s” at %(property)s.")
                 % {"area": draft.common_area[:30], "property": prop.name},
                 field="common_area",
             )
-    return unit, area
-
-
-def _resident(by: User, unit: Unit | None, household: Household | None) -> Resident | None:
-    """The resident reporting: the account itself for a resident, else nobody (the desk
-    types the caller's name and phone, or they default from the household)."""
     if by.role == Role.RESIDENT:
-        residency = Resident.objects.filter(user=by, household__unit=unit).first() if unit else None
-        if unit and residency is None:
+        # The resident reporting is the account itself, for their own home or a common area.
+        residency = Resident.objects.filter(user=by, household__unit=place.unit).first() if place.unit else None
+        if place.unit and residency is None:
             raise Forbidden(_("You can only report matters for your own home or the common areas."))
-        return residency or Resident.objects.filter(user=by).first()
-    if household is None:
-        return None
-    return Resident.objects.filter(household=household).order_by("id").first()
+        residency = residency or Resident.objects.filter(user=by).first()
+        if residency:
+            place.household_id = residency.household_id  # a report on a common area stays visible to them
+            place.resident_id, place.resident_contact = residency.pk, (residency.name, residency.phone)
+    elif place.unit:
+        place.household_id, resident = _occupants(place.unit)
+        if resident:
+            place.resident_id, place.resident_contact = resident[0], (resident[1], resident[2])
+    return place
 
 
-def _household(unit: Unit | None) -> Household | None:
-    """The household living in the unit now."""
-    if unit is None:
-        return None
-    return Household.objects.filter(unit=unit, moved_out_on__isnull=True).order_by("-id").first()
+def _occupants(unit: Unit) -> tuple[int | None, tuple[int, str, str] | None]:
+    """The household living in the unit now, and its first resident (id, name, phone):
+    the desk types the caller's name and phone, or they default from this resident."""
+    households = Household.objects.filter(unit_id=unit.pk, moved_out_on__isnull=True).order_by("-id")
+    row = (
+        Resident.objects.filter(household_id=Subquery(households.values("id")[:1]))
+        .order_by("id")
+        .values_list("household_id", "id", "name", "phone")
+        .first()
+    )
+    if row:
+        return row[0], (row[1], row[2], row[3])
+    return households.values_list("id", flat=True).first(), None  # a household with no resident on record
 
 
 def _category(draft: TicketDraft) -> Category | None:

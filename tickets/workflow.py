@@ -71,8 +71,10 @@ class Workflow:
     initial: str
     closed: frozenset[str]
     transitions: dict[str, Transition]
+    # The promise clocks started when a ticket is recorded (see promises.services.opening_deadlines).
+    opening_clocks: tuple[str, ...] = ()
     # Dotted path of the function ticket_create calls, inside its transaction, to open
-    # the kind's own records and clocks: f(*, ticket, by, now, rework_of).
+    # the kind's own records: f(*, ticket, by, now, rework_of).
     on_create: str | None = None
 
     def state_label(self, state: str) -> str:

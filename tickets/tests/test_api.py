@@ -170,3 +170,35 @@ def test_messages_follow_the_callers_language(api):
     assert "phone" in bad_en["detail"] and "电话" in bad_zh["detail"]
     missing = zh.post("/tickets", {"kind": "repair", "property": "YGJY", "unit": 5}).json()
     assert missing["code"] == "invalid_input" and any(e["field"] == "unit" for e in missing["errors"])
+
+
+def test_create_answers_with_the_summary_and_points_at_the_full_record(api):
+    """R2.16: the record clock is met by the recording, the notify clock runs, and the
+    ticket's next due time is the notify clock's."""
+    desk = api("ygjy-agent")
+    r = desk.post("/tickets", repair_draft())
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert r["Location"] == f"/api/v1/tickets/{body['number']}"
+    full = desk.get(f"/tickets/{body['number']}").json()
+    assert {d["clock"]: d["status"] for d in full["deadlines"]} == {"record": "met", "notify": "open"}
+    notify = next(d for d in full["deadlines"] if d["clock"] == "notify")
+    assert body["next_due_at"] == full["next_due_at"] == notify["due_at"]
+    assert [e["action"] for e in full["timeline"]] == ["create"]
+
+
+def test_create_runs_the_same_queries_whatever_the_data_size(api):
+    desk = api("ygjy-agent")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert (
+                desk.post("/tickets", repair_draft(), **{"Idempotency-Key": f"k{Ticket_numbers().count()}"}).status_code
+                == 201
+            )
+        return len(ctx.captured_queries)
+
+    count()  # the token's first use of the day is written once
+    small = count()
+    make(desk, 10)
+    assert count() == small

@@ -1,0 +1,156 @@
+"""``python -m bench``: build or reuse the data set, measure, print and write JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench import load, server, target
+
+
+def default_workers() -> int:
+    """gunicorn's usual 2 x cores + 1 sync workers. Each sync worker handles one request at
+    a time and spends part of it waiting on PostgreSQL, so more workers than cores keeps
+    both cores busy; many more only adds context switching and memory."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--tickets", type=int, default=100_000, help="generated tickets (default 100000)")
+    p.add_argument("--sqlite", action="store_true", help=f"use the SQLite file {target.SQLITE_FILE} instead")
+    p.add_argument("--fresh", action="store_true", help="drop the stored data set and generate it again")
+    p.add_argument("--duration", type=float, default=15, help="seconds per HTTP measurement (default 15)")
+    p.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    p.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 x cores + 1)")
+    p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
+    args = p.parse_args(argv)
+    if args.tickets < 1 or args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
+        p.error("--tickets, --duration, --concurrency and --workers must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that gunicorn is stopped on the way out
+    tgt = target.prepare(sqlite=args.sqlite, tickets=args.tickets, fresh=args.fresh)
+    print(f"bench: {tgt.describe()}", flush=True)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return run(args, tgt)
+
+
+def run(args: argparse.Namespace, tgt: target.Target) -> int:
+    from api.auth import token_create
+    from bench import dataset, probes, report
+    from estates import demo
+    from estates.models import Property, Unit
+    from people.models import ApiToken, User
+    from tickets.models import Ticket
+
+    def agent_token() -> str:
+        ApiToken.objects.filter(name="bench").delete()
+        return token_create(user=User.objects.get(username="ygjy-agent"), name="bench")
+
+    def ygjy_units() -> list[str]:
+        return list(Unit.objects.filter(property__code="YGJY").order_by("label").values_list("label", flat=True))
+
+    if tgt.meta:
+        meta = tgt.meta
+        removed = dataset.remove_tickets_after(meta["last_ticket_id"])
+        print(f"bench: reusing the data set of {meta['generated_at'][:16]} (removed {removed} leftover tickets)")
+        token = agent_token()
+    else:
+        demo.seed("full")
+        token = agent_token()
+        print(f"bench: generating {args.tickets:,} tickets ...", flush=True)
+        meta = dataset.generate(args.tickets, progress=lambda line: print(line, flush=True))
+        meta |= {"tickets": args.tickets, "generator": target.GENERATOR_VERSION}
+        target.meta_write(meta | {"complete": True})
+        print(f"bench: generated in {meta['total_seconds']} s", flush=True)
+
+    units = ygjy_units()
+    ygjy = Property.objects.get(code="YGJY").pk
+    first, last = meta["first_ticket_id"], meta["last_ticket_id"]
+    sample = random.Random(7).sample(range(first, last + 1), min(5000, last - first + 1))
+    numbers = list(Ticket.objects.filter(id__in=sample, property_id=ygjy).values_list("number", flat=True))
+    closed = Ticket.objects.filter(id__gte=first, property_id=ygjy, status="closed").values_list("number", flat=True)
+
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "machine": report.machine(),
+        "database": tgt.describe(),
+    }
+    try:
+        print("bench: SQL queries per request, query plans, sweep ...", flush=True)
+        queries = probes.query_counts(token, units, closed.first())
+        results["queries"] = {k: v for k, v in queries.items() if k != "sql"}
+        if tgt.engine == "postgresql":
+            results["explain"] = probes.explain({k: queries["sql"][k] for k in ("queue", "detail_closed", "create")})
+        results["sweep"] = probes.sweep_twice()
+        results["http"] = http(args, tgt, token, units, numbers)
+    finally:
+        removed = dataset.remove_tickets_after(last)
+        print(f"bench: removed the {removed} tickets the run created", flush=True)
+    results["dataset"] = {
+        **meta,
+        "reused": tgt.reused,
+        "total_tickets": Ticket.objects.count(),
+        "open_tickets": Ticket.objects.open().count(),
+    }
+    report.write_json(args.out, results)
+    print(report.table(results))
+    print(f"\nbench: results in {args.out}")
+    return 0
+
+
+def http(
+    args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], numbers: list[str]
+) -> dict[str, Any]:
+    """The three HTTP measurements against one gunicorn, reads first."""
+    from bench import probes
+
+    auth = {"Authorization": f"Bearer {token}"}
+    run_id = uuid.uuid4().hex[:8]
+
+    def queue(n: int) -> load.Request:
+        return "GET", probes.QUEUE_URL, None, auth
+
+    def detail(n: int) -> load.Request:
+        return "GET", f"/api/v1/tickets/{numbers[(n * 7919) % len(numbers)]}", None, auth
+
+    def create(n: int) -> load.Request:
+        body = json.dumps(probes.create_body(n, units)).encode()
+        headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"bench-{run_id}-{n}"}
+        return "POST", "/api/v1/tickets", body, headers
+
+    out = {}
+    log = target.RESULTS / "gunicorn.log"
+    print(f"bench: gunicorn with {args.workers} workers (log: {log}) ...", flush=True)
+    with server.gunicorn(workers=args.workers, env=tgt.env(), log=log, token=token) as port:
+        for name, make, ok in (("queue", queue, 200), ("detail", detail, 200), ("create", create, 201)):
+            print(f"bench:   {name}: {args.concurrency} threads for {args.duration} s", flush=True)
+            t0 = time.perf_counter()
+            result = load.run(name, port, make, concurrency=args.concurrency, duration=args.duration, ok_status=ok)
+            out[name] = result.as_dict()
+            print(
+                f"bench:   {name}: {result.throughput} ok/s, p95 {result.latency_ms['p95']} ms, "
+                f"{result.errors} errors ({time.perf_counter() - t0:.0f} s)",
+                flush=True,
+            )
+    return out

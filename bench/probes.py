@@ -1,0 +1,116 @@
+"""Measurements taken inside this process: SQL queries per request (Django test client,
+no HTTP), query plans of those requests, and the sweep of missed promises."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from promises.models import Deadline
+from promises.services import sweep
+
+QUEUE_URL = "/api/v1/tickets?property=YGJY&kind=repair&open=true&ordering=due&limit=50"
+
+
+def create_body(n: int, units: list[str]) -> dict[str, str]:
+    """The n-th ticket a desk agent records: a real unit, varied category and text."""
+    categories = [
+        ("plumbing", "厨房水龙头漏水"),
+        ("electrical", "卫生间插座没电"),
+        ("doors_windows", "阳台推拉门卡住"),
+        ("hvac", "空调不制冷"),
+        ("waterproofing", "卫生间楼下渗水"),
+    ]
+    category, text = categories[n % len(categories)]
+    return {
+        "kind": "repair",
+        "property": "YGJY",
+        "unit": units[n % len(units)],
+        "category": category,
+        "reporter_name": "王芳" if n % 2 else "李建国",
+        "reporter_phone": f"138{n % 10**8:08d}",
+        "description": f"{text}（压测 {n}）",
+    }
+
+
+def _request(client: Client, method: str, url: str, body: dict | None = None) -> tuple[int, dict, list[dict]]:
+    with CaptureQueriesContext(connection) as ctx:
+        if method == "POST":
+            r = client.post(
+                url, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+            )
+        else:
+            r = client.get(url)
+    return r.status_code, (r.json() if r.content else {}), ctx.captured_queries
+
+
+def query_counts(token: str, units: list[str], closed_number: str | None) -> dict[str, Any]:
+    """Queries per request for create, the queue, and the detail of a new and of a closed
+    ticket. Each request runs once first, so once-a-day work (the token's last-used date)
+    is not counted."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    out: dict[str, Any] = {"counts": {}, "status": {}, "sql": {}}
+
+    def measure(name: str, method: str, url: str, body: dict | None = None) -> dict:
+        _request(client, method, url, body)
+        status, payload, queries = _request(client, method, url, body)
+        out["counts"][name] = len(queries)
+        out["status"][name] = status
+        out["sql"][name] = [q["sql"] for q in queries]
+        return payload
+
+    created = measure("create", "POST", "/api/v1/tickets", create_body(0, units))
+    measure("queue", "GET", QUEUE_URL)
+    if "number" in created:
+        measure("detail_new", "GET", f"/api/v1/tickets/{created['number']}")
+    if closed_number:
+        measure("detail_closed", "GET", f"/api/v1/tickets/{closed_number}")
+    return out
+
+
+def explain(sql_by_request: dict[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
+    """EXPLAIN ANALYZE of every SELECT each request ran (PostgreSQL), slowest first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, statements in sql_by_request.items():
+        plans = []
+        for statement in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            m = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            plans.append({"ms": float(m.group(1)) if m else None, "sql": statement, "plan": plan})
+        out[name] = sorted(plans, key=lambda p: -(p["ms"] or 0))
+    return out
+
+
+def sweep_twice() -> dict[str, Any]:
+    """Time the sweep over every due, still-running clock, then run it again to show it
+    records nothing twice. Both runs share one transaction that is rolled back, so the
+    stored data set keeps its due clocks for the next run."""
+    now = timezone.now()
+    due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lte=now).count()
+    running = Deadline.objects.filter(status=Deadline.Status.OPEN).count()
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        first = sweep(now)
+        t1 = time.perf_counter()
+        second = sweep(now)
+        t2 = time.perf_counter()
+        transaction.set_rollback(True)
+    return {
+        "open_deadlines": running,
+        "due_before": due,
+        "first_run": {"breaches": first, "seconds": round(t1 - t0, 3)},
+        "second_run": {"breaches": second, "seconds": round(t2 - t1, 3)},
+        "rolled_back": True,
+    }
