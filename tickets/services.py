@@ -123,7 +123,7 @@ def _replay(by: User, key: str, fingerprint: str) -> Ticket | None:
         return None
     if row[0] != fingerprint:
         raise Conflict(_("This Idempotency-Key was already used for a different request."), code="idempotency_mismatch")
-    return Ticket.objects.select_related("property", "category", "unit", "common_area").get(pk=row[1])
+    return Ticket.objects.get(pk=row[1])
 
 
 def _property(by: User, draft: TicketDraft) -> Property:
