@@ -30,11 +30,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sqlite", action="store_true", help=f"use the SQLite file {target.SQLITE_FILE} instead")
     p.add_argument("--fresh", action="store_true", help="drop the stored data set and generate it again")
     p.add_argument("--duration", type=float, default=15, help="seconds per HTTP measurement (default 15)")
-    p.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    p.add_argument(
+        "--concurrency",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[2, 8],
+        help="client threads, one measurement per value (default 2,8: light load and saturation)",
+    )
     p.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 x cores + 1)")
     p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
     args = p.parse_args(argv)
-    if args.tickets < 1 or args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
+    if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1:
         p.error("--tickets, --duration, --concurrency and --workers must be positive")
     return args
 
@@ -122,11 +127,14 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
 def http(
     args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], numbers: list[str]
 ) -> dict[str, Any]:
-    """The three HTTP measurements against one gunicorn, reads first."""
+    """The HTTP measurements against one gunicorn: the baseline, then reads, then creates."""
     from bench import probes
 
     auth = {"Authorization": f"Bearer {token}"}
     run_id = uuid.uuid4().hex[:8]
+
+    def baseline(n: int) -> load.Request:
+        return "GET", "/api/v1/me", None, auth
 
     def queue(n: int) -> load.Request:
         return "GET", probes.QUEUE_URL, None, auth
@@ -143,14 +151,21 @@ def http(
     log = target.RESULTS / "gunicorn.log"
     print(f"bench: gunicorn with {args.workers} workers (log: {log}) ...", flush=True)
     with server.gunicorn(workers=args.workers, env=tgt.env(), log=log, token=token) as port:
-        for name, make, ok in (("queue", queue, 200), ("detail", detail, 200), ("create", create, 201)):
-            print(f"bench:   {name}: {args.concurrency} threads for {args.duration} s", flush=True)
-            t0 = time.perf_counter()
-            result = load.run(name, port, make, concurrency=args.concurrency, duration=args.duration, ok_status=ok)
-            out[name] = result.as_dict()
-            print(
-                f"bench:   {name}: {result.throughput} ok/s, p95 {result.latency_ms['p95']} ms, "
-                f"{result.errors} errors ({time.perf_counter() - t0:.0f} s)",
-                flush=True,
-            )
+        # The baseline is the cheapest authenticated request: the stack's own cost per request.
+        for name, make, ok in (
+            ("baseline", baseline, 200),
+            ("queue", queue, 200),
+            ("detail", detail, 200),
+            ("create", create, 201),
+        ):
+            for clients in args.concurrency:
+                print(f"bench:   {name}: {clients} clients for {args.duration} s", flush=True)
+                t0 = time.perf_counter()
+                result = load.run(name, port, make, concurrency=clients, duration=args.duration, ok_status=ok)
+                out[f"{name}@{clients}"] = result.as_dict()
+                print(
+                    f"bench:   {name}: {result.throughput} ok/s, p95 {result.latency_ms['p95']} ms, "
+                    f"{result.errors} errors ({time.perf_counter() - t0:.0f} s)",
+                    flush=True,
+                )
     return out

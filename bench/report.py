@@ -58,8 +58,8 @@ def table(results: dict[str, Any]) -> str:
     if http:
         lines += [
             "",
-            f"HTTP: gunicorn {o['workers']} sync workers, {o['concurrency']} client threads, "
-            f"{o['duration']} s per endpoint after a 2 s warm-up",
+            f"HTTP: gunicorn {o['workers']} sync workers; endpoint@clients (closed-loop client threads), "
+            f"{o['duration']} s each after a 2 s warm-up",
             f"  {'endpoint':<10} {'ok/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
             f"{'ok':>7} {'errors':>6} {'client CPU':>10} {'machine CPU':>11}",
         ]

@@ -157,7 +157,7 @@ def tickets_page(
 
 def ticket_detail(user: User, number: str) -> Ticket:
     """One ticket with its work order, deadlines and timeline, in a fixed number of queries."""
-    from repairs.models import WorkOrder
+    from repairs.models import WorkOrder, WorkOrderItem
 
     ticket = (
         with_labels(Ticket.objects.visible_to(user))
@@ -166,7 +166,7 @@ def ticket_detail(user: User, number: str) -> Ticket:
             "work_order__rework_of__ticket",
             "deadlines",
             Prefetch("events", to_attr="timeline"),
-            "work_order__items",
+            Prefetch("work_order__items", queryset=WorkOrderItem.objects.select_related("service_item")),
             "work_order__quotes",
             "work_order__material_checks",
             Prefetch("work_order__reworks", queryset=WorkOrder.objects.select_related("ticket")),

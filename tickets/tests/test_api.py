@@ -202,3 +202,21 @@ def test_create_runs_the_same_queries_whatever_the_data_size(api):
     small = count()
     make(desk, 10)
     assert count() == small
+
+
+def test_detail_queries_do_not_grow_with_the_work_order_items(api):
+    """No N+1 inside a ticket: one catalogue item or three, the same queries."""
+    desk, tech = api("ygjy-agent"), api("ygjy-tech1")
+
+    def on_site_with(items: list[str]) -> int:
+        number = make(desk, 1)[0]
+        desk.act(number, "dispatch", {"assignee": "ygjy-tech1"})
+        tech.act(number, "accept")
+        tech.act(number, "arrive")
+        r = tech.act(number, "confirm", {"items": [{"item": code} for code in items]})
+        assert r.status_code == 200, r.content
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(desk.get(f"/tickets/{number}").json()["work_order"]["items"]) == len(items)
+        return len(ctx.captured_queries)
+
+    assert on_site_with(["PL-01"]) == on_site_with(["PL-01", "PL-03", "PB-01"])
