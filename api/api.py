@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import AUTH
@@ -10,6 +11,14 @@ from catalog.api import router as catalog_router
 from notify.api import router as notify_router
 from people.api import router as people_router
 from tickets.api import router as tickets_router
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8 (3 bytes a character) rather than ``\\uXXXX`` escapes (6):
+    half the size of a ticket list on a resident's slow phone."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Property service desk API",
@@ -20,6 +29,7 @@ api = NinjaAPI(
         "Messages follow `Accept-Language` (zh-hans by default, en)."
     ),
     auth=AUTH,
+    renderer=Utf8JSONRenderer(),
     urls_namespace="api",
 )
 errors.install(api)

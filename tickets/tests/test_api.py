@@ -220,3 +220,10 @@ def test_detail_queries_do_not_grow_with_the_work_order_items(api):
         return len(ctx.captured_queries)
 
     assert on_site_with(["PL-01"]) == on_site_with(["PL-01", "PL-03", "PB-01"])
+
+
+def test_chinese_text_is_sent_as_utf8_not_escaped(api):
+    desk = api("ygjy-agent")
+    r = desk.post("/tickets", repair_draft(description="厨房水龙头漏水"))
+    assert "厨房水龙头漏水".encode() in r.content and b"\\u" not in r.content
+    assert r["Content-Type"] == "application/json; charset=utf-8"
