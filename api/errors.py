@@ -15,7 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 from tickets.errors import DomainError
 
 
-def _message(error: dict[str, Any]) -> str:
+def pydantic_message(error: dict[str, Any]) -> str:
     """Pydantic's messages are English only; the common kinds are said again here."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -46,7 +46,7 @@ SOURCES = {"body", "query", "path", "header", "cookie", "form"}
 PARAMETERS = {"draft", "body", "filters"}  # names of the view parameters that hold whole inputs
 
 
-def _field(loc: Any) -> str:
+def field_path(loc: Any) -> str:
     """``["body", "draft", "unit"]`` -> ``unit``: the field as the caller sent it."""
     parts = [str(p) for p in (loc or [])]
     if parts and parts[0] in SOURCES:
@@ -57,7 +57,7 @@ def _field(loc: Any) -> str:
 
 
 def _validation_response(api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
-    items = [{"field": _field(e.get("loc")), "message": _message(e)} for e in errors]
+    items = [{"field": field_path(e.get("loc")), "message": pydantic_message(e)} for e in errors]
     detail = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in items)
     return api.create_response(
         request, {"detail": detail or _("Invalid input."), "code": "invalid_input", "errors": items}, status=422

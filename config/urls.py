@@ -1,11 +1,24 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth
+from django.urls import include, path
 
 from api.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
+    path("login/", auth.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth.PasswordChangeView.as_view(template_name="console/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth.PasswordChangeDoneView.as_view(template_name="console/password_done.html"),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("console.urls")),
 ]

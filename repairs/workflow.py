@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Role
 from promises.models import Clock
 from tickets.models import Kind
-from tickets.workflow import Workflow, register, transition
+from tickets.workflow import Queue, Workflow, register, transition
 
 
 class RepairStatus(models.TextChoices):
@@ -48,6 +48,18 @@ REPAIR = register(
         # R2.16: recorded within 2 minutes of the call, the team notified within 2 minutes.
         opening_clocks=(Clock.RECORD, Clock.NOTIFY),
         on_create="repairs.services.work_order_open",
+        queues=(
+            Queue("new", _("to dispatch"), frozenset({S.NEW})),
+            Queue("dispatched", _("waiting for the technician"), frozenset({S.DISPATCHED})),
+            Queue(
+                "in_progress",
+                _("in progress"),
+                frozenset({S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS}),
+            ),
+            Queue("deferred", _("deferred"), frozenset({S.DEFERRED})),
+            Queue("sign_off", _("waiting for sign-off"), frozenset({S.COMPLETED})),
+            Queue("report_back", _("to report back and close"), frozenset({S.SIGNED_OFF, S.REPORTED})),
+        ),
         transitions={
             t.action: t
             for t in [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Model, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
@@ -153,6 +153,40 @@ def tickets_page(
     else:
         raise InvalidInput(_("Order by “-reported” or “due”."), field="ordering")
     return rows[:limit], nxt
+
+
+OVERDUE = "overdue"
+
+
+def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime) -> dict[str, int]:
+    """Open tickets of a kind at a property per work queue of its workflow, and how
+    many are past a promise (``overdue``), in one aggregate query."""
+    from django.db.models import Count
+
+    from tickets.workflow import workflow_for
+
+    counts: dict[str, Any] = {q.code: Count("id", filter=Q(status__in=q.states)) for q in workflow_for(kind).queues}
+    counts[OVERDUE] = Count("id", filter=Q(next_due_at__lt=now))
+    qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
+    return qs.aggregate(**counts)
+
+
+def queue_tickets(
+    user: User, property_id: int, kind: str, queue: str, now: datetime.datetime, *, limit: int = 100
+) -> list[Ticket]:
+    """One work queue, earliest promise first (the first ``limit`` rows)."""
+    from tickets.workflow import workflow_for
+
+    qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
+    if queue == OVERDUE:
+        qs = qs.filter(next_due_at__lt=now)
+    else:
+        states = next((q.states for q in workflow_for(kind).queues if q.code == queue), None)
+        if states is None:
+            raise NotFound(_("There is no such queue."))
+        qs = qs.filter(status__in=states)
+    rows, _next = tickets_page(qs, ordering="due", cursor=None, limit=limit)
+    return rows
 
 
 def ticket_detail(user: User, number: str) -> Ticket:

@@ -65,6 +65,15 @@ def transition(
 
 
 @dataclass(frozen=True)
+class Queue:
+    """A work queue of the console: open tickets of a kind in some states."""
+
+    code: str
+    label: Promise | str
+    states: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Workflow:
     kind: str
     states: type[models.TextChoices]
@@ -76,6 +85,15 @@ class Workflow:
     # Dotted path of the function ticket_create calls, inside its transaction, to open
     # the kind's own records: f(*, ticket, by, now, rework_of).
     on_create: str | None = None
+    # The console's work queues, in the order the desk works through them.
+    queues: tuple[Queue, ...] = ()
+
+    def action_label(self, action: str) -> str:
+        """How the timeline names a step: a transition's label, or the steps every kind shares."""
+        if action in self.transitions:
+            return str(self.transitions[action].label)
+        shared = {"create": _("record"), "breach": _("promise missed")}
+        return str(shared.get(action, action))
 
     def state_label(self, state: str) -> str:
         try:

@@ -1,0 +1,156 @@
+"""HTML forms for the workflow actions, drawn from the same pydantic input models the
+API validates (tickets.actions), so a page and an API call take the same fields.
+
+A field is described by its name and type; ``fields_of`` turns a model into widgets
+and ``data_from_post`` turns a submitted form back into the dict the model validates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import types
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel
+
+LABELS = {
+    "note": _("note"),
+    "reason": _("reason"),
+    "assignee": _("technician"),
+    "team": _("team"),
+    "promised_at": _("promised time"),
+    "fault_note": _("fault found on site"),
+    "category": _("category"),
+    "reported_item_wrong": _("the reported item was wrong"),
+    "customer_name": _("customer"),
+    "material": _("material"),
+    "passed": _("passed the check"),
+    "result_note": _("result"),
+    "materials_used": _("materials used"),
+    "satisfaction": _("satisfaction"),
+    "satisfied": _("the customer accepts the work"),
+    "signed_by": _("signed by"),
+    "comment": _("customer's comment"),
+    "items": _("items"),
+    "item": _("catalogue item"),
+    "description": _("description"),
+    "quantity": _("quantity"),
+    "labour_fee": _("labour fee"),
+    "material_fee": _("material fee"),
+    "service_fee": _("service fee"),
+    "decisions": _("decisions"),
+    "item_id": _("item"),
+    "approve": _("approve"),
+}
+LONG_TEXT = {"note", "reason", "fault_note", "result_note", "materials_used", "comment", "description"}
+LIST_ROWS = 3  # empty rows offered for a list of items
+
+
+@dataclass
+class Widget:
+    name: str  # the HTML name, e.g. "note" or "items-0-quantity"
+    label: str
+    kind: str  # text, textarea, number, decimal, checkbox, datetime, select
+    required: bool
+    value: Any = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[list[Widget]] = field(default_factory=list)  # for kind "rows"
+    error: str = ""
+
+
+def _base(annotation: Any) -> tuple[Any, bool]:
+    """The type inside ``X | None`` and whether None is allowed."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], True
+    return annotation, False
+
+
+def _kind(name: str, tp: Any) -> str:
+    if tp is bool:
+        return "checkbox"
+    if tp is int:
+        return "number"
+    if tp is Decimal:
+        return "decimal"
+    if tp is datetime.datetime:
+        return "datetime"
+    return "textarea" if name in LONG_TEXT else "text"
+
+
+def fields_of(model: type[BaseModel], choices: dict[str, list[tuple[str, str]]] | None = None) -> list[Widget]:
+    choices = choices or {}
+    out = []
+    for name, info in model.model_fields.items():
+        tp, optional = _base(info.annotation)
+        label = str(LABELS.get(name, name.replace("_", " ")))
+        if typing.get_origin(tp) is list:
+            (inner,) = typing.get_args(tp)
+            rows = [
+                [
+                    Widget(f"{name}-{i}-{w.name}", w.label, w.kind, False, w.value, w.choices)
+                    for w in fields_of(inner, choices)
+                ]
+                for i in range(LIST_ROWS)
+            ]
+            out.append(Widget(name, label, "rows", info.is_required(), rows=rows))
+            continue
+        default = info.default if not info.is_required() and info.default is not None else ""
+        widget = Widget(name, label, _kind(name, tp), info.is_required() and not optional, default)
+        if name in choices:
+            widget.kind, widget.choices = "select", choices[name]
+        out.append(widget)
+    return out
+
+
+def _value(kind: str, raw: str | None) -> Any:
+    if kind == "checkbox":
+        return raw is not None
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    if kind == "datetime":
+        try:
+            naive = datetime.datetime.fromisoformat(raw)
+        except ValueError:
+            return raw  # the model refuses it with a clear message
+        return (timezone.make_aware(naive) if timezone.is_naive(naive) else naive).isoformat()
+    return raw
+
+
+def data_from_post(widgets: list[Widget], post: QueryDict) -> dict[str, Any]:
+    """The submitted form as the dict the action's model validates; blank optional
+    fields are left out, so the model's defaults apply."""
+    data: dict[str, Any] = {}
+    for w in widgets:
+        if w.kind == "rows":
+            rows = []
+            for row in w.rows:
+                values = {r.name.rsplit("-", 1)[1]: _value(r.kind, post.get(r.name)) for r in row}
+                if any(v not in (None, False) for v in values.values()):
+                    rows.append({k: v for k, v in values.items() if v is not None})
+            data[w.name] = rows
+            continue
+        value = _value(w.kind, post.get(w.name))
+        if value is not None:
+            data[w.name] = value
+    return data
+
+
+def fill(widgets: list[Widget], post: QueryDict, errors: dict[str, str]) -> None:
+    """Put the submitted values and the errors back into the widgets."""
+    for w in widgets:
+        w.error = errors.get(w.name, "")
+        if w.kind == "rows":
+            for i, row in enumerate(w.rows):
+                for r in row:
+                    r.value = post.get(r.name, "") if r.kind != "checkbox" else post.get(r.name) is not None
+                    r.error = errors.get(f"{w.name}.{i}.{r.name.rsplit('-', 1)[1]}", "")
+            continue
+        w.value = post.get(w.name, "") if w.kind != "checkbox" else post.get(w.name) is not None

@@ -1,0 +1,138 @@
+"""The staff console in a browser's place (Django's test client): login and homes,
+scoping, queues, the ticket page and its action forms, CSRF and POST-only actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import repair_draft
+from tickets.models import Ticket
+
+PASSWORD = "demo-2026"
+
+
+def login(username: str, lang: str | None = None) -> Client:
+    c = Client(headers={"Accept-Language": lang} if lang else None)
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def record(api, **over) -> str:
+    r = api("ygjy-agent").post("/tickets", repair_draft(**over))
+    assert r.status_code == 201, r.content
+    return r.json()["number"]
+
+
+def test_login_page_is_chinese_by_default_and_english_on_request(estate):
+    assert "登录" in Client().get("/login/").content.decode()
+    assert "Log in" in Client(HTTP_ACCEPT_LANGUAGE="en").get("/login/").content.decode()
+
+
+def test_anonymous_is_sent_to_login_and_the_desk_lands_on_its_queue(estate):
+    assert Client().get("/")["Location"].startswith("/login/")
+    c = Client()
+    r = c.post("/login/", {"username": "ygjy-agent", "password": PASSWORD})
+    assert r.status_code == 302
+    home = c.get("/")
+    assert home["Location"] == "/desk/YGJY/new/"
+    assert c.get(home["Location"]).status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_message(estate):
+    r = Client().post("/login/", {"username": "ygjy-agent", "password": "nope"})
+    assert r.status_code == 200 and 'role="alert"' in r.content.decode()
+
+
+def test_residents_are_refused_and_other_property_is_not_found(api):
+    number = record(api)
+    resident = login("resident")
+    assert resident.get("/").status_code == 403
+    assert resident.get(f"/t/{number}/").status_code == 403
+    other = login("wlbg-agent")
+    assert other.get("/desk/YGJY/new/").status_code == 404
+    assert other.get(f"/t/{number}/").status_code == 404
+
+
+def test_queue_lists_new_tickets_by_due_time_with_counts(api):
+    first = record(api, urgency="emergency", description="水管爆裂")
+    second = record(api)
+    page = login("ygjy-agent").get("/desk/YGJY/new/").content.decode()
+    assert page.index(first) < page.index(second)
+    assert 'data-queue="new">2<' in page and 'data-queue="overdue">0<' in page
+    assert '<time class="due"' in page
+
+
+def test_queue_polling_answers_with_the_fragment_only(api):
+    record(api)
+    r = login("ygjy-agent").get("/desk/YGJY/new/", HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert r.status_code == 200 and body.lstrip().startswith('<div id="queue"') and "<html" not in body
+
+
+def test_queue_page_queries_do_not_grow_with_the_tickets(api, persona):
+    from tickets.schemas import TicketDraft
+    from tickets.services import ticket_create
+
+    agent = persona("ygjy-agent")
+    c = login("ygjy-agent")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/desk/YGJY/new/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(10):
+        ticket_create(by=agent, draft=TicketDraft(**repair_draft()))
+    small = count()
+    for _ in range(990):
+        ticket_create(by=agent, draft=TicketDraft(**repair_draft()))
+    assert Ticket.objects.count() == 1000
+    assert count() == small
+
+
+def test_dispatch_from_the_ticket_page_suggests_and_assigns(api):
+    number = record(api)
+    c = login("ygjy-agent")
+    page = c.get(f"/t/{number}/").content.decode()
+    assert "★" in page and 'name="assignee"' in page
+    r = c.post(f"/t/{number}/act/dispatch/", {"assignee": "ygjy-tech1"})
+    assert r.status_code == 302
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.status == "dispatched" and ticket.assignee is not None
+    assert ticket.assignee.username == "ygjy-tech1"
+    page = c.get(f"/t/{number}/").content.decode()
+    assert "派单 → 已派单" in page  # the timeline names the step and the state
+
+
+def test_a_refused_action_shows_the_error_by_the_field_and_changes_nothing(api):
+    number = record(api)
+    c = login("ygjy-agent")
+    c.post(f"/t/{number}/act/dispatch/", {"assignee": "ygjy-tech1"})
+    r = c.post(f"/t/{number}/act/defer/", {"reason": ""})
+    assert r.status_code in (403, 409, 422)
+    assert Ticket.objects.get(number=number).status == "dispatched"
+    tech = login("ygjy-tech1")
+    tech.post(f"/t/{number}/act/accept/", {})
+    r = tech.post(f"/t/{number}/act/defer/", {"reason": "", "promised_at": ""})
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'aria-invalid="true"' in body and "必填" in body
+    assert Ticket.objects.get(number=number).status == "accepted"
+
+
+def test_actions_are_post_only_and_need_the_csrf_token(api):
+    number = record(api)
+    c = Client(enforce_csrf_checks=True)
+    c.login(username="ygjy-agent", password=PASSWORD)
+    assert c.get(f"/t/{number}/act/dispatch/").status_code == 405
+    assert c.post(f"/t/{number}/act/dispatch/", {"assignee": "ygjy-tech1"}).status_code == 403
+    assert Ticket.objects.get(number=number).status == "new"
+
+
+@pytest.mark.parametrize("username", ["ygjy-night", "ygjy-supervisor"])
+def test_night_duty_and_supervisor_see_the_same_queues(api, username):
+    number = record(api)
+    assert number in login(username).get("/desk/YGJY/new/").content.decode()

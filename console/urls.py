@@ -1,0 +1,11 @@
+from django.urls import path
+
+from console import views
+
+app_name = "console"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),
+    path("t/<str:number>/", views.ticket, name="ticket"),
+    path("t/<str:number>/act/<str:action>/", views.act, name="act"),
+]

@@ -1,0 +1,181 @@
+"""The staff console: each view parses the request, calls one selector or service,
+and renders. Scoping is the same ``visible_to`` rule as the API's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError
+
+from api.errors import field_path, pydantic_message
+from console import forms
+from estates.models import Property
+from people.models import Role, Team, User
+from repairs.dispatch import dispatch_candidates
+from tickets.actions import spec_for, ticket_act
+from tickets.errors import DomainError, NotFound
+from tickets.models import Kind, Ticket
+from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
+from tickets.workflow import Transition, allowed_actions, workflow_for
+
+STAFF_HOME_ROLES = {r for r in Role.values if r not in (Role.RESIDENT, Role.TECHNICIAN)}
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.role == Role.RESIDENT:
+        raise PermissionDenied(_("The console is for staff."))
+    return user
+
+
+def _properties(user: User) -> list[Property]:
+    qs = Property.objects.order_by("code")
+    if user.is_superuser:
+        return list(qs)
+    if user.role == Role.EXECUTIVE:
+        return list(qs.filter(company_id=user.company_id or 0))
+    return list(qs.filter(pk__in=user.properties.values("pk")))
+
+
+def _property(user: User, code: str) -> Property:
+    prop = next((p for p in _properties(user) if p.code == code), None)
+    if prop is None:
+        raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
+    return prop
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page: the desk and supervisors on the queues."""
+    user = _staff(request)
+    props = _properties(user)
+    if not props:
+        raise PermissionDenied(_("Your account is not attached to any property yet."))
+    return redirect("console:queue", code=props[0].code, queue="new")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
+    user = _staff(request)
+    prop = _property(user, code)
+    now = timezone.now()
+    wf = workflow_for(Kind.REPAIR)
+    try:
+        rows = queue_tickets(user, prop.pk, Kind.REPAIR, queue, now)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    for t in rows:
+        t.status_label = wf.state_label(t.status)  # type: ignore[attr-defined]
+    counts = queue_counts(user, prop.pk, Kind.REPAIR, now)
+    tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
+    context = {
+        "property": prop,
+        "properties": _properties(user),
+        "queue": queue,
+        "tabs": tabs,
+        "rows": rows,
+        "now": now,
+    }
+    template = "console/_queue.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
+    spec = spec_for(ticket.kind, t.action)
+    if spec is None:
+        return []
+    choices: dict[str, list[tuple[str, str]]] = {}
+    if t.action in ("dispatch", "reassign"):
+        choices["assignee"] = [("", "—")] + [
+            (
+                c.user.username,
+                f"{'★ ' if i == 0 else ''}{c.user} · {_('on duty') if c.on_duty else _('off duty')}"
+                f" · {_('%(n)s open') % {'n': c.open_load}}",
+            )
+            for i, c in enumerate(dispatch_candidates(ticket))
+        ]
+        choices["team"] = [("", "—")] + [
+            (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
+        ]
+    if "satisfaction" in spec.form.model_fields:
+        choices["satisfaction"] = [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)]
+    return forms.fields_of(spec.form, choices)
+
+
+def _ticket_page(
+    request: HttpRequest,
+    user: User,
+    number: str,
+    failed: tuple[str, list[forms.Widget], str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        ticket = ticket_detail(user, number)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    wf = workflow_for(ticket.kind)
+    for event in ticket.timeline:  # type: ignore[attr-defined]
+        event.label = wf.action_label(event.action)
+        event.to_label = wf.state_label(event.to_status) if event.to_status else ""
+    actions = []
+    for t in allowed_actions(ticket, user):
+        if failed and failed[0] == t.action:
+            actions.append({"action": t.action, "label": t.label, "widgets": failed[1], "error": failed[2]})
+        else:
+            actions.append({"action": t.action, "label": t.label, "widgets": _action_widgets(ticket, t), "error": ""})
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "status_label": wf.state_label(ticket.status),
+        "actions": actions,
+        "failed": failed[0] if failed else None,
+        "message": failed[2] if failed else "",
+        "now": timezone.now(),
+    }
+    return render(request, "console/ticket.html", context, status=status)
+
+
+@login_required
+@require_GET
+def ticket(request: HttpRequest, number: str) -> HttpResponse:
+    return _ticket_page(request, _staff(request), number)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Take one action from its form; on a refusal, the page again with the message
+    next to the field and the typed values kept."""
+    user = _staff(request)
+    try:
+        ticket = ticket_for_action(user, number)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    transition = workflow_for(ticket.kind).transitions.get(action)
+    if transition is None:
+        raise Http404(_("There is no such action."))
+    widgets = _action_widgets(ticket, transition)
+    errors: dict[str, str] = {}
+    message, status = "", 422
+    try:
+        ticket_act(ticket=ticket, action=action, by=user, data=forms.data_from_post(widgets, request.POST))
+    except ValidationError as e:
+        for err in e.errors():
+            errors.setdefault(field_path(err.get("loc")), pydantic_message(dict(err)))
+        message = _("Check the fields marked below.")
+    except DomainError as e:
+        message, status = e.message, e.status
+        if e.field:
+            errors[e.field] = e.message
+    if message:
+        forms.fill(widgets, request.POST, errors)
+        return _ticket_page(request, user, number, failed=(action, widgets, message), status=status)
+    return redirect(reverse("console:ticket", args=[number]) + "#timeline")
