@@ -29,14 +29,14 @@ from tickets.workflow import Transition, allowed_actions, workflow_for
 STAFF_HOME_ROLES = {r for r in Role.values if r not in (Role.RESIDENT, Role.TECHNICIAN)}
 
 
-def _staff(request: HttpRequest) -> User:
+def staff_of(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or user.role == Role.RESIDENT:
         raise PermissionDenied(_("The console is for staff."))
     return user
 
 
-def _properties(user: User) -> list[Property]:
+def properties_of(user: User) -> list[Property]:
     qs = Property.objects.order_by("code")
     if user.is_superuser:
         return list(qs)
@@ -45,8 +45,8 @@ def _properties(user: User) -> list[Property]:
     return list(qs.filter(pk__in=user.properties.values("pk")))
 
 
-def _property(user: User, code: str) -> Property:
-    prop = next((p for p in _properties(user) if p.code == code), None)
+def property_of(user: User, code: str) -> Property:
+    prop = next((p for p in properties_of(user) if p.code == code), None)
     if prop is None:
         raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
     return prop
@@ -55,8 +55,8 @@ def _property(user: User, code: str) -> Property:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page: the desk and supervisors on the queues."""
-    user = _staff(request)
-    props = _properties(user)
+    user = staff_of(request)
+    props = properties_of(user)
     if not props:
         raise PermissionDenied(_("Your account is not attached to any property yet."))
     return redirect("console:queue", code=props[0].code, queue="new")
@@ -65,8 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
-    user = _staff(request)
-    prop = _property(user, code)
+    user = staff_of(request)
+    prop = property_of(user, code)
     now = timezone.now()
     wf = workflow_for(Kind.REPAIR)
     try:
@@ -79,7 +79,7 @@ def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
     tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
     context = {
         "property": prop,
-        "properties": _properties(user),
+        "properties": properties_of(user),
         "queue": queue,
         "tabs": tabs,
         "rows": rows,
@@ -146,7 +146,7 @@ def _ticket_page(
 @login_required
 @require_GET
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
-    return _ticket_page(request, _staff(request), number)
+    return _ticket_page(request, staff_of(request), number)
 
 
 @login_required
@@ -154,7 +154,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one action from its form; on a refusal, the page again with the message
     next to the field and the typed values kept."""
-    user = _staff(request)
+    user = staff_of(request)
     try:
         ticket = ticket_for_action(user, number)
     except NotFound as e:

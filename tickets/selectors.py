@@ -189,6 +189,26 @@ def queue_tickets(
     return rows
 
 
+REPEAT_DAYS = 90
+
+
+def place_history(
+    user: User, property_id: int, *, unit: str = "", area: str = "", now: datetime.datetime, limit: int = 20
+) -> list[Ticket]:
+    """What the desk sees before saving a new report (R2.20 repeat repairs): the place's
+    open tickets and its tickets of the last 90 days, newest first."""
+    qs = Ticket.objects.visible_to(user).filter(property_id=property_id)
+    if unit:
+        qs = qs.filter(unit__property_id=property_id, unit__label=unit)
+    elif area:
+        qs = qs.filter(common_area__property_id=property_id, common_area__name=area)
+    else:
+        return []
+    since = now - datetime.timedelta(days=REPEAT_DAYS)
+    qs = qs.filter(Q(closed_at__isnull=True) | Q(reported_at__gte=since))
+    return list(with_labels(qs).order_by("-reported_at", "-id")[:limit])
+
+
 def ticket_detail(user: User, number: str) -> Ticket:
     """One ticket with its work order, deadlines and timeline, in a fixed number of queries."""
     from repairs.models import WorkOrder, WorkOrderItem

@@ -136,3 +136,55 @@ def test_actions_are_post_only_and_need_the_csrf_token(api):
 def test_night_duty_and_supervisor_see_the_same_queues(api, username):
     number = record(api)
     assert number in login(username).get("/desk/YGJY/new/").content.decode()
+
+
+def test_intake_finds_the_unit_by_label_name_or_phone(api, persona):
+    from estates.models import Resident
+
+    c = login("ygjy-agent")
+    resident = Resident.objects.filter(household__unit__label="3-1202", household__moved_out_on__isnull=True)[0]
+    for typed in ("3-1202", "3 1202", resident.name, resident.phone, resident.phone[-4:]):
+        body = c.get("/desk/YGJY/intake/places/", {"place": typed}).content.decode()
+        assert 'data-unit="3-1202"' in body, typed
+    assert "3栋大堂" in c.get("/desk/YGJY/intake/places/", {"place": "大堂"}).content.decode()
+    # Another property's units are not offered.
+    assert "data-unit" not in c.get("/desk/YGJY/intake/places/", {"place": "A-"}).content.decode()
+
+
+def test_intake_shows_the_places_recent_tickets_before_saving(api):
+    number = record(api)
+    body = login("ygjy-agent").get("/desk/YGJY/intake/history/", {"unit": "3-1202"}).content.decode()
+    assert number in body
+    assert "暂无" in login("ygjy-agent").get("/desk/YGJY/intake/history/", {"unit": "3-1201"}).content.decode()
+
+
+def test_intake_records_once_even_when_submitted_twice(estate):
+    c = login("ygjy-agent")
+    form = c.get("/desk/YGJY/intake/").content.decode()
+    key = form.split('name="key" value="')[1].split('"')[0]
+    post = {
+        "key": key,
+        "place": "3-1202",
+        "unit": "3-1202",
+        "category": "plumbing",
+        "urgency": "emergency",
+        "description": "厨房水管爆裂",
+        "reporter_phone": "13800138000",
+    }
+    first = c.post("/desk/YGJY/intake/", post)
+    second = c.post("/desk/YGJY/intake/", post)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    ticket = Ticket.objects.get()
+    assert (ticket.urgency, ticket.unit.label if ticket.unit else None) == ("emergency", "3-1202")
+
+
+def test_intake_errors_stay_by_their_field_and_record_nothing(estate):
+    c = login("ygjy-agent")
+    r = c.post("/desk/YGJY/intake/", {"key": "k1", "place": "9-9999", "description": "漏水", "reporter_phone": "123"})
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'id="place-error"' in body and "9-9999" in body
+    assert Ticket.objects.count() == 0
+    r = c.post("/desk/YGJY/intake/", {"key": "k2", "place": "3-1202", "description": "漏水", "reporter_phone": "123"})
+    assert r.status_code == 422 and 'id="phone-error"' in r.content.decode()
+    assert Ticket.objects.count() == 0

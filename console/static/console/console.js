@@ -24,3 +24,50 @@
   document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 15000);
 })();
+
+// Phone intake: picking a suggested place fills the form and loads the place's recent
+// tickets; words such as 爆裂 or 困人 in the description suggest an emergency.
+(function () {
+  function pick(hit) {
+    var form = document.getElementById("intake");
+    if (!form) return;
+    var unit = hit.dataset.unit || "", area = hit.dataset.area || "";
+    document.getElementById("f-unit").value = unit;
+    document.getElementById("f-area").value = area;
+    document.getElementById("f-place").value = unit || area;
+    var name = document.getElementById("f-name"), phone = document.getElementById("f-phone");
+    if (hit.dataset.name && !name.value) name.value = hit.dataset.name;
+    if (hit.dataset.phone && !phone.value) phone.value = hit.dataset.phone;
+    var hits = document.getElementById("place-hits");
+    var url = hits.dataset.history + "?" + new URLSearchParams(unit ? { unit: unit } : { common_area: area });
+    htmx.ajax("GET", url, "#history");
+    hits.innerHTML = "";
+    document.getElementById("f-category").focus();
+  }
+  document.addEventListener("click", function (e) {
+    var hit = e.target.closest && e.target.closest("button.hit");
+    if (hit) pick(hit);
+  });
+  document.addEventListener("keydown", function (e) {
+    // Enter in the place field takes the first suggestion; arrow down moves into the list.
+    if (e.target.id !== "f-place") return;
+    var first = document.querySelector("#place-hits button.hit");
+    if (e.key === "Enter" && first) { e.preventDefault(); pick(first); }
+    if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target.id === "f-place") {
+      document.getElementById("f-unit").value = "";
+      document.getElementById("f-area").value = "";
+    }
+    if (e.target.id !== "f-description") return;
+    var words = (document.getElementById("intake").dataset.emergencyWords || "").split(",");
+    var text = e.target.value;
+    var hot = words.some(function (w) { return w && text.indexOf(w) >= 0; });
+    if (hot) {
+      var radio = document.querySelector('input[name=urgency][value=emergency]');
+      if (radio && !radio.checked) { radio.checked = true; }
+    }
+    document.getElementById("emergency-hint").hidden = !hot;
+  });
+})();

@@ -1,0 +1,54 @@
+"""Finding a place at the desk: what the caller says (a unit, a name, a phone number)
+to the unit or common area, with the household living there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from estates.models import CommonArea, Property, Resident, Unit
+
+
+@dataclass
+class PlaceHit:
+    unit: str = ""  # the unit's label, e.g. 3-1202
+    area: str = ""  # or the common area's name
+    residents: list[tuple[str, str]] = field(default_factory=list)  # (name, phone) of the household now
+
+
+SEARCH_LIMIT = 8
+
+
+def places_search(prop: Property, text: str, *, limit: int = SEARCH_LIMIT) -> list[PlaceHit]:
+    """Units whose label starts with ``text`` (``3-12``, or ``3 1202`` for building and
+    room), units of residents whose name or phone matches, and common areas whose name
+    contains it; each unit with the residents of its current household. Three queries."""
+    text = " ".join(text.split())[:30]
+    if not text:
+        return []
+    label = text.replace(" ", "-")
+    units = list(
+        Unit.objects.filter(property=prop)
+        .filter(
+            Q(label__startswith=label)
+            | Q(
+                pk__in=Resident.objects.filter(property=prop, household__moved_out_on__isnull=True)
+                .filter(Q(name__startswith=text) | Q(phone__startswith=text) | Q(phone__endswith=text))
+                .values("household__unit_id")
+            )
+        )
+        .order_by("label")[:limit]
+    )
+    residents: dict[int, list[tuple[str, str]]] = {}
+    for unit_id, name, phone in (
+        Resident.objects.filter(household__unit__in=units, household__moved_out_on__isnull=True)
+        .order_by("id")
+        .values_list("household__unit_id", "name", "phone")
+    ):
+        residents.setdefault(unit_id, []).append((name, phone))
+    hits = [PlaceHit(unit=u.label, residents=residents.get(u.pk, [])) for u in units]
+    if len(hits) < limit:
+        areas = CommonArea.objects.filter(property=prop, name__contains=text).order_by("name")[: limit - len(hits)]
+        hits += [PlaceHit(area=a.name) for a in areas]
+    return hits
