@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck test-postgres bench messages clean
+.PHONY: run test lint typecheck test-postgres bench screenshots messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ test-postgres: $(STAMP)
 ## Benchmarks against a real gunicorn on PostgreSQL; see docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## Save the main pages as PNG under docs/screenshots/ (runs the browser tests).
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -m browser
 
 ## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
 messages: $(STAMP)

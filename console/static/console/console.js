@@ -49,6 +49,12 @@
     if (hit) pick(hit);
   });
   document.addEventListener("keydown", function (e) {
+    // Ctrl+Enter (or Cmd+Enter) records from anywhere in the intake form.
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.form && e.target.form.id === "intake") {
+      e.preventDefault();
+      e.target.form.requestSubmit();
+      return;
+    }
     // Enter in the place field takes the first suggestion; arrow down moves into the list.
     if (e.target.id !== "f-place") return;
     var first = document.querySelector("#place-hits button.hit");
@@ -71,3 +77,10 @@
     document.getElementById("emergency-hint").hidden = !hot;
   });
 })();
+
+// Single-key shortcuts outside form fields: a link with data-key="n" is followed on "n".
+document.addEventListener("keydown", function (e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+  var link = document.querySelector('a[data-key="' + e.key + '"]');
+  if (link) { e.preventDefault(); link.click(); }
+});
