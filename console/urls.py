@@ -11,4 +11,5 @@ urlpatterns = [
     path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),
     path("t/<str:number>/", views.ticket, name="ticket"),
     path("t/<str:number>/act/<str:action>/", views.act, name="act"),
+    path("t/<str:number>/print.pdf", views.print_work_order, name="print"),
 ]

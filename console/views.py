@@ -179,3 +179,22 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         forms.fill(widgets, request.POST, errors)
         return _ticket_page(request, user, number, failed=(action, widgets, message), status=status)
     return redirect(reverse("console:ticket", args=[number]) + "#timeline")
+
+
+@login_required
+@require_GET
+def print_work_order(request: HttpRequest, number: str) -> HttpResponse:
+    """The work order as a PDF in three copies (R2.3)."""
+    from repairs.printing import work_order_pdf
+
+    user = staff_of(request)
+    try:
+        ticket = ticket_detail(user, number)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    if not hasattr(ticket, "work_order"):
+        raise Http404(_("This ticket has no work order."))
+    pdf = work_order_pdf(ticket, url=request.build_absolute_uri(reverse("console:ticket", args=[number])))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{number}.pdf"'
+    return response
