@@ -6,6 +6,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("desk/<str:code>/intake/", intake.intake, name="intake"),
+    path("desk/<str:code>/board/", views.board, name="board"),
     path("desk/<str:code>/intake/places/", intake.places, name="places"),
     path("desk/<str:code>/intake/history/", intake.history, name="history"),
     path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),

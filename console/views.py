@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
@@ -19,7 +20,7 @@ from api.errors import field_path, pydantic_message
 from console import forms
 from estates.models import Property
 from people.models import Role, Team, User
-from repairs.dispatch import dispatch_candidates
+from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
 from tickets.actions import spec_for, ticket_act
 from tickets.errors import DomainError, NotFound
 from tickets.models import Kind, Ticket
@@ -178,6 +179,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if message:
         forms.fill(widgets, request.POST, errors)
         return _ticket_page(request, user, number, failed=(action, widgets, message), status=status)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(reverse("console:ticket", args=[number]) + "#timeline")
 
 
@@ -198,3 +202,34 @@ def print_work_order(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{number}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """The dispatch board (R2.5): tickets waiting for dispatch, each with its suggested
+    technician one click away, beside the technicians and teams with duty and load.
+    A fixed number of queries: the ranking is done in memory."""
+    user = staff_of(request)
+    prop = property_of(user, code)
+    now = timezone.now()
+    technicians = technicians_at(prop.pk)
+    waiting = queue_tickets(user, prop.pk, Kind.REPAIR, "new", now, limit=50)
+    rows = [
+        {
+            "ticket": t,
+            "candidates": ranked(
+                technicians, trade_id=t.category.trade_id if t.category else None, emergency=t.urgency == "emergency"
+            ),
+        }
+        for t in waiting
+    ]
+    context = {
+        "property": prop,
+        "properties": properties_of(user),
+        "rows": rows,
+        "technicians": sorted(technicians, key=lambda t: (not t.on_duty, t.open_load, t.user.pk)),
+        "teams": teams_at(prop.pk),
+        "now": now,
+    }
+    return render(request, "console/board.html", context)

@@ -63,6 +63,10 @@ def test_dispatch_is_one_choice_with_the_suggested_technician_first(browser, api
     desk = browser()
     page = desk.login("ygjy-agent")
     desk.shot("queue")
+    page.keyboard.press("d")  # the dispatch board
+    page.wait_for_url("**/board/")
+    assert page.locator("button.suggested").count() == 1
+    desk.shot("board")
     page.goto(f"{desk.base}/t/{number}/")
     page.click("summary:has-text('派单')")
     suggested = page.locator("select[name=assignee] option").nth(1)

@@ -188,3 +188,33 @@ def test_intake_errors_stay_by_their_field_and_record_nothing(estate):
     r = c.post("/desk/YGJY/intake/", {"key": "k2", "place": "3-1202", "description": "漏水", "reporter_phone": "123"})
     assert r.status_code == 422 and 'id="phone-error"' in r.content.decode()
     assert Ticket.objects.count() == 0
+
+
+def test_dispatch_board_assigns_the_suggested_technician_in_one_click(api):
+    numbers = [record(api) for _ in range(3)]
+    c = login("ygjy-agent")
+    page = c.get("/desk/YGJY/board/").content.decode()
+    assert all(n in page for n in numbers) and "★" in page
+    suggested = page.split('name="assignee" value="')[1].split('"')[0]
+    r = c.post(f"/t/{numbers[0]}/act/dispatch/", {"assignee": suggested, "next": "/desk/YGJY/board/"})
+    assert r.status_code == 302 and r["Location"] == "/desk/YGJY/board/"
+    ticket = Ticket.objects.get(number=numbers[0])
+    assert ticket.status == "dispatched" and ticket.assignee is not None and ticket.assignee.username == suggested
+    # An outside address in "next" is not followed.
+    r = c.post(f"/t/{numbers[1]}/act/dispatch/", {"assignee": suggested, "next": "https://evil.example/"})
+    assert r["Location"].startswith(f"/t/{numbers[1]}/")
+
+
+def test_dispatch_board_queries_do_not_grow_with_the_waiting_tickets(api):
+    c = login("ygjy-agent")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/desk/YGJY/board/").status_code == 200
+        return len(ctx.captured_queries)
+
+    record(api)
+    small = count()
+    for i in range(8):
+        record(api, category=["plumbing", "electrical"][i % 2], urgency=["routine", "emergency"][i % 2])
+    assert count() == small
