@@ -47,6 +47,7 @@ LABELS = {
     "decisions": _("decisions"),
     "item_id": _("item"),
     "approve": _("approve"),
+    "checklist": _("visit conduct"),
 }
 LONG_TEXT = {"note", "reason", "fault_note", "result_note", "materials_used", "comment", "description"}
 LIST_ROWS = 3  # empty rows offered for a list of items
@@ -90,6 +91,9 @@ def fields_of(model: type[BaseModel], choices: dict[str, list[tuple[str, str]]] 
     for name, info in model.model_fields.items():
         tp, optional = _base(info.annotation)
         label = str(LABELS.get(name, name.replace("_", " ")))
+        if typing.get_origin(tp) is list and typing.get_args(tp)[0] is str:
+            out.append(Widget(name, label, "multi", False, [], choices.get(name, [])))
+            continue
         if typing.get_origin(tp) is list:
             (inner,) = typing.get_args(tp)
             rows = [
@@ -129,6 +133,9 @@ def data_from_post(widgets: list[Widget], post: QueryDict) -> dict[str, Any]:
     fields are left out, so the model's defaults apply."""
     data: dict[str, Any] = {}
     for w in widgets:
+        if w.kind == "multi":
+            data[w.name] = post.getlist(w.name)
+            continue
         if w.kind == "rows":
             rows = []
             for row in w.rows:
@@ -147,6 +154,9 @@ def fill(widgets: list[Widget], post: QueryDict, errors: dict[str, str]) -> None
     """Put the submitted values and the errors back into the widgets."""
     for w in widgets:
         w.error = errors.get(w.name, "")
+        if w.kind == "multi":
+            w.value = post.getlist(w.name)
+            continue
         if w.kind == "rows":
             for i, row in enumerate(w.rows):
                 for r in row:

@@ -20,6 +20,7 @@ from api.errors import field_path, pydantic_message
 from console import forms
 from estates.models import Property
 from people.models import Role, Team, User
+from repairs.conduct import CONDUCT
 from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
 from tickets.actions import spec_for, ticket_act
 from tickets.errors import DomainError, NotFound
@@ -107,6 +108,8 @@ def _action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
         choices["team"] = [("", "—")] + [
             (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
         ]
+    if "checklist" in spec.form.model_fields:
+        choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
     if "satisfaction" in spec.form.model_fields:
         choices["satisfaction"] = [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)]
     return forms.fields_of(spec.form, choices)

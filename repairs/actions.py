@@ -13,7 +13,7 @@ register_actions(
         "dispatch": ActionSpec(f.DispatchForm, s.work_order_dispatch),
         "reassign": ActionSpec(f.DispatchForm, s.work_order_reassign),
         "accept": ActionSpec(f.NoteForm, s.work_order_accept),
-        "arrive": ActionSpec(f.NoteForm, s.work_order_arrive),
+        "arrive": ActionSpec(f.ArriveForm, s.work_order_arrive),
         "confirm": ActionSpec(f.ConfirmForm, s.work_order_confirm),
         "review": ActionSpec(f.ReviewForm, s.work_order_review),
         "consent": ActionSpec(f.CustomerForm, s.work_order_consent),

@@ -32,6 +32,13 @@ class NoteForm(Input):
     note: str = ""
 
 
+class ArriveForm(Input):
+    checklist: list[str] = Field(
+        default_factory=list, description="Codes of the visit conduct points kept (R2.10); see repairs.conduct."
+    )
+    note: str = ""
+
+
 class DispatchForm(Input):
     assignee: str | None = Field(None, description="Username of the technician.")
     team: int | None = Field(None, description="Id of the maintenance team.")

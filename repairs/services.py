@@ -21,6 +21,7 @@ from people.models import Role, Team, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
+from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.schemas import ItemIn, ReviewDecision
 from repairs.workflow import REPAIR, RepairStatus
@@ -132,10 +133,15 @@ def work_order_accept(*, ticket: Ticket, by: User, note: str = "") -> None:
 
 
 @transaction.atomic
-def work_order_arrive(*, ticket: Ticket, by: User, note: str = "") -> None:
-    """On-site check-in: meets the arrival clock and any promised time (R2.17, R2.13)."""
+def work_order_arrive(*, ticket: Ticket, by: User, checklist: Sequence[str] = (), note: str = "") -> None:
+    """On-site check-in: meets the arrival clock and any promised time (R2.17, R2.13).
+    The visit conduct points the technician ticks (R2.10) go on the timeline."""
     now = timezone.now()
-    ticket_transition(ticket=ticket, action="arrive", by=by, note=note, at=now)
+    unknown = sorted(set(checklist) - set(CONDUCT))
+    if unknown:
+        raise InvalidInput(_("Unknown checklist point “%(code)s”.") % {"code": unknown[0][:30]}, field="checklist")
+    kept = [code for code in CONDUCT if code in checklist]
+    ticket_transition(ticket=ticket, action="arrive", by=by, note=note, at=now, data={"checklist": kept})
     WorkOrder.objects.filter(ticket=ticket).update(arrived_at=now)
     deadline_meet(ticket=ticket, clock=Clock.ARRIVE, at=now)
     deadline_meet(ticket=ticket, clock=Clock.PROMISE, at=now)

@@ -3,12 +3,14 @@ endpoint (and later one page) can take any action of any kind."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from pydantic import BaseModel, ValidationError
 
+from tickets.attachments import Upload, attachments_store, uploads_check
 from tickets.workflow import check, workflow_for
 
 if TYPE_CHECKING:
@@ -36,15 +38,21 @@ def spec_for(kind: str, action: str) -> ActionSpec | None:
     return _SPECS.get(kind, {}).get(action)
 
 
-def ticket_act(*, ticket: Ticket, action: str, by: User, data: dict[str, Any]) -> Any:
+def ticket_act(*, ticket: Ticket, action: str, by: User, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Any:
     """Take ``action`` on ``ticket``: check it is allowed now (for a clear 403/409 before
-    any input error), parse ``data`` with the action's form, call its service.
+    any input error), parse ``data`` with the action's form, check the photos and
+    signatures, then call its service and store them with its event, all or nothing.
     Raises pydantic's ValidationError for malformed input."""
     check(ticket, action, by)
     spec = spec_for(ticket.kind, action)
     assert spec is not None
     form = spec.form.model_validate(data or {})
-    return spec.service(ticket=ticket, by=by, **_fields(form))
+    uploads_check(uploads)
+    with transaction.atomic():
+        result = spec.service(ticket=ticket, by=by, **_fields(form))
+        if uploads:
+            attachments_store(ticket=ticket, action=action, by=by, uploads=uploads)
+    return result
 
 
 def _fields(form: BaseModel) -> dict[str, Any]:

@@ -156,6 +156,33 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.action}"
 
 
+class Attachment(models.Model):
+    """A photo or a signature taken with a ticket's step, stored through Django's
+    storage API (local files by default, object storage if a deployment configures it)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        SIGNATURE = "signature", _("signature")
+
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="attachments")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    event = models.ForeignKey(TicketEvent, models.PROTECT, null=True, blank=True, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="tickets/%Y/%m/")
+    content_type = models.CharField(max_length=30)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
 class NumberCounter(models.Model):
     """The last sequence number given for one prefix and day, e.g. ``BX20261123``."""
 

@@ -305,3 +305,16 @@ def test_quote_lines_are_kept_as_shown(desk, tech, draft):
     ServiceItem.objects.filter(code="PL-01").update(labour_fee=999)
     quote = Quote.objects.get(order__ticket__number=number)
     assert quote.lines[0]["labour_fee"] == "30.00" and quote.total == 40
+
+
+def test_arrival_records_the_visit_conduct_points_ticked(desk, tech, draft):
+    """R2.10: the conduct checklist ticked on arrival is on the timeline; an unknown
+    point is refused and changes nothing."""
+    number = create(desk, draft)
+    ok(desk.act(number, "dispatch", {"assignee": "ygjy-tech1"}))
+    ok(tech.act(number, "accept"))
+    bad = tech.act(number, "arrive", {"checklist": ["uniform", "bribe"]})
+    assert bad.status_code == 422 and Ticket.objects.get(number=number).status == "accepted"
+    t = ok(tech.act(number, "arrive", {"checklist": ["shoe_covers", "uniform"]}))
+    arrive = next(e for e in t["timeline"] if e["action"] == "arrive")
+    assert arrive["data"]["checklist"] == ["uniform", "shoe_covers"]
