@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notify",
     "api",
     "console",
+    "field",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ and renders. Scoping is the same ``visible_to`` rule as the API's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -23,12 +24,11 @@ from people.models import Role, Team, User
 from repairs.conduct import CONDUCT
 from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
 from tickets.actions import spec_for, ticket_act
+from tickets.attachments import Upload
 from tickets.errors import DomainError, NotFound
 from tickets.models import Kind, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
 from tickets.workflow import Transition, allowed_actions, workflow_for
-
-STAFF_HOME_ROLES = {r for r in Role.values if r not in (Role.RESIDENT, Role.TECHNICIAN)}
 
 
 def staff_of(request: HttpRequest) -> User:
@@ -58,6 +58,8 @@ def property_of(user: User, code: str) -> Property:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page: the desk and supervisors on the queues."""
     user = staff_of(request)
+    if user.role == Role.TECHNICIAN:
+        return redirect("field:jobs")
     props = properties_of(user)
     if not props:
         raise PermissionDenied(_("Your account is not attached to any property yet."))
@@ -91,7 +93,7 @@ def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
+def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
     spec = spec_for(ticket.kind, t.action)
     if spec is None:
         return []
@@ -135,7 +137,7 @@ def _ticket_page(
         if failed and failed[0] == t.action:
             actions.append({"action": t.action, "label": t.label, "widgets": failed[1], "error": failed[2]})
         else:
-            actions.append({"action": t.action, "label": t.label, "widgets": _action_widgets(ticket, t), "error": ""})
+            actions.append({"action": t.action, "label": t.label, "widgets": action_widgets(ticket, t), "error": ""})
     context: dict[str, Any] = {
         "ticket": ticket,
         "status_label": wf.state_label(ticket.status),
@@ -153,6 +155,36 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     return _ticket_page(request, staff_of(request), number)
 
 
+def action_from_form(
+    request: HttpRequest,
+    user: User,
+    ticket: Ticket,
+    transition: Transition,
+    widgets: list[forms.Widget],
+    uploads: Callable[[], list[Upload]] | None = None,
+) -> tuple[str, int] | None:
+    """Take ``transition`` with the submitted form (and the photos or signature that
+    ``uploads`` reads from the request). None when it was taken; else the message and
+    HTTP status, with the typed values and the errors put back into ``widgets``."""
+    errors: dict[str, str] = {}
+    message, status = "", 422
+    try:
+        data = forms.data_from_post(widgets, request.POST)
+        ticket_act(ticket=ticket, action=transition.action, by=user, data=data, uploads=uploads() if uploads else ())
+    except ValidationError as e:
+        for err in e.errors():
+            errors.setdefault(field_path(err.get("loc")), pydantic_message(dict(err)))
+        message = _("Check the fields marked below.")
+    except DomainError as e:
+        message, status = e.message, e.status
+        if e.field:
+            errors[e.field] = e.message
+    if not message:
+        return None
+    forms.fill(widgets, request.POST, errors)
+    return message, status
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -166,21 +198,10 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     transition = workflow_for(ticket.kind).transitions.get(action)
     if transition is None:
         raise Http404(_("There is no such action."))
-    widgets = _action_widgets(ticket, transition)
-    errors: dict[str, str] = {}
-    message, status = "", 422
-    try:
-        ticket_act(ticket=ticket, action=action, by=user, data=forms.data_from_post(widgets, request.POST))
-    except ValidationError as e:
-        for err in e.errors():
-            errors.setdefault(field_path(err.get("loc")), pydantic_message(dict(err)))
-        message = _("Check the fields marked below.")
-    except DomainError as e:
-        message, status = e.message, e.status
-        if e.field:
-            errors[e.field] = e.message
-    if message:
-        forms.fill(widgets, request.POST, errors)
+    widgets = action_widgets(ticket, transition)
+    failure = action_from_form(request, user, ticket, transition, widgets)
+    if failure:
+        message, status = failure
         return _ticket_page(request, user, number, failed=(action, widgets, message), status=status)
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

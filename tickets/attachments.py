@@ -9,7 +9,7 @@ import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -35,8 +35,16 @@ class Upload:
     name: str  # as the user's device named it, for messages
     content: bytes
     field: str  # the form field, for messages next to it
+    size: int = 0  # as declared by the upload; checked before the content is read whole
     content_type: str = ""
     extension: str = ""
+
+
+def photo_upload(file: Any, *, field: str) -> Upload:
+    """An uploaded file (Django's UploadedFile); no more than the limit is read."""
+    limit = LIMITS[Attachment.Kind.PHOTO]
+    content = file.read(limit + 1)
+    return Upload(Attachment.Kind.PHOTO, file.name or _("photo"), content, field, size=file.size or len(content))
 
 
 def signature_upload(data_url: str, *, field: str) -> Upload | None:
@@ -61,10 +69,11 @@ def uploads_check(uploads: Sequence[Upload]) -> None:
         raise InvalidInput(_("At most %(n)s photos at a time.") % {"n": PHOTOS_MAX}, field=uploads[0].field)
     for u in uploads:
         limit = LIMITS[Attachment.Kind(u.kind)]
-        if len(u.content) > limit:
+        size = max(len(u.content), u.size)
+        if size > limit:
             raise InvalidInput(
                 _("%(name)s is %(size).1f MB; the limit is %(limit).1f MB.")
-                % {"name": u.name[:60], "size": len(u.content) / MB, "limit": limit / MB},
+                % {"name": u.name[:60], "size": size / MB, "limit": limit / MB},
                 field=u.field,
             )
         try:

@@ -1,0 +1,126 @@
+"""The technician's phone pages: my jobs, the whole job from acceptance to sign-off with
+photos and signatures, upload checks, and page weight for a slow connection."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from PIL import Image
+
+from conftest import repair_draft
+from tickets.models import Attachment, Ticket
+
+FIELD_STATIC = Path(settings.BASE_DIR) / "field" / "static" / "field"
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def png(size: tuple[int, int] = (40, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def signature() -> str:
+    return "data:image/png;base64," + base64.b64encode(png()).decode()
+
+
+def login(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password="demo-2026")
+    return c
+
+
+def dispatched(api, **over) -> str:
+    desk = api("ygjy-agent")
+    number = desk.post("/tickets", repair_draft(**over)).json()["number"]
+    assert desk.act(number, "dispatch", {"assignee": "ygjy-tech1"}).status_code == 200
+    return number
+
+
+def test_technician_lands_on_my_jobs_with_only_their_jobs(api):
+    mine = dispatched(api)
+    other = api("ygjy-agent").post("/tickets", repair_draft()).json()["number"]
+    c = login("ygjy-tech1")
+    assert c.get("/")["Location"] == "/field/"
+    page = c.get("/field/").content.decode()
+    assert mine in page and other not in page
+    assert login("ygjy-tech3").get(f"/field/j/{mine}/").status_code == 404
+    assert login("ygjy-agent").get("/field/").status_code == 403
+
+
+def test_a_paid_job_from_acceptance_to_sign_off_on_the_phone(api):
+    """R2.4, R2.7, R2.9, R2.10, R2.11: accept, arrive with the checklist, confirm the
+    items, the customer's consent signed, complete with a photo, signed off."""
+    number = dispatched(api)
+    c = login("ygjy-tech1")
+    assert c.post(f"/field/j/{number}/act/accept/").status_code == 302
+    r = c.post(f"/field/j/{number}/act/arrive/", {"checklist": ["uniform", "shoe_covers", "mat"]})
+    assert r.status_code == 302
+    r = c.post(f"/field/j/{number}/act/confirm/", {"items-0-item": "PL-01", "items-0-quantity": "1"})
+    assert r.status_code == 302 and Ticket.objects.get(number=number).status == "awaiting_consent"
+    assert "¥" in c.get(f"/field/j/{number}/").content.decode()  # the quote is shown for consent
+    r = c.post(f"/field/j/{number}/act/consent/", {"signature": signature()})
+    assert r.status_code == 302 and Ticket.objects.get(number=number).status == "in_progress"
+    photo = io.BytesIO(png((800, 600)))
+    photo.name = "after.png"
+    r = c.post(f"/field/j/{number}/act/complete/", {"result_note": "更换角阀", "photos": [photo]})
+    assert r.status_code == 302
+    r = c.post(f"/field/j/{number}/act/sign_off/", {"satisfaction": "5", "satisfied": "on", "signature": signature()})
+    assert r.status_code == 302
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.status == "signed_off"
+    kinds = sorted((a.kind, a.event.action if a.event else "") for a in Attachment.objects.filter(ticket=ticket))
+    assert kinds == [("photo", "complete"), ("signature", "consent"), ("signature", "sign_off")]
+    stored = Attachment.objects.get(ticket=ticket, kind="photo")
+    assert stored.file.read()[:8] == b"\x89PNG\r\n\x1a\n" and stored.content_type == "image/png"
+
+
+def _on_site(api) -> tuple[Client, str]:
+    number = dispatched(api)
+    c = login("ygjy-tech1")
+    c.post(f"/field/j/{number}/act/accept/")
+    return c, number
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_changes_nothing(api):
+    c, number = _on_site(api)
+    fake = io.BytesIO(b"%PDF-1.4 not a photo")
+    fake.name = "photo.jpg"
+    r = c.post(f"/field/j/{number}/act/arrive/", {"photos": [fake]})
+    assert r.status_code == 422 and "JPEG" in r.content.decode()
+    assert Ticket.objects.get(number=number).status == "accepted" and not Attachment.objects.exists()
+
+
+def test_a_photo_over_the_limit_is_refused_with_its_size(api):
+    c, number = _on_site(api)
+    big = io.BytesIO(png() + b"\0" * (9 * 1024 * 1024))
+    big.name = "big.png"
+    r = c.post(f"/field/j/{number}/act/arrive/", {"photos": [big]})
+    body = r.content.decode()
+    assert r.status_code == 422 and "9.0 MB" in body and "8.0 MB" in body
+    assert Ticket.objects.get(number=number).status == "accepted" and not Attachment.objects.exists()
+
+
+def test_sign_off_needs_the_customers_signature(api):
+    c, number = _on_site(api)
+    c.post(f"/field/j/{number}/act/arrive/")
+    c.post(f"/field/j/{number}/act/confirm/", {"items-0-item": "PL-01"})
+    r = c.post(f"/field/j/{number}/act/consent/", {"signature": ""})
+    assert r.status_code == 422 and "签名" in r.content.decode()
+    assert Ticket.objects.get(number=number).status == "awaiting_consent"
+
+
+def test_a_job_page_weighs_less_than_100_kb_before_images(api):
+    c, number = _on_site(api)
+    page = c.get(f"/field/j/{number}/").content
+    assets = sum(p.stat().st_size for p in FIELD_STATIC.iterdir())
+    assert len(page) + assets < 100 * 1024, (len(page), assets)

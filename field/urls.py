@@ -1,0 +1,10 @@
+from django.urls import path
+
+from field import views
+
+app_name = "field"
+urlpatterns = [
+    path("", views.jobs, name="jobs"),
+    path("j/<str:number>/", views.job, name="job"),
+    path("j/<str:number>/act/<str:action>/", views.act, name="act"),
+]
