@@ -98,7 +98,7 @@ def fields_of(model: type[BaseModel], choices: dict[str, list[tuple[str, str]]] 
             (inner,) = typing.get_args(tp)
             rows = [
                 [
-                    Widget(f"{name}-{i}-{w.name}", w.label, w.kind, False, w.value, w.choices)
+                    Widget(f"{name}-{i}-{w.name}", w.label, w.kind, False, "", w.choices)  # blank: a row is optional
                     for w in fields_of(inner, choices)
                 ]
                 for i in range(LIST_ROWS)

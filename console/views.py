@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
 from api.errors import field_path, pydantic_message
+from catalog.models import ServiceItem
 from console import forms
 from estates.models import Property
 from people.models import Role, Team, User
@@ -109,6 +110,16 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
         ]
         choices["team"] = [("", "—")] + [
             (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
+        ]
+    if "items" in spec.form.model_fields:
+        catalogue = (
+            ServiceItem.objects.filter(active=True, company_id=ticket.property.company_id)
+            .select_related("category")
+            .order_by("category__code", "code")
+        )
+        choices["item"] = [("", _("— outside the catalogue —"))] + [
+            (s.code, f"{s.category.name} · {s.name} ¥{s.labour_fee + s.material_fee + s.service_fee}")
+            for s in catalogue
         ]
     if "checklist" in spec.form.model_fields:
         choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]

@@ -26,6 +26,8 @@ SIGNED = {"consent", "decline_quote", "sign_off"}
 # Steps that take photos of the work.
 PHOTOGRAPHED = {"arrive", "complete"}
 JOBS_MAX = 100
+# The usual next step comes first and open; the others (defer, escalate ...) below it.
+MAIN_STEPS = ["accept", "arrive", "confirm", "consent", "complete", "sign_off", "report_back"]
 
 
 def technician_of(request: HttpRequest) -> User:
@@ -59,7 +61,10 @@ def _page(request: HttpRequest, user: User, number: str, failed=None, status: in
     except NotFound as e:
         raise Http404(e.message) from None
     actions = []
-    for t in allowed_actions(ticket, user):
+    steps = sorted(
+        allowed_actions(ticket, user), key=lambda t: MAIN_STEPS.index(t.action) if t.action in MAIN_STEPS else 99
+    )
+    for t in steps:
         mine = failed and failed[0] == t.action
         actions.append(
             {
