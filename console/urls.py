@@ -13,4 +13,5 @@ urlpatterns = [
     path("t/<str:number>/", views.ticket, name="ticket"),
     path("t/<str:number>/act/<str:action>/", views.act, name="act"),
     path("t/<str:number>/print.pdf", views.print_work_order, name="print"),
+    path("a/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_
 from tickets.actions import spec_for, ticket_act
 from tickets.attachments import Upload
 from tickets.errors import DomainError, NotFound
-from tickets.models import Kind, Ticket
+from tickets.models import Attachment, Kind, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
 from tickets.workflow import Transition, allowed_actions, workflow_for
 
@@ -268,3 +268,19 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         "now": now,
     }
     return render(request, "console/board.html", context)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo or signature, to whoever may see its ticket (never a public URL: these
+    are pictures of people's homes and their signatures)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    item = Attachment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user)).first()
+    if item is None:
+        raise Http404(_("There is no such file you can see."))
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -16,7 +16,7 @@ from ninja import Schema
 
 from estates.models import Property
 from tickets.errors import InvalidInput, NotFound
-from tickets.models import Ticket, TicketQuerySet
+from tickets.models import Ticket, TicketEvent, TicketQuerySet
 
 if TYPE_CHECKING:
     from people.models import User
@@ -219,7 +219,7 @@ def ticket_detail(user: User, number: str) -> Ticket:
         .prefetch_related(
             "work_order__rework_of__ticket",
             "deadlines",
-            Prefetch("events", to_attr="timeline"),
+            Prefetch("events", queryset=TicketEvent.objects.prefetch_related("attachments"), to_attr="timeline"),
             Prefetch("work_order__items", queryset=WorkOrderItem.objects.select_related("service_item")),
             "work_order__quotes",
             "work_order__material_checks",

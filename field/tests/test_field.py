@@ -124,3 +124,21 @@ def test_a_job_page_weighs_less_than_100_kb_before_images(api):
     page = c.get(f"/field/j/{number}/").content
     assets = sum(p.stat().st_size for p in FIELD_STATIC.iterdir())
     assert len(page) + assets < 100 * 1024, (len(page), assets)
+
+
+def test_photos_and_signatures_are_served_only_to_who_may_see_the_ticket(api):
+    number = dispatched(api)
+    c = login("ygjy-tech1")
+    c.post(f"/field/j/{number}/act/accept/")
+    photo = io.BytesIO(png())
+    photo.name = "door.png"
+    assert c.post(f"/field/j/{number}/act/arrive/", {"photos": [photo]}).status_code == 302
+    item = Attachment.objects.get()
+    url = f"/a/{item.pk}/"
+    desk = login("ygjy-agent")
+    assert url in desk.get(f"/t/{number}/").content.decode()  # on the timeline
+    r = desk.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/png" and b"".join(r.streaming_content) == png()
+    for username in ("wlbg-agent", "ygjy-tech3", "neighbour"):
+        assert login(username).get(url).status_code == 404, username
+    assert Client().get(url).status_code == 302  # to the login page
