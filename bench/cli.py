@@ -139,6 +139,11 @@ def http(
     def queue(n: int) -> load.Request:
         return "GET", probes.QUEUE_URL, None, auth
 
+    session = {"Cookie": f"sessionid={probes.console_session()}"}
+
+    def console(n: int) -> load.Request:
+        return "GET", probes.CONSOLE_QUEUE_URL, None, session
+
     def detail(n: int) -> load.Request:
         return "GET", f"/api/v1/tickets/{numbers[(n * 7919) % len(numbers)]}", None, auth
 
@@ -155,6 +160,7 @@ def http(
         for name, make, ok in (
             ("baseline", baseline, 200),
             ("queue", queue, 200),
+            ("console", console, 200),
             ("detail", detail, 200),
             ("create", create, 201),
         ):

@@ -18,6 +18,17 @@ from promises.models import Deadline
 from promises.services import sweep
 
 QUEUE_URL = "/api/v1/tickets?property=YGJY&kind=repair&open=true&ordering=due&limit=50"
+# The console's busiest queue page (up to 100 rows, with the counts of every queue).
+CONSOLE_QUEUE_URL = "/desk/YGJY/in_progress/"
+
+
+def console_session() -> str:
+    """A logged-in session of the desk agent, for the console pages."""
+    from people.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="ygjy-agent"))
+    return client.cookies["sessionid"].value
 
 
 def create_body(n: int, units: list[str]) -> dict[str, str]:
@@ -69,6 +80,13 @@ def query_counts(token: str, units: list[str], closed_number: str | None) -> dic
 
     created = measure("create", "POST", "/api/v1/tickets", create_body(0, units))
     measure("queue", "GET", QUEUE_URL)
+    page = Client()
+    page.cookies["sessionid"] = console_session()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            status = page.get(CONSOLE_QUEUE_URL).status_code
+    out["counts"]["console"], out["status"]["console"] = len(ctx.captured_queries), status
+    out["sql"]["console"] = [q["sql"] for q in ctx.captured_queries]
     if "number" in created:
         measure("detail_new", "GET", f"/api/v1/tickets/{created['number']}")
     if closed_number:

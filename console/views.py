@@ -31,6 +31,8 @@ from tickets.models import Attachment, Kind, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
 from tickets.workflow import Transition, allowed_actions, workflow_for
 
+QUEUE_ROWS = 50  # the most urgent first; a longer queue says how many more there are
+
 
 def staff_of(request: HttpRequest) -> User:
     user = request.user
@@ -75,7 +77,7 @@ def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
     now = timezone.now()
     wf = workflow_for(Kind.REPAIR)
     try:
-        rows = queue_tickets(user, prop.pk, Kind.REPAIR, queue, now)
+        rows = queue_tickets(user, prop.pk, Kind.REPAIR, queue, now, limit=QUEUE_ROWS)
     except NotFound as e:
         raise Http404(e.message) from None
     for t in rows:
@@ -88,6 +90,7 @@ def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
         "queue": queue,
         "tabs": tabs,
         "rows": rows,
+        "shown_of": counts.get(queue, 0) if len(rows) == QUEUE_ROWS else 0,
         "now": now,
     }
     template = "console/_queue.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]

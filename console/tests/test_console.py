@@ -91,6 +91,8 @@ def test_queue_page_queries_do_not_grow_with_the_tickets(api, persona):
         ticket_create(by=agent, draft=TicketDraft(**repair_draft()))
     assert Ticket.objects.count() == 1000
     assert count() == small
+    page = c.get("/desk/YGJY/new/").content.decode()
+    assert page.count('<time class="due"') == 50 and "共 1000 条" in page
 
 
 def test_dispatch_from_the_ticket_page_suggests_and_assigns(api):
