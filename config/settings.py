@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "api",
     "console",
     "field",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("field/", include("field.urls")),
+    path("my/", include("portal.urls")),
     path("", include("console.urls")),
 ]

@@ -59,7 +59,10 @@ def property_of(user: User, code: str) -> Property:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own page: the desk and supervisors on the queues."""
+    """Each role lands on its own page: residents on their requests, technicians on
+    their jobs, the desk and supervisors on the queues."""
+    if getattr(request.user, "role", None) == Role.RESIDENT:
+        return redirect("portal:home")
     user = staff_of(request)
     if user.role == Role.TECHNICIAN:
         return redirect("field:jobs")

@@ -81,5 +81,6 @@ def test_dispatch_is_one_choice_with_the_suggested_technician_first(browser, api
 def test_a_resident_is_refused_the_console(browser):
     resident = browser()
     page = resident.login("resident")
-    response = page.goto(f"{resident.base}/")
+    assert page.url.endswith("/my/")  # the resident's own home
+    response = page.goto(f"{resident.base}/desk/YGJY/new/")
     assert response is not None and response.status == 403

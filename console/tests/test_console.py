@@ -49,7 +49,8 @@ def test_wrong_password_is_refused_with_a_message(estate):
 def test_residents_are_refused_and_other_property_is_not_found(api):
     number = record(api)
     resident = login("resident")
-    assert resident.get("/").status_code == 403
+    assert resident.get("/")["Location"] == "/my/"
+    assert resident.get("/desk/YGJY/new/").status_code == 403
     assert resident.get(f"/t/{number}/").status_code == 403
     other = login("wlbg-agent")
     assert other.get("/desk/YGJY/new/").status_code == 404

@@ -1,0 +1,29 @@
+"""The resident's pages: for now, their household's matters and where each stands."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from people.models import Role, User
+from tickets.models import Ticket
+from tickets.selectors import with_labels
+from tickets.workflow import workflow_for
+
+ROWS = 50
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User) or user.role != Role.RESIDENT:
+        raise PermissionDenied(_("These pages are for residents."))
+    rows = list(with_labels(Ticket.objects.visible_to(user)).order_by("-reported_at", "-id")[:ROWS])
+    for t in rows:
+        t.status_label = workflow_for(t.kind).state_label(t.status)  # type: ignore[attr-defined]
+    return render(request, "portal/home.html", {"rows": rows})
