@@ -24,6 +24,7 @@ from estates.models import Property
 from people.models import Role, Team, User
 from repairs.conduct import CONDUCT
 from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
+from repairs.models import WorkOrderItem
 from tickets.actions import spec_for, ticket_act
 from tickets.attachments import Upload
 from tickets.errors import DomainError, NotFound
@@ -127,6 +128,11 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
             (s.code, f"{s.category.name} · {s.name} ¥{s.labour_fee + s.material_fee + s.service_fee}")
             for s in catalogue
         ]
+    if "decisions" in spec.form.model_fields:  # the items waiting for the supervisor's review (R2.6)
+        pending = WorkOrderItem.objects.filter(
+            order__ticket=ticket, review=WorkOrderItem.Review.PENDING, removed_at__isnull=True
+        ).order_by("id")
+        choices["item_id"] = [("", "—")] + [(str(i.pk), f"{i.description} ×{i.quantity:g}") for i in pending]
     if "checklist" in spec.form.model_fields:
         choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
     if "satisfaction" in spec.form.model_fields:

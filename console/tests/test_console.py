@@ -221,3 +221,20 @@ def test_dispatch_board_queries_do_not_grow_with_the_waiting_tickets(api):
     for i in range(8):
         record(api, category=["plumbing", "electrical"][i % 2], urgency=["routine", "emergency"][i % 2])
     assert count() == small
+
+
+def test_the_engineering_supervisor_reviews_an_item_from_the_ticket_page(api):
+    """R2.6 in the console: the pending item is offered by name, approved with a form."""
+    number = record(api)
+    api("ygjy-agent").act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    tech = api("ygjy-tech1")
+    tech.act(number, "accept")
+    tech.act(number, "arrive")
+    item = {"description": "定做橱柜门", "labour_fee": "120", "material_fee": "300"}
+    item_id = tech.act(number, "confirm", {"items": [item]}).json()["work_order"]["items"][0]["id"]
+    c = login("ygjy-engineer")
+    page = c.get(f"/t/{number}/").content.decode()
+    assert f'<option value="{item_id}">定做橱柜门' in page
+    r = c.post(f"/t/{number}/act/review/", {"decisions-0-item_id": str(item_id), "decisions-0-approve": "on"})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    assert Ticket.objects.get(number=number).status == "awaiting_consent"
