@@ -123,6 +123,7 @@ def test_a_job_page_weighs_less_than_100_kb_before_images(api):
     c, number = _on_site(api)
     page = c.get(f"/field/j/{number}/").content
     assets = sum(p.stat().st_size for p in FIELD_STATIC.iterdir())
+    print(f"\njob page {len(page)} B + stylesheet and script {assets} B")  # quoted in docs/console.md
     assert len(page) + assets < 100 * 1024, (len(page), assets)
 
 
