@@ -63,6 +63,7 @@ class Widget:
     choices: list[tuple[str, str]] = field(default_factory=list)
     rows: list[list[Widget]] = field(default_factory=list)  # for kind "rows"
     error: str = ""
+    kept: list[int] = field(default_factory=list)  # screen rows submitted, in order (errors point at them)
 
 
 def _base(annotation: Any) -> tuple[Any, bool]:
@@ -85,8 +86,14 @@ def _kind(name: str, tp: Any) -> str:
     return "textarea" if name in LONG_TEXT else "text"
 
 
-def fields_of(model: type[BaseModel], choices: dict[str, list[tuple[str, str]]] | None = None) -> list[Widget]:
-    choices = choices or {}
+def fields_of(
+    model: type[BaseModel],
+    choices: dict[str, list[tuple[str, str]]] | None = None,
+    rows: dict[str, int] | None = None,
+) -> list[Widget]:
+    """Widgets for a model's fields; a list of sub-forms gets ``rows[name]`` rows (at
+    least LIST_ROWS)."""
+    choices, rows = choices or {}, rows or {}
     out = []
     for name, info in model.model_fields.items():
         tp, optional = _base(info.annotation)
@@ -96,14 +103,14 @@ def fields_of(model: type[BaseModel], choices: dict[str, list[tuple[str, str]]] 
             continue
         if typing.get_origin(tp) is list:
             (inner,) = typing.get_args(tp)
-            rows = [
+            grid = [
                 [
                     Widget(f"{name}-{i}-{w.name}", w.label, w.kind, False, "", w.choices)  # blank: a row is optional
                     for w in fields_of(inner, choices)
                 ]
-                for i in range(LIST_ROWS)
+                for i in range(max(LIST_ROWS, rows.get(name, 0)))
             ]
-            out.append(Widget(name, label, "rows", info.is_required(), rows=rows))
+            out.append(Widget(name, label, "rows", info.is_required(), rows=grid))
             continue
         default = info.default if not info.is_required() and info.default is not None else ""
         widget = Widget(name, label, _kind(name, tp), info.is_required() and not optional, default)
@@ -137,12 +144,13 @@ def data_from_post(widgets: list[Widget], post: QueryDict) -> dict[str, Any]:
             data[w.name] = post.getlist(w.name)
             continue
         if w.kind == "rows":
-            rows = []
-            for row in w.rows:
+            submitted, w.kept = [], []
+            for i, row in enumerate(w.rows):
                 values = {r.name.rsplit("-", 1)[1]: _value(r.kind, post.get(r.name)) for r in row}
                 if any(v not in (None, False) for v in values.values()):
-                    rows.append({k: v for k, v in values.items() if v is not None})
-            data[w.name] = rows
+                    submitted.append({k: v for k, v in values.items() if v is not None})
+                    w.kept.append(i)
+            data[w.name] = submitted
             continue
         value = _value(w.kind, post.get(w.name))
         if value is not None:
@@ -158,9 +166,16 @@ def fill(widgets: list[Widget], post: QueryDict, errors: dict[str, str]) -> None
             w.value = post.getlist(w.name)
             continue
         if w.kind == "rows":
-            for i, row in enumerate(w.rows):
+            screen = dict(enumerate(w.kept))  # index of a submitted row -> its row on the screen
+            for row in w.rows:
                 for r in row:
                     r.value = post.get(r.name, "") if r.kind != "checkbox" else post.get(r.name) is not None
-                    r.error = errors.get(f"{w.name}.{i}.{r.name.rsplit('-', 1)[1]}", "")
+                    r.error = ""
+            for key, message in errors.items():
+                parts = key.split(".")
+                if len(parts) == 3 and parts[0] == w.name and parts[1].isdigit() and int(parts[1]) in screen:
+                    for r in w.rows[screen[int(parts[1])]]:
+                        if r.name.rsplit("-", 1)[1] == parts[2]:
+                            r.error = message
             continue
         w.value = post.get(w.name, "") if w.kind != "checkbox" else post.get(w.name) is not None

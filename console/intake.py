@@ -7,6 +7,7 @@ key, so a double click or a resubmitted page records the matter once.
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from api.errors import field_path, pydantic_message
 from catalog.models import Category
-from console.views import properties_of, property_of, staff_of
+from console.views import desk_of, properties_of, property_of
 from estates.selectors import places_search
 from tickets.errors import DomainError
 from tickets.models import Channel, Kind, Urgency
@@ -51,12 +52,14 @@ def _context(prop, values: dict[str, str], errors: dict[str, str], message: str 
 
 @login_required
 def intake(request: HttpRequest, code: str) -> HttpResponse:
-    user = staff_of(request)
+    user = desk_of(request)
     prop = property_of(user, code)
     if request.method != "POST":
         values = {"key": uuid.uuid4().hex, "urgency": Urgency.ROUTINE, "channel": Channel.PHONE}
         context = _context(prop, values, {}) | {"properties": properties_of(user)}
-        return render(request, "console/intake.html", context)
+        response = render(request, "console/intake.html", context)
+        response["Cache-Control"] = "no-store"  # Back must not bring a used key again
+        return response
     values = {name: request.POST.get(name, "").strip() for name in FIELDS + ["key"]}
     unit, area = values["unit"], values["common_area"]
     if not unit and not area:
@@ -78,8 +81,8 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
     errors: dict[str, str] = {}
     try:
         draft = TicketDraft.model_validate(draft_data)
-        if draft.appointment_at and timezone.is_naive(draft.appointment_at):
-            draft.appointment_at = timezone.make_aware(draft.appointment_at)
+        if draft.appointment_at and timezone.is_naive(draft.appointment_at):  # typed in the property's local time
+            draft.appointment_at = timezone.make_aware(draft.appointment_at, zoneinfo.ZoneInfo(prop.time_zone))
         ticket, _created = ticket_create_once(by=user, draft=draft, key=values["key"] or uuid.uuid4().hex)
     except ValidationError as e:
         for err in e.errors():
@@ -88,6 +91,9 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
         errors[e.field or "general"] = e.message
     else:
         return redirect("console:ticket", number=ticket.number)
+    # Nothing was recorded under this key (or it was used by an earlier, different
+    # submission): the corrected form goes out with a fresh one.
+    values["key"] = uuid.uuid4().hex
     if "unit" in errors or "common_area" in errors:
         errors["place"] = errors.pop("unit", "") or errors.pop("common_area", "")
     context = _context(prop, values, errors, _("Check the fields marked below.")) | {"properties": properties_of(user)}
@@ -98,16 +104,17 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def places(request: HttpRequest, code: str) -> HttpResponse:
     """Suggestions for the place field, as the agent types."""
-    prop = property_of(staff_of(request), code)
-    hits = places_search(prop, request.GET.get("place", ""))
-    return render(request, "console/_places.html", {"hits": hits, "property": prop})
+    prop = property_of(desk_of(request), code)
+    typed = request.GET.get("place", "")
+    hits = places_search(prop, typed)
+    return render(request, "console/_places.html", {"hits": hits, "property": prop, "typed": typed})
 
 
 @login_required
 @require_GET
 def history(request: HttpRequest, code: str) -> HttpResponse:
     """The place's open tickets and its tickets of the last 90 days, shown before saving."""
-    user = staff_of(request)
+    user = desk_of(request)
     prop = property_of(user, code)
     rows = place_history(
         user, prop.pk, unit=request.GET.get("unit", ""), area=request.GET.get("common_area", ""), now=timezone.now()

@@ -32,7 +32,28 @@ from tickets.models import Attachment, Kind, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
 from tickets.workflow import Transition, allowed_actions, workflow_for
 
+TECHNICIANS_MAX = 200  # every technician of a property can be picked; the best is starred
 QUEUE_ROWS = 50  # the most urgent first; a longer queue says how many more there are
+
+
+# Who works the desk: phone intake (which shows residents' names and phones), the
+# dispatch board. Other staff (technicians, finance, security) see tickets, not these.
+DESK_ROLES = {
+    Role.AGENT,
+    Role.NIGHT_DUTY,
+    Role.SERVICE_SUPERVISOR,
+    Role.ENGINEERING_SUPERVISOR,
+    Role.EQUIPMENT_SUPERVISOR,
+    Role.MANAGER,
+    Role.EXECUTIVE,
+}
+
+
+def desk_of(request: HttpRequest) -> User:
+    user = staff_of(request)
+    if user.role not in DESK_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only the service desk and supervisors record and dispatch here."))
+    return user
 
 
 def staff_of(request: HttpRequest) -> User:
@@ -106,6 +127,7 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
     if spec is None:
         return []
     choices: dict[str, list[tuple[str, str]]] = {}
+    rows: dict[str, int] = {}
     if t.action in ("dispatch", "reassign"):
         choices["assignee"] = [("", "—")] + [
             (
@@ -113,7 +135,7 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
                 f"{'★ ' if i == 0 else ''}{c.user} · {_('on duty') if c.on_duty else _('off duty')}"
                 f" · {_('%(n)s open') % {'n': c.open_load}}",
             )
-            for i, c in enumerate(dispatch_candidates(ticket))
+            for i, c in enumerate(dispatch_candidates(ticket, limit=TECHNICIANS_MAX))
         ]
         choices["team"] = [("", "—")] + [
             (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
@@ -133,11 +155,12 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
             order__ticket=ticket, review=WorkOrderItem.Review.PENDING, removed_at__isnull=True
         ).order_by("id")
         choices["item_id"] = [("", "—")] + [(str(i.pk), f"{i.description} ×{i.quantity:g}") for i in pending]
+        rows["decisions"] = len(pending)  # one decision per pending item
     if "checklist" in spec.form.model_fields:
         choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
     if "satisfaction" in spec.form.model_fields:
         choices["satisfaction"] = [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)]
-    return forms.fields_of(spec.form, choices)
+    return forms.fields_of(spec.form, choices, rows)
 
 
 def _ticket_page(
@@ -192,7 +215,8 @@ def action_from_form(
     errors: dict[str, str] = {}
     message, status = "", 422
     try:
-        data = forms.data_from_post(widgets, request.POST)
+        with timezone.override(ticket.property.time_zone):  # times are typed in the property's local time
+            data = forms.data_from_post(widgets, request.POST)
         ticket_act(ticket=ticket, action=transition.action, by=user, data=data, uploads=uploads() if uploads else ())
     except ValidationError as e:
         for err in e.errors():
@@ -257,7 +281,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     """The dispatch board (R2.5): tickets waiting for dispatch, each with its suggested
     technician one click away, beside the technicians and teams with duty and load.
     A fixed number of queries: the ranking is done in memory."""
-    user = staff_of(request)
+    user = desk_of(request)
     prop = property_of(user, code)
     now = timezone.now()
     technicians = technicians_at(prop.pk)
@@ -266,7 +290,10 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         {
             "ticket": t,
             "candidates": ranked(
-                technicians, trade_id=t.category.trade_id if t.category else None, emergency=t.urgency == "emergency"
+                technicians,
+                trade_id=t.category.trade_id if t.category else None,
+                emergency=t.urgency == "emergency",
+                limit=TECHNICIANS_MAX,
             ),
         }
         for t in waiting

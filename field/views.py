@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from console.views import action_from_form, action_widgets
 from people.models import Role, User
-from tickets.attachments import Upload, photo_upload, signature_upload
+from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.errors import InvalidInput, NotFound
 from tickets.models import Attachment, Ticket
 from tickets.selectors import ticket_detail, ticket_for_action, with_labels
@@ -109,7 +109,10 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise Http404(_("There is no such action."))
 
     def uploads() -> list[Upload]:
-        out = [photo_upload(f, field="photos") for f in request.FILES.getlist("photos") if action in PHOTOGRAPHED]
+        files = request.FILES.getlist("photos") if action in PHOTOGRAPHED else []
+        if len(files) > PHOTOS_MAX:  # before reading any of them
+            raise InvalidInput(_("At most %(n)s photos at a time.") % {"n": PHOTOS_MAX}, field="photos")
+        out = [photo_upload(f, field="photos") for f in files]
         if action in SIGNED:
             signature = signature_upload(request.POST.get("signature", ""), field="signature")
             if signature is None:

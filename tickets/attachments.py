@@ -7,6 +7,7 @@ import base64
 import binascii
 import io
 import uuid
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 LIMITS = {Attachment.Kind.PHOTO: 8 * MB, Attachment.Kind.SIGNATURE: MB // 2}
 PHOTOS_MAX = 6
+PIXELS_MAX = 40_000_000  # a 40-megapixel photo; more is a decompression bomb, not a phone picture
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
@@ -43,7 +45,7 @@ class Upload:
 def photo_upload(file: Any, *, field: str) -> Upload:
     """An uploaded file (Django's UploadedFile); no more than the limit is read."""
     limit = LIMITS[Attachment.Kind.PHOTO]
-    content = file.read(limit + 1)
+    content = file.read(limit + 1) if (file.size or 0) <= limit else b""  # an oversize file is not read
     return Upload(Attachment.Kind.PHOTO, file.name or _("photo"), content, field, size=file.size or len(content))
 
 
@@ -77,11 +79,27 @@ def uploads_check(uploads: Sequence[Upload]) -> None:
                 field=u.field,
             )
         try:
-            with Image.open(io.BytesIO(u.content)) as image:
-                kind = image.format or ""
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
-            kind = ""
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(u.content)) as image:
+                    kind = image.format or ""
+                    too_big = image.width * image.height > PIXELS_MAX
+                    image.verify()
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ):
+            kind, too_big = "", False
+        if too_big:
+            raise InvalidInput(
+                _("%(name)s has more than %(n)s million pixels; send a smaller picture.")
+                % {"name": u.name[:60], "n": PIXELS_MAX // 1_000_000},
+                field=u.field,
+            )
         if kind not in FORMATS:
             raise InvalidInput(
                 _("%(name)s is not a photo: send a JPEG, PNG or WebP image.") % {"name": u.name[:60]}, field=u.field

@@ -4,8 +4,9 @@ Types only: the services check the values (tickets.validation)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tickets.models import Channel, Impact, Kind, Urgency
 
@@ -13,6 +14,15 @@ from tickets.models import Channel, Impact, Kind, Urgency
 class Input(BaseModel):
     """Base of every input form. A plain pydantic model rather than ninja's Schema, so a
     body that is not a JSON object is refused as such instead of read as an empty form."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        """PostgreSQL cannot store NUL in text; no person types one."""
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("NUL character")
+        return value
 
 
 class TicketDraft(Input):

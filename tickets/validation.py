@@ -46,7 +46,7 @@ def phone_normalize(value: str, *, field: str = "reporter_phone") -> str:
 
 
 def text_clean(value: str | None, *, field: str, required: bool = True, max_length: int = NOTE_MAX) -> str:
-    text = (value or "").strip()
+    text = (value or "").replace("\x00", "").strip()
     if required and not text:
         raise InvalidInput(_("This field cannot be empty."), field=field)
     if len(text) > max_length:

@@ -238,3 +238,62 @@ def test_the_engineering_supervisor_reviews_an_item_from_the_ticket_page(api):
     r = c.post(f"/t/{number}/act/review/", {"decisions-0-item_id": str(item_id), "decisions-0-approve": "on"})
     assert r.status_code == 302, r.content.decode()[-2000:]
     assert Ticket.objects.get(number=number).status == "awaiting_consent"
+
+
+@pytest.mark.parametrize("username", ["ygjy-tech1", "ygjy-finance", "ygjy-security"])
+def test_only_the_desk_searches_residents_and_dispatches(estate, username):
+    """Residents' names and phones are for the desk, not every account at the property."""
+    c = login(username)
+    for url in ("/desk/YGJY/intake/", "/desk/YGJY/intake/places/?place=3-12", "/desk/YGJY/board/"):
+        assert c.get(url).status_code == 403, url
+
+
+def test_a_refused_intake_comes_back_with_a_fresh_key_and_is_not_cached(estate):
+    c = login("ygjy-agent")
+    form = c.get("/desk/YGJY/intake/")
+    assert form["Cache-Control"] == "no-store"
+    key = form.content.decode().split('name="key" value="')[1].split('"')[0]
+    post = {"key": key, "place": "3-1202", "unit": "3-1202", "description": "漏水", "reporter_phone": "13800138000"}
+    assert c.post("/desk/YGJY/intake/", post).status_code == 302
+    # Back, edit, submit again with the used key: refused, and the form comes back ready to record.
+    r = c.post("/desk/YGJY/intake/", post | {"description": "另一处漏水"})
+    assert r.status_code == 422
+    fresh = r.content.decode().split('name="key" value="')[1].split('"')[0]
+    assert fresh != key
+    assert c.post("/desk/YGJY/intake/", post | {"key": fresh, "description": "另一处漏水"}).status_code == 302
+    assert Ticket.objects.count() == 2
+
+
+def test_review_offers_a_row_per_pending_item_and_puts_errors_on_the_right_row(api):
+    number = record(api)
+    api("ygjy-agent").act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    tech = api("ygjy-tech1")
+    tech.act(number, "accept")
+    tech.act(number, "arrive")
+    items = [{"description": f"定做配件{i}", "labour_fee": "10"} for i in range(4)]
+    assert tech.act(number, "confirm", {"items": items}).status_code == 200
+    c = login("ygjy-engineer")
+    page = c.get(f"/t/{number}/").content.decode()
+    assert 'name="decisions-3-item_id"' in page  # four pending items, four rows
+    r = c.post(f"/t/{number}/act/review/", {"decisions-1-approve": "on"})  # row 1 without its item
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'id="review-decisions-1-item_id-error"' in body and 'id="review-decisions-0-item_id-error"' not in body
+
+
+def test_times_typed_in_a_form_are_the_propertys_local_time(api):
+    import datetime
+    import zoneinfo
+
+    number = record(api)
+    api("ygjy-agent").act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    api("ygjy-tech1").act(number, "accept")
+    from estates.models import Property
+
+    Property.objects.filter(code="YGJY").update(time_zone="Asia/Urumqi")  # UTC+6
+    local = (datetime.datetime.now() + datetime.timedelta(days=2)).replace(hour=9, minute=30, second=0, microsecond=0)
+    c = login("ygjy-tech1")
+    r = c.post(f"/t/{number}/act/defer/", {"reason": "等待配件", "promised_at": local.strftime("%Y-%m-%dT%H:%M")})
+    assert r.status_code == 302, r.content.decode()[-1500:]
+    promised = Ticket.objects.get(number=number).work_order.promised_at
+    assert promised == local.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Urumqi"))

@@ -143,3 +143,21 @@ def test_photos_and_signatures_are_served_only_to_who_may_see_the_ticket(api):
     for username in ("wlbg-agent", "ygjy-tech3", "neighbour"):
         assert login(username).get(url).status_code == 404, username
     assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_too_many_photos_or_a_decompression_bomb_are_refused(api):
+    c, number = _on_site(api)
+    many = []
+    for i in range(7):
+        f = io.BytesIO(png())
+        f.name = f"p{i}.png"
+        many.append(f)
+    r = c.post(f"/field/j/{number}/act/arrive/", {"photos": many})
+    assert r.status_code == 422 and "6" in r.content.decode()
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(bomb, "PNG")  # small file, 48 megapixels
+    bomb.seek(0)
+    bomb.name = "bomb.png"
+    r = c.post(f"/field/j/{number}/act/arrive/", {"photos": [bomb]})
+    assert r.status_code == 422 and "40" in r.content.decode()
+    assert Ticket.objects.get(number=number).status == "accepted" and not Attachment.objects.exists()

@@ -440,3 +440,19 @@ def test_dispatch_without_anyone(api, draft, unchanged):
     rejected(desk.act(number, "dispatch", {"team": "water"}), 422, code="invalid_input")
     assert row_counts() == before_rows
     assert status_and_timeline(api, number) == ("new", 1)
+
+
+def test_nul_characters_are_refused_not_a_server_error(api, draft):
+    """PostgreSQL cannot store NUL; the caller gets a 4xx, the pages a 400."""
+    from django.test import Client
+
+    from tickets.models import Ticket
+
+    desk = api("ygjy-agent")
+    assert desk.post("/tickets", draft(unit="3-1202\x00")).status_code == 422
+    assert desk.post("/tickets", draft(description="漏水\x00")).status_code in (201, 422)
+    c = Client()
+    c.login(username="ygjy-agent", password="demo-2026")
+    assert c.get("/desk/YGJY/intake/places/", {"place": "3\x00"}).status_code == 400
+    assert c.get("/t/AB%00C/").status_code == 400
+    assert all("\x00" not in d for d in Ticket.objects.values_list("description", flat=True))

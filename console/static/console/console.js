@@ -57,9 +57,20 @@
     }
     // Enter in the place field takes the first suggestion; arrow down moves into the list.
     if (e.target.id !== "f-place") return;
-    var first = document.querySelector("#place-hits button.hit");
-    if (e.key === "Enter" && first) { e.preventDefault(); pick(first); }
+    var typed = e.target.value.trim().replace(/\s+/g, "-");
+    var exact = document.querySelector('#place-hits button.hit[data-unit="' + CSS.escape(typed) + '"]');
+    var list = document.getElementById("place-hits");
+    var shown = list.querySelector(".hits-list");
+    var fresh = !!shown && shown.dataset.for === e.target.value;  // the suggestions answer what is typed now
+    var first = fresh ? document.querySelector("#place-hits button.hit") : null;
+    if (e.key === "Enter") {
+      e.preventDefault();  // never submit half-typed
+      if (exact || first) pick(exact || first);
+    }
     if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.name === "urgency" && e.isTrusted) document.getElementById("intake").dataset.urgencyChosen = "1";
   });
   document.addEventListener("input", function (e) {
     if (e.target.id === "f-place") {
@@ -70,17 +81,21 @@
     var words = (document.getElementById("intake").dataset.emergencyWords || "").split(",");
     var text = e.target.value;
     var hot = words.some(function (w) { return w && text.indexOf(w) >= 0; });
-    if (hot) {
-      var radio = document.querySelector('input[name=urgency][value=emergency]');
-      if (radio && !radio.checked) { radio.checked = true; }
+    var form = document.getElementById("intake");
+    if (hot && !form.dataset.suggested && !form.dataset.urgencyChosen) {
+      // Suggested once; the agent's own choice always stands.
+      var radio = form.querySelector("input[name=urgency][value=emergency]");
+      if (radio) radio.checked = true;
+      form.dataset.suggested = "1";
     }
-    document.getElementById("emergency-hint").hidden = !hot;
+    document.getElementById("emergency-hint").hidden = !(hot && form.dataset.suggested);
   });
 })();
 
 // Single-key shortcuts outside form fields: a link with data-key="n" is followed on "n".
 document.addEventListener("keydown", function (e) {
   if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
-  var link = document.querySelector('a[data-key="' + e.key + '"]');
+  if (e.key.length !== 1) return;
+  var link = document.querySelector('a[data-key="' + CSS.escape(e.key) + '"]');
   if (link) { e.preventDefault(); link.click(); }
 });
