@@ -121,7 +121,7 @@ class Browser:
     """One person at one browser: logs in, goes to pages, saves screenshots."""
 
     def __init__(self, chromium: Any, base: str, *, phone: bool = False):
-        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 860}
+        size = {"width": 360, "height": 780} if phone else {"width": 1280, "height": 860}
         self.context = chromium.new_context(viewport=size, locale="zh-CN", is_mobile=phone, has_touch=phone)
         self.page = self.context.new_page()
         self.base = base

@@ -201,6 +201,18 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     return _ticket_page(request, staff_of(request), number)
 
 
+def ticket_and_transition(user: User, number: str, action: str) -> tuple[Ticket, Transition]:
+    """The ticket the user may act on and the named row of its workflow table, or 404."""
+    try:
+        ticket = ticket_for_action(user, number)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    transition = workflow_for(ticket.kind).transitions.get(action)
+    if transition is None:
+        raise Http404(_("There is no such action."))
+    return ticket, transition
+
+
 def action_from_form(
     request: HttpRequest,
     user: User,
@@ -238,13 +250,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one action from its form; on a refusal, the page again with the message
     next to the field and the typed values kept."""
     user = staff_of(request)
-    try:
-        ticket = ticket_for_action(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
-    transition = workflow_for(ticket.kind).transitions.get(action)
-    if transition is None:
-        raise Http404(_("There is no such action."))
+    ticket, transition = ticket_and_transition(user, number, action)
     widgets = action_widgets(ticket, transition)
     failure = action_from_form(request, user, ticket, transition, widgets)
     if failure:

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from console.views import action_from_form, action_widgets
+from console.views import action_from_form, action_widgets, ticket_and_transition
 from people.models import Role, User
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.errors import InvalidInput, NotFound
 from tickets.models import Attachment, Ticket
-from tickets.selectors import ticket_detail, ticket_for_action, with_labels
+from tickets.selectors import ticket_detail, with_labels
 from tickets.workflow import allowed_actions, workflow_for
 
 # Steps the customer signs for on the technician's phone (R2.9 consent, R2.11 sign-off).
@@ -100,13 +100,7 @@ def job(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     user = technician_of(request)
-    try:
-        ticket = ticket_for_action(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
-    transition = workflow_for(ticket.kind).transitions.get(action)
-    if transition is None:
-        raise Http404(_("There is no such action."))
+    ticket, transition = ticket_and_transition(user, number, action)
 
     def uploads() -> list[Upload]:
         files = request.FILES.getlist("photos") if action in PHOTOGRAPHED else []

@@ -1,4 +1,4 @@
-"""The technician's job on a phone-sized screen in chromium: accept, arrive with the
+"""The technician's job on a 360 px phone screen in chromium: accept, arrive with the
 checklist, record an item, the customer's consent drawn with a finger, complete with a
 photo, and the customer's sign-off."""
 
@@ -47,6 +47,7 @@ def test_a_paid_job_on_the_technicians_phone(browser, api, tmp_path, settings):
     for code in ("uniform", "knock", "shoe_covers", "mat"):
         page.check(f"form[action$='/act/arrive/'] input[value={code}]")
     act("arrive")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the items form fits the phone
     page.select_option("form[action$='/act/confirm/'] select[name='items-0-item']", "PL-01")
     act("confirm")
     assert Ticket.objects.get(number=number).status == "awaiting_consent"
@@ -71,4 +72,4 @@ def test_a_paid_job_on_the_technicians_phone(browser, api, tmp_path, settings):
     with Image.open(io.BytesIO(signature.file.read())) as drawn:
         assert drawn.getbbox() is not None  # something was drawn
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390  # nothing wider than the phone
+    assert width <= 360  # nothing wider than a 360 px phone
