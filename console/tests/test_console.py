@@ -137,6 +137,7 @@ def test_actions_are_post_only_and_need_the_csrf_token(api):
 
 @pytest.mark.parametrize("username", ["ygjy-night", "ygjy-supervisor"])
 def test_night_duty_and_supervisor_see_the_same_queues(api, username):
+    """R1.4: after hours the night duty works the same intake and queues."""
     number = record(api)
     assert number in login(username).get("/desk/YGJY/new/").content.decode()
 
