@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
+from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(PromisePolicy)
@@ -13,7 +14,7 @@ class PromisePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdmin):
     """Clocks are written only by the services; the admin reads them and can run the sweep."""
 
     list_display = ["ticket", "clock", "status", "started_at", "due_at", "met_at", "breached_at"]
@@ -21,15 +22,6 @@ class DeadlineAdmin(admin.ModelAdmin):
     list_select_related = ["ticket"]
     search_fields = ["ticket__number"]
     actions = ["run_sweep"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
     @admin.action(description=_("Run the promise sweep now"))
     def run_sweep(self, request, queryset):  # type: ignore[no-untyped-def]

@@ -401,44 +401,35 @@ def _pending_quote(order: WorkOrder) -> Quote:
 @transaction.atomic
 def work_order_consent(*, ticket: Ticket, by: User, customer_name: str = "", note: str = "") -> None:
     """The customer agrees to the quote; only now may paid work start (R2.9)."""
-    now = timezone.now()
-    customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
-    order = WorkOrder.objects.get(ticket=ticket)
-    quote = _pending_quote(order)
-    ticket_transition(
-        ticket=ticket,
-        action="consent",
-        by=by,
-        note=note,
-        at=now,
-        data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name},
-    )
-    Quote.objects.filter(pk=quote.pk).update(
-        status=Quote.Status.CONSENTED, decided_at=now, decided_by_name=customer_name
-    )
-    if order.started_at is None:
-        WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
+    now = _quote_decide(ticket, by, "consent", Quote.Status.CONSENTED, customer_name, note)
+    WorkOrder.objects.filter(ticket=ticket, started_at__isnull=True).update(started_at=now)
 
 
 @transaction.atomic
 def work_order_decline_quote(*, ticket: Ticket, by: User, customer_name: str = "", note: str = "") -> None:
+    """The customer declines the quote: the job is not done and its clocks stop (R2.9)."""
+    _quote_decide(ticket, by, "decline_quote", Quote.Status.DECLINED, customer_name, note)
+    deadlines_cancel(ticket=ticket)
+    next_due_refresh(ticket)
+
+
+def _quote_decide(
+    ticket: Ticket, by: User, action: str, status: str, customer_name: str, note: str
+) -> datetime.datetime:
+    """Record the customer's decision on the pending quote, with who decided."""
     now = timezone.now()
     customer_name = validation.text_clean(customer_name or ticket.reporter_name, field="customer_name", max_length=50)
-    order = WorkOrder.objects.get(ticket=ticket)
-    quote = _pending_quote(order)
+    quote = _pending_quote(WorkOrder.objects.get(ticket=ticket))
     ticket_transition(
         ticket=ticket,
-        action="decline_quote",
+        action=action,
         by=by,
         note=note,
         at=now,
         data={"quote_version": quote.version, "total": str(quote.total), "customer": customer_name},
     )
-    Quote.objects.filter(pk=quote.pk).update(
-        status=Quote.Status.DECLINED, decided_at=now, decided_by_name=customer_name
-    )
-    deadlines_cancel(ticket=ticket)
-    next_due_refresh(ticket)
+    Quote.objects.filter(pk=quote.pk).update(status=status, decided_at=now, decided_by_name=customer_name)
+    return now
 
 
 @transaction.atomic
