@@ -84,3 +84,18 @@ def test_a_resident_is_refused_the_console(browser):
     assert page.url.endswith("/my/")  # the resident's own home
     response = page.goto(f"{resident.base}/desk/YGJY/new/")
     assert response is not None and response.status == 403
+
+
+def test_console_pages_fit_a_360_px_phone_and_count_down_in_chinese(browser, api):
+    from conftest import repair_draft
+
+    number = api("ygjy-agent").post("/tickets", repair_draft()).json()["number"]
+    phone = browser(phone=True)
+    page = phone.login("ygjy-agent")
+    for path in ("/desk/YGJY/new/", f"/t/{number}/", "/desk/YGJY/board/", "/desk/YGJY/intake/"):
+        page.goto(f"{phone.base}{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto(f"{phone.base}/desk/YGJY/new/")
+    page.wait_for_load_state("networkidle")
+    assert "还剩" in page.text_content("time.due")

@@ -1,12 +1,15 @@
 // Live countdowns: every <time class="due" datetime="..."> shows the time left to its
 // promise, amber in the last five minutes, red once missed. No framework needed.
 (function () {
-  var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
+  // The words come translated from the page (see base.html), e.g. "还剩 {time}".
+  function say(name, values) {
+    var text = document.body.dataset[name] || "";
+    return text.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
   function words(minutes) {
-    var m = Math.abs(minutes), h = Math.floor(m / 60), r = m % 60;
-    var span = h ? (zh ? h + "小时" + (r ? r + "分" : "") : h + " h " + (r ? r + " min" : "")) : (zh ? m + "分钟" : m + " min");
-    if (minutes <= 0) return zh ? "已超时 " + span : span + " overdue";
-    return zh ? "还剩 " + span : span + " left";
+    var m = Math.abs(minutes), h = Math.floor(m / 60);
+    var span = h ? say("hours", { h: h, m: m % 60 }) : say("minutes", { m: m });
+    return say(minutes <= 0 ? "dueOver" : "dueLeft", { time: span });
   }
   function tick() {
     var now = Date.now();
