@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from api.errors import field_path, pydantic_message
 from catalog.models import Category
-from console.views import desk_of, properties_of, property_of
+from console.views import desk_of, property_of
 from estates.selectors import places_search
 from tickets.errors import DomainError
 from tickets.models import Channel, Kind, Urgency
@@ -56,7 +56,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
     prop = property_of(user, code)
     if request.method != "POST":
         values = {"key": uuid.uuid4().hex, "urgency": Urgency.ROUTINE, "channel": Channel.PHONE}
-        context = _context(prop, values, {}) | {"properties": properties_of(user)}
+        context = _context(prop, values, {})
         response = render(request, "console/intake.html", context)
         response["Cache-Control"] = "no-store"  # Back must not bring a used key again
         return response
@@ -96,7 +96,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
     values["key"] = uuid.uuid4().hex
     if "unit" in errors or "common_area" in errors:
         errors["place"] = errors.pop("unit", "") or errors.pop("common_area", "")
-    context = _context(prop, values, errors, _("Check the fields marked below.")) | {"properties": properties_of(user)}
+    context = _context(prop, values, errors, _("Check the fields marked below."))
     return render(request, "console/intake.html", context, status=422)
 
 

@@ -72,8 +72,8 @@ def properties_of(user: User) -> list[Property]:
     return list(qs.filter(pk__in=user.properties.values("pk")))
 
 
-def property_of(user: User, code: str) -> Property:
-    prop = next((p for p in properties_of(user) if p.code == code), None)
+def property_of(user: User, code: str, props: list[Property] | None = None) -> Property:
+    prop = next((p for p in (props if props is not None else properties_of(user)) if p.code == code), None)
     if prop is None:
         raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
     return prop
@@ -98,7 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
     user = staff_of(request)
-    prop = property_of(user, code)
+    props = properties_of(user)
+    prop = property_of(user, code, props)
     now = timezone.now()
     wf = workflow_for(Kind.REPAIR)
     try:
@@ -111,7 +112,7 @@ def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
     tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
     context = {
         "property": prop,
-        "properties": properties_of(user),
+        "properties": props,
         "queue": queue,
         "tabs": tabs,
         "rows": rows,
@@ -306,7 +307,6 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     ]
     context = {
         "property": prop,
-        "properties": properties_of(user),
         "rows": rows,
         "technicians": sorted(technicians, key=lambda t: (not t.on_duty, t.open_load, t.user.pk)),
         "teams": teams_at(prop.pk),
