@@ -1,5 +1,6 @@
-"""The service catalogue (维修服务项目表) with its fee schedule, repair categories and
-their warranty terms."""
+"""The service catalogue (维修服务项目表) with its fee schedule, repair categories,
+their warranty terms, and the outside parties a repair can be sent to: builders under
+warranty (tag Z) and providers of equipment the property does not own (tag Q)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,46 @@ class ServiceItem(models.Model):
     @property
     def is_paid(self) -> bool:
         return (self.labour_fee + self.material_fee + self.service_fee) > 0
+
+
+class OutsideParty(models.Model):
+    """What builders and providers share: who to call and how fast they promised to come."""
+
+    company = models.ForeignKey("estates.Company", models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    response_hours = models.PositiveIntegerField(_("on site within (hours)"), default=24)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Builder(OutsideParty):
+    """The developer or contractor whose designated engineer takes warranty repairs
+    (R2.22, R3.3: on site within 24 hours, fixed within 15 days)."""
+
+    fix_days = models.PositiveIntegerField(_("fixed within (days)"), default=15)
+
+    class Meta(OutsideParty.Meta):
+        verbose_name = _("builder")
+        verbose_name_plural = _("builders")
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="builder_code_unique")]
+
+
+class Provider(OutsideParty):
+    """An outside provider: telecom, broadband, water heaters, video intercom, security
+    doors (R2.23). Chased to come within its own promised time."""
+
+    service = models.CharField(_("service"), max_length=50, help_text=_("e.g. broadband, video intercom"))
+
+    class Meta(OutsideParty.Meta):
+        verbose_name = _("outside provider")
+        verbose_name_plural = _("outside providers")
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="provider_code_unique")]

@@ -8,6 +8,7 @@ and ``data_from_post`` turns a submitted form back into the dict the model valid
 from __future__ import annotations
 
 import datetime
+import enum
 import types
 import typing
 from dataclasses import dataclass, field
@@ -48,8 +49,26 @@ LABELS = {
     "item_id": _("item"),
     "approve": _("approve"),
     "checklist": _("visit conduct"),
+    "severity": _("severity"),
+    "department": _("department"),
+    "measures": _("what was done to stop the damage"),
+    "receiver": _("received by"),
+    "handling": _("handling"),
+    "answer": _("answer"),
+    "resolve_by": _("new deadline"),
+    "result": _("result"),
+    "help_given": _("help given"),
+    "method": _("method"),
+    "step": _("step"),
+    "option": _("course chosen"),
+    "kind": _("kind"),
+    "route": _("route"),
+    "party": _("builder or provider"),
+    "update": _("status report"),
+    "customer_told": _("the customer has been told"),
 }
 LONG_TEXT = {"note", "reason", "fault_note", "result_note", "materials_used", "comment", "description"}
+LONG_TEXT |= {"measures", "handling", "answer", "result", "help_given"}
 LIST_ROWS = 3  # empty rows offered for a list of items
 
 
@@ -113,11 +132,26 @@ def fields_of(
             out.append(Widget(name, label, "rows", info.is_required(), rows=grid))
             continue
         default = info.default if not info.is_required() and info.default is not None else ""
+        if isinstance(default, enum.Enum):
+            default = default.value
         widget = Widget(name, label, _kind(name, tp), info.is_required() and not optional, default)
-        if name in choices:
-            widget.kind, widget.choices = "select", choices[name]
+        given = choices.get(name) or _choices_of(tp, optional or not info.is_required())
+        if given:
+            widget.kind, widget.choices = "select", given
         out.append(widget)
     return out
+
+
+def _choices_of(tp: Any, blank: bool) -> list[tuple[str, str]]:
+    """The options of an enumeration (a TextChoices) or a Literal of strings."""
+    options: list[tuple[str, str]] = []
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        options = [(m.value, str(getattr(m, "label", m.value))) for m in tp]
+    elif typing.get_origin(tp) is typing.Literal:
+        options = [(str(v), str(LABELS.get(str(v), v))) for v in typing.get_args(tp)]
+    if options and blank:
+        options.insert(0, ("", "—"))
+    return options
 
 
 def _value(kind: str, raw: str | None) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import intake, views
+from console import desk, intake, views
 
 app_name = "console"
 urlpatterns = [
@@ -9,9 +9,16 @@ urlpatterns = [
     path("desk/<str:code>/board/", views.board, name="board"),
     path("desk/<str:code>/intake/places/", intake.places, name="places"),
     path("desk/<str:code>/intake/history/", intake.history, name="history"),
+    path("desk/<str:code>/intake/route/", desk.route_choices, name="route_choices"),
+    path("desk/<str:code>/log/", desk.contact_log, name="contact_log"),
+    path("desk/<str:code>/directory/", desk.directory, name="directory"),
+    path("desk/<str:code>/plans/", desk.plan_upload, name="plan_upload"),
     path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),
+    path("desk/<str:code>/<str:kind>/<str:queue>/", views.queue, name="kind_queue"),
     path("t/<str:number>/", views.ticket, name="ticket"),
     path("t/<str:number>/act/<str:action>/", views.act, name="act"),
     path("t/<str:number>/print.pdf", views.print_work_order, name="print"),
+    path("t/<str:number>/answer.pdf", desk.answer_print, name="answer_pdf"),
     path("a/<int:pk>/", views.attachment, name="attachment"),
+    path("plan/<int:pk>/", desk.plan, name="plan"),
 ]

@@ -96,23 +96,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest, code: str, queue: str) -> HttpResponse:
+def queue(request: HttpRequest, code: str, queue: str, kind: str = Kind.REPAIR) -> HttpResponse:
+    """A work queue of one kind of ticket at one property (repairs by default)."""
     user = staff_of(request)
     props = properties_of(user)
     prop = property_of(user, code, props)
     now = timezone.now()
-    wf = workflow_for(Kind.REPAIR)
+    if kind not in Kind.values:
+        raise Http404(_("There is no such kind of ticket."))
+    wf = workflow_for(kind)
     try:
-        rows = queue_tickets(user, prop.pk, Kind.REPAIR, queue, now, limit=QUEUE_ROWS)
+        rows = queue_tickets(user, prop.pk, kind, queue, now, limit=QUEUE_ROWS)
     except NotFound as e:
         raise Http404(e.message) from None
     for t in rows:
         t.status_label = wf.state_label(t.status)  # type: ignore[attr-defined]
-    counts = queue_counts(user, prop.pk, Kind.REPAIR, now)
+    counts = queue_counts(user, prop.pk, kind, now)
     tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
     context = {
         "property": prop,
         "properties": props,
+        "kind": kind,
+        "kinds": Kind.choices,
         "queue": queue,
         "tabs": tabs,
         "rows": rows,
@@ -161,7 +166,58 @@ def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
         choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
     if "satisfaction" in spec.form.model_fields:
         choices["satisfaction"] = [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)]
+    choices.update(kind_choices(ticket, spec.form.model_fields))
     return forms.fields_of(spec.form, choices, rows)
+
+
+def kind_choices(ticket: Ticket, fields: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Options of the fields the other kinds' actions use: checklist steps, outside
+    parties, linked-ticket kinds and categories."""
+    from assistance.checklists import MEDICAL_OPTIONS, steps_for
+    from catalog.models import Builder, Category, Provider
+    from repairs.models import Referral
+    from tickets.models import Route
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    if "step" in fields and hasattr(ticket, "help_request"):
+        out["step"] = [(code, str(label)) for code, label in steps_for(ticket.help_request.category).items()]
+    if "option" in fields:
+        out["option"] = [("", "—")] + [(k, str(v)) for k, v in MEDICAL_OPTIONS.items()]
+    if "party" in fields:
+        company = ticket.property.company_id
+        out["party"] = [("", "—")]
+        out["party"] += [(b.code, f"Z · {b.name}") for b in Builder.objects.filter(company_id=company, active=True)]
+        out["party"] += [
+            (p.code, f"Q · {p.name} ({p.service})") for p in Provider.objects.filter(company_id=company, active=True)
+        ]
+    if "route" in fields:
+        out["route"] = [(r.value, str(r.label)) for r in (Route.BUILDER, Route.PROVIDER)]
+    if "update" in fields:
+        out["update"] = [(value, str(label)) for value, label in Referral.Update.choices]
+    if "kind" in fields:
+        out["kind"] = [(k.value, str(k.label)) for k in (Kind.REPAIR, Kind.COMPLAINT)]
+    if "category" in fields and ticket.kind != Kind.REPAIR:
+        out["category"] = [("", "—")] + [(c.code, c.name) for c in Category.objects.order_by("code")]
+    return out
+
+
+def kind_context(ticket: Ticket) -> dict[str, Any]:
+    """What the kind's own part of the ticket page shows."""
+    from assistance.models import ContingencyPlan
+    from assistance.services import help_checklist
+    from contacts.models import DirectoryEntry
+
+    context: dict[str, Any] = {"links": list(ticket.spawned.order_by("id"))}  # type: ignore[attr-defined]
+    if ticket.kind == Kind.HELP:
+        context["checklist"] = help_checklist(ticket)
+        context["plans"] = ContingencyPlan.objects.filter(
+            property_id=ticket.property_id,
+            category=ticket.help_request.category,  # type: ignore[attr-defined]
+        )[:3]
+        context["directory"] = DirectoryEntry.objects.filter(property_id=ticket.property_id)
+    if ticket.kind == Kind.REPAIR:
+        context["referral"] = ticket.referrals.select_related("builder", "provider").first()  # type: ignore[attr-defined]
+    return context
 
 
 def _ticket_page(
@@ -187,6 +243,8 @@ def _ticket_page(
             actions.append({"action": t.action, "label": t.label, "widgets": action_widgets(ticket, t), "error": ""})
     context: dict[str, Any] = {
         "ticket": ticket,
+        "kind_template": f"console/kinds/{ticket.kind}.html",
+        **kind_context(ticket),
         "status_label": wf.state_label(ticket.status),
         "actions": actions,
         "failed": failed[0] if failed else None,

@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from catalog.models import Category, ServiceItem, WarrantyTerm
+from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
+from contacts.models import DirectoryEntry
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
 from people.models import Role, Team, Trade, User
 from promises.policy import policies_seed
@@ -69,6 +70,27 @@ ITEMS = [
     ("PB-01", "公共区域灯具更换", "public", 0, 0, 0),
     ("PB-02", "公共设施维修", "public", 0, 0, 0),
     ("LV-01", "可视对讲维修", "low_voltage", 30, 0, 10),
+]
+# code, name, service, phone, promised hours on site (R2.23)
+PROVIDERS = [
+    ("DX-KD", "长沙电信宽带", "宽带与电话", "10000", 24),
+    ("YD-KD", "长沙移动宽带", "宽带", "10086", 24),
+    ("HX-RSQ", "华星热水器售后", "热水器", "400-800-1234", 48),
+    ("AJ-DJ", "安居可视对讲", "可视对讲", "0731-85551234", 24),
+    ("FD-M", "盼盼防盗门售后", "防盗门", "400-600-5678", 48),
+]
+# group, name, phone, note (R1.7)
+DIRECTORY = [
+    ("public", "急救中心", "120", ""),
+    ("public", "火警", "119", ""),
+    ("public", "报警", "110", ""),
+    ("public", "岳麓区中心医院急诊", "0731-88123120", "最近的医院，车程10分钟"),
+    ("public", "供电抢修", "95598", ""),
+    ("public", "燃气抢修", "0731-96577", ""),
+    ("supplier", "五金建材（阳光店）", "0731-88990011", "水管配件、灯具"),
+    ("subcontractor", "绿城保洁外包", "13807310001", "大面积清洁、消杀"),
+    ("subcontractor", "通力电梯维保", "400-880-2345", "电梯困人24小时"),
+    ("resident", "3-1202 王女士之子", "13907310002", "业主年迈独居，急事联系"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = (
@@ -154,12 +176,26 @@ def seed(size: str = "full") -> dict[str, str]:
     )
     for prop in (estate, office):
         policies_seed(prop.pk)
+    builder = Builder.objects.create(
+        company=company, code="ZJ-YG", name="湖南中建阳光置业", contact_name="刘工", phone="0731-88886666"
+    )
+    older = Builder.objects.create(company=company, code="ZJ-WL", name="五凌建设集团", phone="0731-84442222")
+    for code, name, service, phone, hours in PROVIDERS:
+        Provider.objects.create(
+            company=company, code=code, name=name, service=service, phone=phone, response_hours=hours
+        )
+    for prop in (estate, office):
+        DirectoryEntry.objects.bulk_create(
+            DirectoryEntry(property=prop, group=g, name=n, phone=ph, note=note) for g, n, ph, note in DIRECTORY
+        )
 
     # 阳光嘉园: buildings 1-N; the newer half was accepted recently and is still in warranty.
     units: list[Unit] = []
     for b in range(1, shape.buildings + 1):
         done = datetime.date(2019, 6, 28) if b <= shape.buildings // 2 else datetime.date(2025, 1, 15)
-        building = Building.objects.create(property=estate, code=str(b), name=f"{b}栋", completion_date=done)
+        building = Building.objects.create(
+            property=estate, code=str(b), name=f"{b}栋", completion_date=done, builder=builder
+        )
         units += [
             Unit(property=estate, building=building, code=f"{f}{r:02d}", label=f"{b}-{f}{r:02d}", floor=f)
             for f in range(1, shape.floors + 1)
@@ -169,7 +205,9 @@ def seed(size: str = "full") -> dict[str, str]:
         CommonArea.objects.create(property=estate, building=building, name=f"{b}栋大堂")
     for name in ("小区大门", "地下车库", "中心花园", "垃圾站", "监控室"):
         CommonArea.objects.create(property=estate, name=name)
-    tower = Building.objects.create(property=office, code="A", name="A座", completion_date=datetime.date(2016, 3, 1))
+    tower = Building.objects.create(
+        property=office, code="A", name="A座", completion_date=datetime.date(2016, 3, 1), builder=older
+    )
     units += [
         Unit(property=office, building=tower, code=f"{f}{r:02d}", label=f"A-{f}{r:02d}", floor=f)
         for f in range(1, shape.office_floors + 1)
@@ -282,6 +320,46 @@ def demo_tickets() -> None:
     work.work_order_sign_off(ticket=t, by=tech, satisfaction=5, signed_by="王芳")
     work.work_order_report_back(ticket=t, by=tech, materials_used="LED灯管 2支")
     work.work_order_close(ticket=t, by=agent, note="已回访，客户满意")
+    # A repair in warranty sent to the builder, a broadband fault with the provider.
+    ticket_create(
+        by=agent,
+        draft=draft(unit="5-601", category="waterproofing", description="卫生间渗水到楼下", route="Z", party="ZJ-YG"),
+    )
+    ticket_create(
+        by=agent,
+        draft=draft(unit="2-302", category="low_voltage", description="宽带断网两天", route="Q", party="DX-KD"),
+    )
+    # A complaint, a help request, a written consultation and a suggestion.
+    ticket_create(
+        by=agent,
+        draft=draft(
+            kind="complaint",
+            unit="1-101",
+            category=None,
+            description="夜间装修噪音，保安多次劝阻无效",
+            complaint={"severity": "important", "department": "security", "demand": "今晚前停止夜间施工"},
+        ),
+    )
+    ticket_create(
+        by=agent,
+        draft=draft(
+            kind="help", unit="3-1201", category=None, description="老人在家摔倒，起不来", help={"category": "medical"}
+        ),
+    )
+    ticket_create(
+        by=agent,
+        draft=draft(
+            kind="consultation",
+            unit="2-801",
+            category=None,
+            channel="written",
+            description="来函询问2027年物业费调整依据",
+        ),
+    )
+    ticket_create(
+        by=agent,
+        draft=draft(kind="suggestion", unit="1-102", category=None, description="建议中心花园增设儿童游乐设施"),
+    )
 
 
 def _logins() -> dict[str, str]:

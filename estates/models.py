@@ -48,6 +48,15 @@ class Building(models.Model):
     code = models.CharField(_("code"), max_length=20, help_text=_("As residents say it, e.g. 3"))
     name = models.CharField(_("name"), max_length=100)
     completion_date = models.DateField(_("completion-acceptance date"), null=True, blank=True)
+    builder = models.ForeignKey(
+        "catalog.Builder",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        verbose_name=_("builder"),
+        help_text=_("Takes repairs still under warranty (R2.22)."),
+    )
 
     class Meta:
         verbose_name = _("building")

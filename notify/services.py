@@ -65,10 +65,12 @@ def escalate_breaches(deadlines: Iterable[Deadline], *, now: datetime.datetime) 
     notes: list[Notification] = []
     for d in deadlines:
         ticket = d.ticket
-        key = (ticket.property_id, ticket.kind)
-        if key not in limits:
-            limits[key] = limits_for(*key)
-        role = limits[key][d.clock].escalate_to
+        role = d.escalate_to
+        if not role:  # a row started before clocks carried their escalation
+            key = (ticket.property_id, ticket.kind)
+            if key not in limits:
+                limits[key] = limits_for(*key)
+            role = limits[key][d.clock].escalate_to
         if (ticket.property_id, role) not in recipients:
             recipients[(ticket.property_id, role)] = staff_with_role(ticket.property_id, role)
         note = breach_note(d)

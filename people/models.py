@@ -23,6 +23,19 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("resident")
 
 
+class Department(models.TextChoices):
+    """The property office's departments, e.g. the one a complaint is about (R4.2)."""
+
+    SERVICE_DESK = "service_desk", _("service desk")
+    ENGINEERING = "engineering", _("engineering")
+    SECURITY = "security", _("security")
+    CLEANING = "cleaning", _("cleaning")
+    GREENING = "greening", _("landscaping")
+    MANAGEMENT = "management", _("management office")
+    FINANCE = "finance", _("finance")
+    OTHER = "other", _("other")
+
+
 class Trade(models.Model):
     """A technician's speciality (专长): plumbing, electrical, lifts ..."""
 

@@ -18,6 +18,14 @@ class Clock(models.TextChoices):
     ARRIVE = "arrive", _("arrive on site")
     REPORT_BACK = "report_back", _("report the result back")
     PROMISE = "promise", _("promised time")
+    TAKE_UP = "take_up", _("taken up by the responsible manager")
+    ANSWER = "answer", _("a clear answer to the customer")
+    RESOLVE = "resolve", _("resolved")
+    MONTH = "month", _("unresolved after one month becomes major")
+    REPLY = "reply", _("reply to the customer")
+    PARTY_ARRIVE = "party_arrive", _("outside party on site")
+    PARTY_FIX = "party_fix", _("outside party fixed it")
+    FOLLOW_UP = "follow_up", _("follow-up call")
 
 
 class PromisePolicy(models.Model):
@@ -25,7 +33,9 @@ class PromisePolicy(models.Model):
     the defaults in ``promises.policy.DEFAULTS`` (RULES R2.16-R2.18)."""
 
     property = models.ForeignKey("estates.Property", models.PROTECT, related_name="promise_policies")
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(
+        _("kind"), max_length=30, help_text=_("A kind of ticket, or a kind and its variant, e.g. complaint:major.")
+    )
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
     minutes = models.PositiveIntegerField(_("minutes"))
     emergency_minutes = models.PositiveIntegerField(_("minutes for emergencies"), null=True, blank=True)
@@ -55,6 +65,9 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(
         _("breach recorded at"), null=True, blank=True, help_text=_("Set once, when the promise is missed.")
+    )
+    escalate_to = models.CharField(
+        _("escalate to"), max_length=30, blank=True, default="", help_text=_("Taken from the policy when it started.")
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -29,8 +29,17 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def deadline_build(*, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime) -> Deadline:
-    return Deadline(ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due)
+def deadline_build(
+    *, ticket: Ticket, clock: str, start: datetime.datetime, due: datetime.datetime, escalate_to: str = ""
+) -> Deadline:
+    return Deadline(
+        ticket=ticket,
+        property_id=ticket.property_id,
+        clock=clock,
+        started_at=start,
+        due_at=due,
+        escalate_to=escalate_to,
+    )
 
 
 def opening_deadlines(
@@ -39,13 +48,21 @@ def opening_deadlines(
     """The clocks a new ticket starts with, unsaved (``ticket_create`` writes them with the
     ticket, whose ``next_due_at`` it sets from them). ``Clock.RECORD`` runs from the call
     and is met by the recording itself, breached if that came late (R2.16); every other
-    clock runs from the recording."""
+    clock runs from the recording. A clock the policy has no limit for is not started
+    (a minor complaint has no take-up clock, R4.3)."""
     emergency = ticket.urgency == "emergency"
     out = []
     for clock in clocks:
+        if clock not in limits:
+            continue
         start = ticket.reported_at if clock == Clock.RECORD else now
+        limit = limits[clock]
         deadline = deadline_build(
-            ticket=ticket, clock=clock, start=start, due=start + limits[clock].for_urgency(emergency)
+            ticket=ticket,
+            clock=clock,
+            start=start,
+            due=limit.due(start, emergency=emergency, time_zone=ticket.property.time_zone),
+            escalate_to=limit.escalate_to,
         )
         if clock == Clock.RECORD:
             deadline.status, deadline.met_at = Deadline.Status.MET, now
@@ -61,14 +78,21 @@ def deadline_start(
     clock: str,
     start: datetime.datetime,
     due: datetime.datetime | None = None,
+    policy: str | None = None,
 ) -> Deadline:
     """Start ``clock`` for ``ticket``; its due time comes from the property's policy
-    unless given (a promised time, an appointment)."""
+    (``policy`` names the key when it is not the ticket's kind, e.g. complaint:major)
+    unless given (a promised time, an appointment, a provider's own promise)."""
+    limit = limits_for(ticket.property_id, policy or ticket.kind)[clock]
     if due is None:
-        limit = limits_for(ticket.property_id, ticket.kind)[clock]
-        due = start + limit.for_urgency(ticket.urgency == "emergency")
+        due = limit.due(start, emergency=ticket.urgency == "emergency", time_zone=ticket.property.time_zone)
     return Deadline.objects.create(
-        ticket=ticket, property_id=ticket.property_id, clock=clock, started_at=start, due_at=due
+        ticket=ticket,
+        property_id=ticket.property_id,
+        clock=clock,
+        started_at=start,
+        due_at=due,
+        escalate_to=limit.escalate_to,
     )
 
 
@@ -81,7 +105,7 @@ def deadline_meet(*, ticket: Ticket, clock: str, at: datetime.datetime) -> None:
         deadline.save(update_fields=["status", "met_at", "breached_at"])
 
 
-def deadlines_cancel(*, ticket: Ticket, clocks: list[str] | None = None) -> None:
+def deadlines_cancel(*, ticket: Ticket, clocks: Sequence[str] | None = None) -> None:
     qs = Deadline.objects.filter(ticket=ticket, status=Deadline.Status.OPEN)
     if clocks is not None:
         qs = qs.filter(clock__in=clocks)
@@ -130,7 +154,22 @@ def _sweep_batch(now: datetime.datetime) -> int:
         for d in batch:
             d.breached_at = now
         escalate_breaches(batch, now=now)
+        for clock, handler in BREACH_HANDLERS.items():
+            mine = [d for d in batch if d.clock == clock]
+            if mine:
+                handler(mine, now)
         return len(batch)
+
+
+# What else a breach of a clock sets off, beyond the event and the escalation: e.g. a
+# complaint unresolved after a month becomes major (R4.1). Called inside the sweep's
+# transaction, once per newly breached row. Registered by the app that owns the rule.
+BreachHandler = Callable[[list[Deadline], datetime.datetime], None]
+BREACH_HANDLERS: dict[str, BreachHandler] = {}
+
+
+def on_breach(clock: str, handler: BreachHandler) -> None:
+    BREACH_HANDLERS[clock] = handler
 
 
 def clock_label(clock: str) -> str:

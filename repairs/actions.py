@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from repairs import routing as r
 from repairs import schemas as f
 from repairs import services as s
 from repairs.workflow import REPAIR
@@ -26,6 +27,8 @@ register_actions(
         "complete": ActionSpec(f.CompleteForm, s.work_order_complete),
         "sign_off": ActionSpec(f.SignOffForm, s.work_order_sign_off),
         "report_back": ActionSpec(f.ReportBackForm, s.work_order_report_back),
+        "refer": ActionSpec(f.ReferForm, r.work_order_refer),
+        "party_update": ActionSpec(f.PartyUpdateForm, r.work_order_party_update),
         "close": ActionSpec(f.NoteForm, s.work_order_close),
         "cancel": ActionSpec(f.ReasonForm, s.work_order_cancel),
         "rework": ActionSpec(f.ReasonForm, s.work_order_rework),

@@ -137,3 +137,44 @@ class MaterialCheck(models.Model):
 
     def __str__(self) -> str:
         return self.material
+
+
+class Referral(models.Model):
+    """A repair sent to the builder under warranty (tag Z, R2.22, R3.3) or to an outside
+    provider (tag Q, R2.23). The desk chases it, records the party's status reports
+    (timeline events), tells the customer and strikes it off."""
+
+    class Update(models.TextChoices):
+        CHASED = "chased", _("chased")
+        ARRIVED = "arrived", _("on site")
+        WAITING = "waiting", _("waiting (parts, access)")
+        DONE = "done", _("fixed")
+
+    ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, related_name="referrals")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    route = models.CharField(_("route"), max_length=2)
+    builder = models.ForeignKey("catalog.Builder", models.PROTECT, null=True, blank=True, related_name="+")
+    provider = models.ForeignKey("catalog.Provider", models.PROTECT, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    arrived_at = models.DateTimeField(_("on site at"), null=True, blank=True)
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
+    last_update = models.CharField(_("last status"), max_length=10, choices=Update.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(builder__isnull=False) | models.Q(provider__isnull=False),
+                name="referral_has_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.route}"
+
+    @builtins.property
+    def party(self) -> object:
+        return self.builder or self.provider

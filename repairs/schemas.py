@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
@@ -104,3 +105,16 @@ class ReportBackForm(Input):
 
 class ReasonForm(Input):
     reason: str
+
+
+class ReferForm(Input):
+    route: Literal["Z", "Q"] = Field(description="Z: the builder under warranty; Q: an outside provider.")
+    party: str = Field(description="Code of the builder or provider.")
+    note: str = ""
+
+
+class PartyUpdateForm(Input):
+    update: Literal["chased", "arrived", "waiting", "done"]
+    note: str = Field("", description="What the party said; required for waiting.")
+    customer_told: bool = False
+    signed_by: str = Field("", description="For done: the customer who confirmed the fix.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,8 +28,11 @@ from repairs.schemas import ItemIn, ReviewDecision
 from repairs.workflow import REPAIR, RepairStatus
 from tickets import validation
 from tickets.errors import IllegalTransition, InvalidInput
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Route, Ticket, TicketEvent
 from tickets.workflow import event_append, ticket_transition
+
+if TYPE_CHECKING:
+    from tickets.schemas import TicketDraft
 
 S = RepairStatus
 UNSATISFIED_AT_OR_BELOW = 2  # satisfaction 1-5; 1 and 2 mean the customer is not satisfied
@@ -37,12 +41,32 @@ UNSATISFIED_AT_OR_BELOW = 2  # satisfaction 1-5; 1 and 2 mean the customer is no
 # --- Intake --------------------------------------------------------------------------
 
 
-def work_order_open(*, ticket: Ticket, by: User, now: datetime.datetime, rework_of: Ticket | None = None) -> None:
+def work_order_check(draft: TicketDraft) -> None:
+    """A repair needs its place (R2.1); one sent out at intake needs its party (R2.22)."""
+    if not (draft.unit or draft.common_area):
+        raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
+    if draft.route in (Route.BUILDER, Route.PROVIDER) and not draft.party:
+        raise InvalidInput(_("Choose the builder or provider to send it to."), field="party")
+
+
+def work_order_open(
+    *,
+    ticket: Ticket,
+    by: User,
+    now: datetime.datetime,
+    draft: TicketDraft | None = None,
+    rework_of: Ticket | None = None,
+) -> None:
     """Open the work order of a new repair ticket (R2.3); its first clocks are the
-    workflow's opening clocks, started by ticket_create."""
+    workflow's opening clocks, started by ticket_create. A repair routed Z or Q at
+    intake goes straight to its builder or provider."""
+    from repairs.routing import referral_send
+
     WorkOrder.objects.create(
         ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None
     )
+    if draft is not None and draft.route in (Route.BUILDER, Route.PROVIDER):
+        referral_send(ticket=ticket, by=by, route=draft.route, party=draft.party, at=now)
 
 
 # --- Dispatch ------------------------------------------------------------------------

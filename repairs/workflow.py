@@ -24,6 +24,7 @@ class RepairStatus(models.TextChoices):
     AWAITING_CONSENT = "awaiting_consent", _("awaiting customer consent")
     IN_PROGRESS = "in_progress", _("in progress")
     DEFERRED = "deferred", _("deferred")
+    REFERRED = "referred", _("with the builder or provider")
     COMPLETED = "completed", _("completed")
     SIGNED_OFF = "signed_off", _("signed off")
     REPORTED = "reported", _("reported back")
@@ -47,6 +48,7 @@ REPAIR = register(
         closed=frozenset({S.CLOSED, S.DECLINED, S.CANCELLED}),
         # R2.16: recorded within 2 minutes of the call, the team notified within 2 minutes.
         opening_clocks=(Clock.RECORD, Clock.NOTIFY),
+        on_check="repairs.services.work_order_check",
         on_create="repairs.services.work_order_open",
         queues=(
             Queue("new", _("to dispatch"), frozenset({S.NEW})),
@@ -57,6 +59,7 @@ REPAIR = register(
                 frozenset({S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS}),
             ),
             Queue("deferred", _("deferred"), frozenset({S.DEFERRED})),
+            Queue("referred", _("with the builder or provider"), frozenset({S.REFERRED})),
             Queue("sign_off", _("waiting for sign-off"), frozenset({S.COMPLETED})),
             Queue("report_back", _("to report back and close"), frozenset({S.SIGNED_OFF, S.REPORTED})),
         ),
@@ -158,6 +161,20 @@ REPAIR = register(
                     {S.REPORTED},
                     FIELD_SUPERVISORS,
                     assigned=TECH,
+                ),
+                transition(
+                    "refer",
+                    _("send to the builder or provider"),
+                    {S.NEW, S.DISPATCHED, S.DEFERRED},
+                    {S.REFERRED},
+                    DISPATCHERS,
+                ),
+                transition(
+                    "party_update",
+                    _("record the builder's or provider's report"),
+                    {S.REFERRED},
+                    {S.REFERRED, S.REPORTED},
+                    DISPATCHERS,
                 ),
                 transition("close", _("close"), {S.REPORTED}, {S.CLOSED}, DESK),
                 transition(

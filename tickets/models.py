@@ -45,6 +45,17 @@ class Impact(models.TextChoices):
     PROPERTY = "property", _("the whole property")
 
 
+class Route(models.TextChoices):
+    """Who is responsible for the fix (来电来访 tags, R2.21-R2.24): the property's own
+    team, the builder under warranty (Z), an outside provider (Q), or a coordination
+    matter expected to take over two days (GT)."""
+
+    OWN = "", _("our own team")
+    BUILDER = "Z", _("builder's warranty (Z)")
+    PROVIDER = "Q", _("outside provider (Q)")
+    COORDINATION = "GT", _("coordination (GT)")
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User) -> TicketQuerySet:
         """The one scoping rule for every face (API, admin, pages); see tickets.access."""
@@ -84,6 +95,16 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
     )
     team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, related_name="tickets")
+    route = models.CharField(_("route"), max_length=2, choices=Route.choices, default=Route.OWN, blank=True)
+    origin = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spawned",
+        verbose_name=_("raised from"),
+        help_text=_("The ticket this one was raised from, e.g. a repair from a help request."),
+    )
 
     next_due_at = models.DateTimeField(
         _("next due"), null=True, blank=True, help_text=_("The earliest open service-promise deadline.")

@@ -8,7 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from tickets.models import Channel, Impact, Kind, Urgency
+from assistance.models import HelpCategory
+from complaints.models import Severity
+from people.models import Department
+from tickets.models import Channel, Impact, Kind, Route, Urgency
 
 
 class Input(BaseModel):
@@ -25,6 +28,27 @@ class Input(BaseModel):
         return value
 
 
+# --- The kind-specific parts of a draft -------------------------------------------------
+# Each kind's on_check/on_create reads its own part (see tickets.workflow.Workflow).
+
+
+class ComplaintIn(Input):
+    """R4.2: time and place of the event, who is complained about, what happened (the
+    draft's description), what the customer asks for."""
+
+    severity: Severity = Field(Severity.MINOR, description="minor, important or major (R4.1).")
+    department: Department = Field(description="The department complained about.")
+    person: str = Field("", description="The person complained about, if any.")
+    event_at: datetime.datetime | None = Field(None, description="When it happened.")
+    event_place: str = Field("", description="Where it happened.")
+    demand: str = Field("", description="What the customer asks for.")
+    damage_ongoing: bool = Field(False, description="Damage still going on: stop it first (R4.7).")
+
+
+class HelpIn(Input):
+    category: HelpCategory = Field(description="medical, security, disaster or other (R5.1).")
+
+
 class TicketDraft(Input):
     kind: Kind = Kind.REPAIR
     property: str | None = Field(None, description="Property code, e.g. YGJY. Residents may leave it out.")
@@ -38,4 +62,10 @@ class TicketDraft(Input):
     reporter_phone: str | None = Field(None, description="Mainland mobile or landline with area code.")
     description: str = ""
     reported_at: datetime.datetime | None = Field(None, description="When the customer called; default now.")
-    appointment_at: datetime.datetime | None = Field(None, description="The customer's requested time.")
+    appointment_at: datetime.datetime | None = Field(
+        None, description="The customer's requested time; for a minor complaint, the customer's deadline."
+    )
+    route: Route = Field(Route.OWN, description="Z, Q or GT (R2.21-R2.24); empty for our own team.")
+    party: str | None = Field(None, description="Code of the builder (Z) or provider (Q) to send it to.")
+    complaint: ComplaintIn | None = Field(None, description="Required for a complaint.")
+    help: HelpIn | None = Field(None, description="Required for a help request.")

@@ -210,12 +210,12 @@ def place_history(
 
 
 def ticket_detail(user: User, number: str) -> Ticket:
-    """One ticket with its work order, deadlines and timeline, in a fixed number of queries."""
+    """One ticket with its kind's record, deadlines and timeline, in a fixed number of queries."""
     from repairs.models import WorkOrder, WorkOrderItem
 
     ticket = (
         with_labels(Ticket.objects.visible_to(user))
-        .select_related("work_order")
+        .select_related("work_order", "complaint", "help_request", "answer", "origin", "property")
         .prefetch_related(
             "work_order__rework_of__ticket",
             "deadlines",

@@ -22,7 +22,7 @@ from promises.services import opening_deadlines
 from tickets import validation
 from tickets.access import property_with_access, works_at
 from tickets.errors import Conflict, Forbidden, InvalidInput
-from tickets.models import IdempotencyKey, Kind, Ticket
+from tickets.models import IdempotencyKey, Route, Ticket
 from tickets.numbering import ticket_number_next
 from tickets.workflow import event_append, workflow_for, workflows
 
@@ -31,9 +31,12 @@ if TYPE_CHECKING:
     from tickets.schemas import TicketDraft
 
 
-def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = None) -> Ticket:
-    """Record a matter (R2.1): check the draft, number it (R1.5), start its promise clocks,
-    open the kind's own records and write the first timeline event, all or nothing.
+def ticket_create(
+    *, by: User, draft: TicketDraft, rework_of: Ticket | None = None, origin: Ticket | None = None
+) -> Ticket:
+    """Record a matter (R1.1, R2.1): check the draft, number it (R1.5), start its promise
+    clocks, open the kind's own records and write the first timeline event, all or
+    nothing. ``origin`` is the ticket this one was raised from (linked both ways).
 
     Everything is looked up and checked before the transaction, which then only writes,
     so the day's number counter (a row lock) is held for as short a time as possible.
@@ -54,8 +57,12 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
     fallback_name, fallback_phone = place.resident_contact or (str(by), by.phone)
     reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
-    if draft.kind == Kind.REPAIR and not (place.unit or place.area):
-        raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
+    if draft.route and by.role == Role.RESIDENT:
+        raise Forbidden(_("The service desk decides who takes a matter."), code="route_by_desk")
+    if draft.route in (Route.BUILDER, Route.PROVIDER) and "refer" not in wf.transitions:
+        raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
+    if wf.on_check:
+        import_string(wf.on_check)(draft)
     ticket = Ticket(
         property=prop,
         kind=draft.kind,
@@ -64,6 +71,8 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
         category=category,
         urgency=draft.urgency,
         impact=draft.impact,
+        route=draft.route if draft.route == Route.COORDINATION else Route.OWN,  # Z and Q are set by the referral
+        origin=origin,
         building_id=place.building_id,
         unit=place.unit,
         common_area=place.area,
@@ -78,7 +87,8 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
         appointment_at=appointment_at,
         updated_at=now,
     )
-    clocks = opening_deadlines(ticket=ticket, clocks=wf.opening_clocks, limits=limits_for(prop.pk, draft.kind), now=now)
+    limits = limits_for(prop.pk, wf.policy_for(draft))
+    clocks = opening_deadlines(ticket=ticket, clocks=wf.opening_clocks, limits=limits, now=now)
     ticket.next_due_at = min((d.due_at for d in clocks if d.status == Deadline.Status.OPEN), default=None)
 
     # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
@@ -88,9 +98,17 @@ def ticket_create(*, by: User, draft: TicketDraft, rework_of: Ticket | None = No
         for deadline in clocks:
             deadline.ticket = ticket
         Deadline.objects.bulk_create(clocks)
-        event_append(ticket=ticket, action="create", by=by, at=now, to_status=wf.initial, note=description[:200])
+        event_append(
+            ticket=ticket,
+            action="create",
+            by=by,
+            at=now,
+            to_status=wf.initial,
+            note=description[:200],
+            data={"origin": origin.number} if origin else None,
+        )
         if wf.on_create:
-            import_string(wf.on_create)(ticket=ticket, by=by, now=now, rework_of=rework_of)
+            import_string(wf.on_create)(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
     return ticket
 
 

@@ -9,7 +9,7 @@ appends the timeline event. Nothing else writes ``Ticket.status``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,20 +80,37 @@ class Workflow:
     initial: str
     closed: frozenset[str]
     transitions: dict[str, Transition]
-    # The promise clocks started when a ticket is recorded (see promises.services.opening_deadlines).
+    # The promise clocks started when a ticket is recorded (see promises.services.opening_deadlines);
+    # a clock the policy gives no limit for is skipped.
     opening_clocks: tuple[str, ...] = ()
     # Dotted path of the function ticket_create calls, inside its transaction, to open
-    # the kind's own records: f(*, ticket, by, now, rework_of).
+    # the kind's own records: f(*, ticket, by, now, draft, rework_of).
     on_create: str | None = None
+    # Dotted path of the function ticket_create calls before its transaction to check
+    # the kind's own part of the draft: f(draft) -> None, raising InvalidInput.
+    on_check: str | None = None
+    # The promise policy key of a draft when limits differ within the kind (complaint
+    # severity, oral or written consultation); by default the kind.
+    policy_key: Callable[[Any], str] | None = None
     # The console's work queues, in the order the desk works through them.
     queues: tuple[Queue, ...] = ()
+    # Timeline entries that are not transitions (a system step, a ticked checklist point).
+    event_labels: dict[str, Any] = field(default_factory=dict)
+
+    def policy_for(self, draft: Any) -> str:
+        return self.policy_key(draft) if self.policy_key else self.kind
 
     def action_label(self, action: str) -> str:
         """How the timeline names a step: a transition's label, or the steps every kind shares."""
         if action in self.transitions:
             return str(self.transitions[action].label)
-        shared = {"create": _("record"), "breach": _("promise missed")}
-        return str(shared.get(action, action))
+        shared = {
+            "create": _("record"),
+            "breach": _("promise missed"),
+            "spawned": _("raised a linked ticket"),
+            "contact": _("contact logged"),
+        }
+        return str(self.event_labels.get(action) or shared.get(action, action))
 
     def state_label(self, state: str) -> str:
         try:

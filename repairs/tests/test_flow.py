@@ -290,7 +290,7 @@ def test_resident_reports_consents_and_signs_off_online(api, tech, desk, draft):
 def test_actions_list_gives_the_fields_each_action_needs(desk, draft):
     number = create(desk, draft)
     actions = {a["action"]: a for a in ok(desk.get(f"/tickets/{number}/actions"))}
-    assert set(actions) == {"dispatch", "cancel"}
+    assert set(actions) == {"dispatch", "refer", "cancel"}
     assert set(actions["dispatch"]["fields"]["properties"]) == {"assignee", "team", "note"}
     assert actions["cancel"]["fields"]["required"] == ["reason"]
 

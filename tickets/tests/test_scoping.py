@@ -338,8 +338,8 @@ def test_technician_cannot_dispatch_to_themselves(api, ygjy_ticket, desk):
 
 
 def test_actions_list_for_desk_on_new_ticket(desk, ygjy_ticket):
-    """Workflow table: on a new repair the desk may dispatch or cancel, nothing else."""
-    assert action_names(desk, ygjy_ticket) == {"dispatch", "cancel"}
+    """Workflow table: on a new repair the desk may dispatch, send it out or cancel, nothing else."""
+    assert action_names(desk, ygjy_ticket) == {"dispatch", "refer", "cancel"}
 
 
 @pytest.mark.parametrize("username", ["resident", "ygjy-finance", "ygjy-security"])

@@ -45,8 +45,25 @@
     var url = hits.dataset.history + "?" + new URLSearchParams(unit ? { unit: unit } : { common_area: area });
     htmx.ajax("GET", url, "#history");
     hits.innerHTML = "";
-    document.getElementById("f-category").focus();
+    var category = document.getElementById("f-category");
+    if (category.value) htmx.trigger(category, "change");  // the warranty check needs the unit too
+    (category.closest("fieldset").disabled ? document.getElementById("f-description") : category).focus();
   }
+  // The kind of matter decides which of its fieldsets show; hidden ones are disabled
+  // so that their fields are neither required nor sent.
+  function showKind() {
+    var form = document.getElementById("intake");
+    if (!form) return;
+    var chosen = form.querySelector("input[name=kind]:checked");
+    var kind = chosen ? chosen.value : "repair";
+    form.querySelectorAll(".for-kind").forEach(function (el) {
+      var on = el.dataset.kind.split(" ").indexOf(kind) >= 0;
+      el.hidden = !on;
+      if (el.tagName === "FIELDSET") el.disabled = !on;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", showKind);
+  document.addEventListener("change", function (e) { if (e.target.name === "kind") showKind(); });
   document.addEventListener("click", function (e) {
     var hit = e.target.closest && e.target.closest("button.hit");
     if (hit) pick(hit);
@@ -92,6 +109,32 @@
       form.dataset.suggested = "1";
     }
     document.getElementById("emergency-hint").hidden = !(hot && form.dataset.suggested);
+  });
+})();
+
+// The quick-response directory (R1.7): one key ("d") or a click away on a help request.
+(function () {
+  function open() {
+    var dialog = document.getElementById("directory");
+    if (!dialog || dialog.open) return false;
+    dialog.showModal();
+    document.getElementById("directory-filter").focus();
+    return true;
+  }
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-directory]")) open();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "d" || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+    if (open()) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("input", function (e) {
+    if (e.target.id !== "directory-filter") return;
+    var typed = e.target.value.trim().toLowerCase();
+    document.querySelectorAll("#directory tr.entry").forEach(function (row) {
+      row.hidden = typed && row.textContent.toLowerCase().indexOf(typed) < 0;
+    });
   });
 })();
 

@@ -1,0 +1,222 @@
+"""Services of help requests (R5.1-R5.4), consultations (R5.5) and suggestions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.checklists import MEDICAL_OPTIONS, required_steps, steps_for
+from assistance.models import Answer, HelpCategory, HelpRequest
+from people.models import Department, Role
+from promises.models import Clock
+from promises.services import deadline_meet, next_due_refresh
+from tickets import validation
+from tickets.errors import Forbidden, IllegalTransition, InvalidInput
+from tickets.models import Channel, Kind, Ticket, TicketEvent
+from tickets.workflow import ticket_transition
+
+if TYPE_CHECKING:
+    from people.models import User
+    from tickets.schemas import TicketDraft
+
+
+# --- Help requests ----------------------------------------------------------------------
+
+
+def help_check(draft: TicketDraft) -> None:
+    if draft.help is None:
+        raise InvalidInput(_("Choose what kind of help is needed."), field="help")
+
+
+def help_open(
+    *, ticket: Ticket, by: User, now: datetime.datetime, draft: TicketDraft, rework_of: Ticket | None = None
+) -> None:
+    assert draft.help is not None
+    HelpRequest.objects.create(ticket=ticket, property_id=ticket.property_id, category=draft.help.category)
+
+
+def _replied(ticket: Ticket, at: datetime.datetime) -> None:
+    deadline_meet(ticket=ticket, clock=Clock.REPLY, at=at)
+    next_due_refresh(ticket)
+
+
+@transaction.atomic
+def help_reply(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """The first answer to the caller (R5.2: within 5 minutes)."""
+    now = timezone.now()
+    ticket_transition(
+        ticket=ticket, action="reply", by=by, at=now, note=validation.text_clean(note, field="note", required=False)
+    )
+    _replied(ticket, now)
+
+
+def ticked_steps(ticket: Ticket) -> dict[str, TicketEvent]:
+    """Each ticked step of the checklist and the event that ticked it (its time and who)."""
+    events = TicketEvent.objects.filter(ticket=ticket, action="check_step").order_by("at", "id")
+    return {e.data.get("step", ""): e for e in events}
+
+
+def help_checklist(ticket: Ticket) -> list[dict[str, Any]]:
+    """The checklist as the desk sees it: every step, whether it must be done for the
+    course chosen, and when and by whom it was ticked."""
+    request = ticket.help_request  # type: ignore[attr-defined]
+    done = ticked_steps(ticket)
+    required = set(required_steps(request.category, request.option))
+    return [
+        {"code": code, "label": label, "required": code in required, "event": done.get(code)}
+        for code, label in steps_for(request.category).items()
+    ]
+
+
+@transaction.atomic
+def help_check_step(*, ticket: Ticket, by: User, step: str, option: str | None = None, note: str = "") -> None:
+    """Tick one step; its event is the record of when it was done (R5.3)."""
+    request = HelpRequest.objects.select_for_update().get(ticket=ticket)
+    steps = steps_for(request.category)
+    if step not in steps:
+        raise InvalidInput(_("There is no step “%(step)s” in this checklist.") % {"step": step[:30]}, field="step")
+    done = ticked_steps(ticket)
+    if step in done:
+        raise IllegalTransition(
+            _("“%(step)s” was already ticked at %(at)s.")
+            % {"step": steps[step], "at": timezone.localtime(done[step].at).strftime("%H:%M")},
+            code="already_ticked",
+        )
+    if step == "decide" and request.category == HelpCategory.MEDICAL:
+        if not option:
+            raise InvalidInput(_("Choose the course: hospital, call 120 or short-term care."), field="option")
+        HelpRequest.objects.filter(pk=request.pk).update(option=option)
+    elif option:
+        option = None  # only the decision carries a course
+    now = timezone.now()
+    data: dict[str, Any] = {"step": step}
+    if option:
+        data["option"] = option
+    label = str(steps[step]) + (f": {MEDICAL_OPTIONS[option]}" if option else "")
+    note = validation.text_clean(note, field="note", required=False)
+    ticket_transition(ticket=ticket, action="check_step", by=by, at=now, note=f"{label}\n{note}".strip(), data=data)
+    _replied(ticket, now)
+
+
+@transaction.atomic
+def help_spawn(
+    *,
+    ticket: Ticket,
+    by: User,
+    kind: str,
+    description: str,
+    category: str | None = None,
+    department: Department | None = None,
+    severity: str = "minor",
+) -> Ticket:
+    """Raise a repair or a complaint from the help request, at the same place and for
+    the same caller; each ticket links to the other (Ticket.origin / spawned)."""
+    from tickets.schemas import ComplaintIn, TicketDraft
+    from tickets.services import ticket_create
+
+    if kind == Kind.COMPLAINT and department is None:
+        raise InvalidInput(_("Give the department complained about."), field="department")
+    draft = TicketDraft.model_validate(
+        {
+            "kind": kind,
+            "property": ticket.property.code,
+            "unit": ticket.unit.label if ticket.unit else None,
+            "common_area": ticket.common_area.name if ticket.common_area else None,
+            "category": category,
+            "urgency": ticket.urgency,
+            "channel": ticket.channel,
+            "reporter_name": ticket.reporter_name,
+            "reporter_phone": ticket.reporter_phone,
+            "description": description,
+            "complaint": ComplaintIn(severity=severity, department=department) if kind == Kind.COMPLAINT else None,
+        }
+    )
+    child = ticket_create(by=by, draft=draft, origin=ticket)
+    ticket_transition(
+        ticket=ticket,
+        action="spawn",
+        by=by,
+        note=_("Raised %(number)s.") % {"number": child.number},
+        data={"ticket": child.number, "kind": kind},
+    )
+    return child
+
+
+@transaction.atomic
+def help_resolve(*, ticket: Ticket, by: User, result: str) -> None:
+    """Close with the report back, once every step the course needs is ticked."""
+    result = validation.text_clean(result, field="result")
+    request = HelpRequest.objects.get(ticket=ticket)
+    done = ticked_steps(ticket)
+    labels = steps_for(request.category)
+    missing = [str(labels[s]) for s in required_steps(request.category, request.option) if s not in done]
+    if missing:
+        raise IllegalTransition(
+            _("Not yet done: %(steps)s.") % {"steps": "; ".join(missing)}, code="checklist_incomplete"
+        )
+    now = timezone.now()
+    ticket_transition(ticket=ticket, action="resolve", by=by, at=now, note=result)
+    _replied(ticket, now)
+
+
+# --- Consultations and suggestions -------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """Ask the supervisor rather than guess (R5.5)."""
+    from notify.models import Notification
+    from notify.services import notify_role
+
+    now = timezone.now()
+    note = validation.text_clean(note, field="note", required=False)
+    ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)
+    notify_role(
+        ticket=ticket,
+        role=Role.SERVICE_SUPERVISOR,
+        kind=Notification.Kind.REVIEW,
+        message=_("Consultation %(number)s needs your answer.") % {"number": ticket.number},
+        at=now,
+    )
+
+
+WRITTEN_ANSWERERS = {Role.MANAGER, Role.EXECUTIVE}
+
+
+@transaction.atomic
+def answer_give(*, ticket: Ticket, by: User, answer: str) -> Answer:
+    """Answer a consultation or a suggestion. A written matter is answered in writing by
+    the property manager (R5.5), and the answer is kept for printing."""
+    text = validation.text_clean(answer, field="answer")
+    written = ticket.channel == Channel.WRITTEN
+    if written and not by.is_superuser and by.role not in WRITTEN_ANSWERERS:
+        raise Forbidden(_("A written matter is answered in writing by the property manager."), code="manager_answers")
+    now = timezone.now()
+    ticket_transition(ticket=ticket, action="answer", by=by, at=now, note=text)
+    row = Answer.objects.create(
+        ticket=ticket,
+        property_id=ticket.property_id,
+        text=text,
+        written=written,
+        answered_at=now,
+        answered_by=by,
+        answered_by_name=str(by),
+    )
+    _replied(ticket, now)
+    return row
+
+
+@transaction.atomic
+def suggestion_acknowledge(*, ticket: Ticket, by: User, note: str = "") -> None:
+    now = timezone.now()
+    ticket_transition(
+        ticket=ticket,
+        action="acknowledge",
+        by=by,
+        at=now,
+        note=validation.text_clean(note, field="note", required=False),
+    )

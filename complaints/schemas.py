@@ -1,0 +1,71 @@
+"""Input shapes of the complaint actions. Types only; the services check the values."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from pydantic import Field
+
+from complaints.models import Severity
+from people.models import Department
+from tickets.schemas import Input
+
+
+class Method(models.TextChoices):
+    """How a follow-up reached the customer (R6.4)."""
+
+    PHONE = "phone", _("phone")
+    FACE_TO_FACE = "face_to_face", _("face to face")
+    ON_SITE = "on_site", _("on site")
+
+
+class NoteForm(Input):
+    note: str = ""
+
+
+class ClassifyForm(Input):
+    severity: Severity
+    reason: str = Field(description="Why the severity changes; required.")
+
+
+class StopDamageForm(Input):
+    measures: str = Field(description="What was done to stop the damage.")
+
+
+class ForwardForm(Input):
+    department: Department | None = Field(None, description="Defaults to the department complained about.")
+    note: str = ""
+
+
+class AcknowledgeForm(Input):
+    receiver: str = Field("", description="Who signs for the form; defaults to you.")
+    note: str = ""
+
+
+class HandleForm(Input):
+    handling: str = Field(description="What the department did.")
+
+
+class AnswerForm(Input):
+    answer: str = Field(description="The answer given to the customer.")
+
+
+class ExtendForm(Input):
+    resolve_by: datetime.datetime
+    reason: str
+
+
+class CloseForm(Input):
+    result: str = Field(description="The result as told to the customer.")
+
+
+class InvalidateForm(Input):
+    help_given: str = Field(description="Why it is not a valid complaint and how we helped all the same (R4.7).")
+
+
+class FollowUpForm(Input):
+    method: Method = Method.PHONE
+    satisfaction: int = Field(ge=1, le=5)
+    note: str = ""

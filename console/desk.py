@@ -1,0 +1,195 @@
+"""Desk pages beside the tickets: the daily contact log with its Excel export (R2.25),
+the quick-response directory (R1.7), the contingency plans (R5.4), the printed
+written answer (R5.5) and the warranty check at intake (R3.1, R3.2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assistance.models import ContingencyPlan, HelpCategory
+from catalog.models import Builder, Category, Provider
+from catalog.warranty import warranty_for
+from console.views import desk_of, property_of, staff_of
+from contacts.export import daily_log_xlsx
+from contacts.models import DirectoryEntry
+from contacts.selectors import daily_log
+from estates.models import Unit
+from people.models import Role
+from tickets.errors import NotFound
+from tickets.models import Route
+from tickets.selectors import ticket_detail
+from tickets.workflow import workflow_for
+
+EDITORS = {Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
+PLAN_TYPES = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+PLAN_MAX = 20 * 1024 * 1024
+
+
+@login_required
+@require_GET
+def contact_log(request: HttpRequest, code: str) -> HttpResponse:
+    """One day's calls and visits with subtotals per tag and kind; ``?format=xlsx`` for Excel."""
+    user = desk_of(request)
+    prop = property_of(user, code)
+    with timezone.override(prop.time_zone):
+        today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
+    except ValueError:
+        day = today
+    log = daily_log(prop, day)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            daily_log_xlsx(log), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="contacts-{prop.code}-{day:%Y%m%d}.xlsx"'
+        return response
+    for c in log.rows:
+        for link in c.links:  # type: ignore[attr-defined]
+            link.status_label = workflow_for(link.ticket.kind).state_label(link.ticket.status)
+    context = {
+        "property": prop,
+        "log": log,
+        "day": day,
+        "previous": day - datetime.timedelta(days=1),
+        "next": day + datetime.timedelta(days=1) if day < today else None,
+    }
+    return render(request, "console/contact_log.html", context)
+
+
+@login_required
+def directory(request: HttpRequest, code: str) -> HttpResponse:
+    """The quick-response directory; supervisors and managers keep it up to date."""
+    user = desk_of(request)
+    prop = property_of(user, code)
+    can_edit = user.is_superuser or user.role in EDITORS
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Only supervisors and managers change the directory."))
+        if request.POST.get("delete"):
+            DirectoryEntry.objects.filter(property=prop, pk=request.POST["delete"]).delete()
+            return redirect("console:directory", code=prop.code)
+        name, phone = request.POST.get("name", "").strip(), request.POST.get("phone", "").strip()
+        group = request.POST.get("group", "")
+        if not name or not phone or group not in DirectoryEntry.Group.values:
+            error = _("Give the group, the name and the phone.")
+        else:
+            DirectoryEntry.objects.create(
+                property=prop, group=group, name=name[:100], phone=phone[:30], note=request.POST.get("note", "")[:200]
+            )
+            return redirect("console:directory", code=prop.code)
+    context = {
+        "property": prop,
+        "entries": DirectoryEntry.objects.filter(property=prop),
+        "groups": DirectoryEntry.Group.choices,
+        "can_edit": can_edit,
+        "error": error,
+        "plans": ContingencyPlan.objects.filter(property=prop),
+        "categories": HelpCategory.choices,
+    }
+    return render(request, "console/directory.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def plan_upload(request: HttpRequest, code: str) -> HttpResponse:
+    user = desk_of(request)
+    prop = property_of(user, code)
+    if not (user.is_superuser or user.role in EDITORS):
+        raise PermissionDenied(_("Only supervisors and managers upload contingency plans."))
+    upload = request.FILES.get("file")
+    title = request.POST.get("title", "").strip()[:100]
+    category = request.POST.get("category", "")
+    if upload is None or not title or category not in HelpCategory.values:
+        raise PermissionDenied(_("Give the kind, a title and the file."))
+    if upload.content_type not in PLAN_TYPES or (upload.size or 0) > PLAN_MAX:
+        raise PermissionDenied(_("A plan is a PDF, Word or picture file of at most 20 MB."))
+    ContingencyPlan.objects.create(
+        property=prop,
+        category=category,
+        title=title,
+        file=upload,
+        content_type=upload.content_type,
+        uploaded_at=timezone.now(),
+        uploaded_by=user,
+    )
+    return redirect("console:directory", code=prop.code)
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, pk: int) -> FileResponse:
+    user = staff_of(request)
+    item = ContingencyPlan.objects.filter(pk=pk).select_related("property").first()
+    if item is None:
+        raise Http404(_("There is no such plan."))
+    property_of(user, item.property.code)  # 404 unless the user works there
+    return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+@login_required
+@require_GET
+def answer_print(request: HttpRequest, number: str) -> HttpResponse:
+    from assistance.printing import answer_pdf
+
+    user = staff_of(request)
+    try:
+        ticket = ticket_detail(user, number)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    if not hasattr(ticket, "answer"):
+        raise Http404(_("This ticket has no written answer yet."))
+    response = HttpResponse(answer_pdf(ticket), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{number}-answer.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def route_choices(request: HttpRequest, code: str) -> HttpResponse:
+    """The intake's route choice for the picked unit and category: if the category is
+    still under the builder's warranty there, Z is proposed with the builder (R3.2)."""
+    user = desk_of(request)
+    prop = property_of(user, code)
+    unit = (
+        Unit.objects.filter(property=prop, label=request.GET.get("unit", "").strip())
+        .select_related("building__builder")
+        .first()
+    )
+    category = Category.objects.filter(code=request.GET.get("category", "")).select_related("warranty_term").first()
+    with timezone.override(prop.time_zone):
+        today = timezone.localdate()
+    warranty = warranty_for(unit=unit, building=None, category=category, on=today) if unit else None
+    chosen = request.GET.get("route", "")
+    if warranty and warranty.routes_to_builder and "route" not in request.GET:
+        chosen = Route.BUILDER
+    return render(request, "console/_route.html", route_context(prop, chosen, warranty, request.GET.get("party", "")))
+
+
+def route_context(prop, chosen: str, warranty=None, party: str = "") -> dict:  # type: ignore[no-untyped-def]
+    builders = list(Builder.objects.filter(company_id=prop.company_id, active=True))
+    if warranty and warranty.builder and not party and chosen == Route.BUILDER:
+        party = warranty.builder.code
+    return {
+        "property": prop,
+        "routes": Route.choices,
+        "chosen": chosen,
+        "warranty": warranty,
+        "builders": builders,
+        "providers": list(Provider.objects.filter(company_id=prop.company_id, active=True)),
+        "party": party,
+    }

@@ -1,0 +1,66 @@
+"""The daily contact log as an Excel workbook: the rows, then the subtotals (R2.25)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from contacts.selectors import DailyLog, row_tag
+from tickets.workflow import workflow_for
+
+
+def daily_log_xlsx(log: DailyLog) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Contact log")[:31]
+    sheet.append([f"{log.property.name} {_('contact log')} {log.day:%Y-%m-%d}"])
+    sheet["A1"].font = Font(bold=True)
+    headers = [_("Time"), _("Channel"), _("Caller"), _("Phone"), _("Unit"), _("What was said")]
+    headers += [_("Tickets"), _("Tag"), _("Status"), _("Taken by")]
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    tz = log.property.time_zone
+    for c in log.rows:
+        tickets = [link.ticket for link in c.links]  # type: ignore[attr-defined]
+        statuses = [
+            f"{t.number} {workflow_for(t.kind).state_label(t.status)}" + (f" ({_('done')})" if t.closed_at else "")
+            for t in tickets
+        ]
+        sheet.append(
+            [
+                timezone.localtime(c.at, timezone=_zone(tz)).strftime("%H:%M"),
+                c.get_channel_display(),
+                c.caller_name,
+                c.phone,
+                c.unit.label if c.unit else "",
+                c.summary,
+                " ".join(t.number for t in tickets),
+                row_tag(c),
+                "; ".join(statuses),
+                c.staff_name,
+            ]
+        )
+    sheet.append([])
+    sheet.append([_("Subtotals per tag")])
+    for code, label, count in log.by_tag:
+        sheet.append([code or "—", label, count])
+    sheet.append([_("Subtotals per kind")])
+    for _code, label, count in log.by_kind:
+        sheet.append(["", label, count])
+    for column, width in zip("ABCDEFGHIJ", (8, 8, 12, 14, 10, 40, 22, 6, 30, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)

@@ -1,0 +1,66 @@
+"""The daily contact log (R2.25-R2.26): a day's calls and visits at a property, each
+with the tickets it raised or concerned, and subtotals per routing tag and per kind."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch
+
+from contacts.models import Contact, ContactTicket
+from tickets.models import Kind, Route
+
+if TYPE_CHECKING:
+    from estates.models import Property
+
+NO_TICKET = "none"
+
+
+@dataclass
+class DailyLog:
+    property: Property
+    day: datetime.date
+    rows: Sequence[Contact]
+    by_tag: list[tuple[str, str, int]] = field(default_factory=list)  # (code, label, count)
+    by_kind: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def row_tag(contact: Contact) -> str:
+    """A contact's tag: that of the ticket it raised, else of the first it concerned."""
+    links = sorted(contact.links, key=lambda link: not link.raised)  # type: ignore[attr-defined]
+    return links[0].ticket.route if links else ""
+
+
+def row_kind(contact: Contact) -> str:
+    links = sorted(contact.links, key=lambda link: not link.raised)  # type: ignore[attr-defined]
+    return links[0].ticket.kind if links else NO_TICKET
+
+
+def daily_log(prop: Property, day: datetime.date) -> DailyLog:
+    tz = zoneinfo.ZoneInfo(prop.time_zone)
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    links = ContactTicket.objects.select_related("ticket").order_by("-raised", "ticket__number")
+    rows = list(
+        Contact.objects.filter(property=prop, at__gte=start, at__lt=start + datetime.timedelta(days=1))
+        .select_related("unit")
+        .prefetch_related(Prefetch("contactticket_set", queryset=links, to_attr="links"))
+        .order_by("at", "id")
+    )
+    tags = Counter(row_tag(c) for c in rows)
+    kinds = Counter(row_kind(c) for c in rows)
+    log = DailyLog(prop, day, rows)
+    log.by_tag = [(r.value, str(r.label), tags.get(r.value, 0)) for r in Route]
+    log.by_kind = [(k.value, str(k.label), kinds.get(k.value, 0)) for k in Kind]
+    log.by_kind.append((NO_TICKET, str(_no_ticket()), kinds.get(NO_TICKET, 0)))
+    return log
+
+
+def _no_ticket() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("no ticket")
