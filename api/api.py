@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 from api import errors
 from api.auth import AUTH
 from catalog.api import router as catalog_router
+from contacts.api import router as contacts_router
 from notify.api import router as notify_router
 from people.api import router as people_router
 from tickets.api import router as tickets_router
@@ -35,5 +36,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/catalog", catalog_router)
+api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1", people_router)

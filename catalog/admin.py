@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import Category, ServiceItem, WarrantyTerm
+from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
 
 
 @admin.register(WarrantyTerm)
@@ -18,3 +18,15 @@ class ServiceItemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "category", "labour_fee", "material_fee", "service_fee", "active"]
     list_filter = ["category", "active", "company"]
     search_fields = ["code", "name"]
+
+
+@admin.register(Builder)
+class BuilderAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "phone", "response_hours", "fix_days", "active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "service", "phone", "response_hours", "active"]
+    search_fields = ["code", "name", "service"]

@@ -48,7 +48,7 @@ class Complaint(models.Model):
     event_place = models.CharField(_("where it happened"), max_length=100, blank=True)
     demand = models.TextField(_("what the customer asks for"), blank=True)
     damage_ongoing = models.BooleanField(
-        _("damage ongoing"), default=False, help_text=_("Stop the damage first, then handle the complaint (R4.7).")
+        _("damage ongoing"), default=False, help_text=_("Stop the damage first, then handle the complaint.")
     )
     damage_stopped_at = models.DateTimeField(_("damage stopped at"), null=True, blank=True)
     receiver = models.CharField(_("received by"), max_length=50, blank=True)

@@ -314,7 +314,7 @@ def complaints_month_overdue(deadlines: list[Deadline], now: datetime.datetime) 
             action="auto_major",
             by=None,
             at=now,
-            note=_("Unresolved one month after it was recorded: now a major complaint (R4.1)."),
+            note=_("Unresolved one month after it was recorded: now a major complaint."),
             data={"from": old, "to": Severity.MAJOR.value},
         )
         _clocks_restart(ticket, Severity.MAJOR, now=now, resolve_from=now)

@@ -215,6 +215,10 @@ def kind_context(ticket: Ticket) -> dict[str, Any]:
             category=ticket.help_request.category,  # type: ignore[attr-defined]
         )[:3]
         context["directory"] = DirectoryEntry.objects.filter(property_id=ticket.property_id)
+    if ticket.kind == Kind.COMPLAINT:
+        from complaints.models import DEFINITIONS
+
+        context["definitions"] = [(severity.label, text) for severity, text in DEFINITIONS.items()]
     if ticket.kind == Kind.REPAIR:
         context["referral"] = ticket.referrals.select_related("builder", "provider").first()  # type: ignore[attr-defined]
     return context

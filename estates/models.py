@@ -55,7 +55,7 @@ class Building(models.Model):
         blank=True,
         related_name="buildings",
         verbose_name=_("builder"),
-        help_text=_("Takes repairs still under warranty (R2.22)."),
+        help_text=_("Takes repairs still under warranty."),
     )
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
+from repairs.models import MaterialCheck, Quote, Referral, WorkOrder, WorkOrderItem
 from tickets.admin import ReadOnlyAdmin
 
 
@@ -24,3 +24,9 @@ class QuoteAdmin(ReadOnlyAdmin):
 @admin.register(MaterialCheck)
 class MaterialCheckAdmin(ReadOnlyAdmin):
     list_display = ["order", "material", "passed", "checked_at"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "route", "builder", "provider", "sent_at", "arrived_at", "fixed_at", "last_update"]
+    list_filter = ["route"]

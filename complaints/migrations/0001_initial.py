@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('event_at', models.DateTimeField(blank=True, null=True, verbose_name='when it happened')),
                 ('event_place', models.CharField(blank=True, max_length=100, verbose_name='where it happened')),
                 ('demand', models.TextField(blank=True, verbose_name='what the customer asks for')),
-                ('damage_ongoing', models.BooleanField(default=False, help_text='Stop the damage first, then handle the complaint (R4.7).', verbose_name='damage ongoing')),
+                ('damage_ongoing', models.BooleanField(default=False, help_text='Stop the damage first, then handle the complaint.', verbose_name='damage ongoing')),
                 ('damage_stopped_at', models.DateTimeField(blank=True, null=True, verbose_name='damage stopped at')),
                 ('receiver', models.CharField(blank=True, max_length=50, verbose_name='received by')),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='received at')),

@@ -92,7 +92,9 @@ def test_console_pages_fit_a_360_px_phone_and_count_down_in_chinese(browser, api
     number = api("ygjy-agent").post("/tickets", repair_draft()).json()["number"]
     phone = browser(phone=True)
     page = phone.login("ygjy-agent")
-    for path in ("/desk/YGJY/new/", f"/t/{number}/", "/desk/YGJY/board/", "/desk/YGJY/intake/"):
+    paths = ["/desk/YGJY/new/", f"/t/{number}/", "/desk/YGJY/board/", "/desk/YGJY/intake/", "/desk/YGJY/log/"]
+    paths += ["/desk/YGJY/intake/?kind=complaint", "/desk/YGJY/directory/", "/desk/YGJY/complaint/new/"]
+    for path in paths:
         page.goto(f"{phone.base}{path}")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

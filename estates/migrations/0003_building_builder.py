@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='building',
             name='builder',
-            field=models.ForeignKey(blank=True, help_text='Takes repairs still under warranty (R2.22).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='catalog.builder', verbose_name='builder'),
+            field=models.ForeignKey(blank=True, help_text='Takes repairs still under warranty.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='catalog.builder', verbose_name='builder'),
         ),
     ]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from contacts.models import Contact, DirectoryEntry
+from tickets.admin import ReadOnlyAdmin
+
+
+@admin.register(Contact)
+class ContactAdmin(ReadOnlyAdmin):
+    list_display = ["at", "property", "channel", "caller_name", "phone", "staff_name"]
+    list_filter = ["property", "channel"]
+    date_hierarchy = "at"
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "group", "property"]
+    list_filter = ["group", "property"]

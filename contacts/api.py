@@ -1,0 +1,107 @@
+"""The contact log over the API: log a call or visit (and the ticket it raises), and
+read a day's log with its subtotals (R1.6, R2.25)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Router, Schema, Status
+
+from api.request import user_of
+from contacts.schemas import ContactIn
+from contacts.selectors import daily_log, row_kind, row_tag
+from contacts.services import contact_record
+from people.models import Role
+from tickets.access import property_with_access, works_at
+from tickets.errors import Forbidden, NotFound
+from tickets.schemas import Input, TicketDraft
+
+router = Router(tags=["contacts"])
+
+
+class ContactRecordIn(Input):
+    contact: ContactIn
+    ticket: TicketDraft | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    at: datetime.datetime
+    channel: str
+    caller_name: str
+    phone: str
+    unit: str | None
+    summary: str
+    staff: str
+    tickets: list[str]
+    raised: str | None
+    tag: str
+    kind: str
+
+
+class SubtotalOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class DailyLogOut(Schema):
+    property: str
+    day: datetime.date
+    items: list[ContactOut]
+    by_tag: list[SubtotalOut]
+    by_kind: list[SubtotalOut]
+
+
+def _out(c: Any) -> dict[str, Any]:
+    links = c.links
+    raised = next((link.ticket.number for link in links if link.raised), None)
+    return {
+        "id": c.pk,
+        "at": c.at,
+        "channel": c.channel,
+        "caller_name": c.caller_name,
+        "phone": c.phone,
+        "unit": c.unit.label if c.unit else None,
+        "summary": c.summary,
+        "staff": c.staff_name,
+        "tickets": [link.ticket.number for link in links],
+        "raised": raised,
+        "tag": row_tag(c),
+        "kind": row_kind(c),
+    }
+
+
+@router.post("", response={201: dict[str, Any]}, summary="Log a call or visit")
+def log_contact(
+    request: HttpRequest, body: ContactRecordIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+) -> Status:
+    """Log the contact and record the ticket it raises (`ticket`), in one transaction.
+    With an `Idempotency-Key` a retry returns the first result."""
+    row, ticket = contact_record(
+        by=user_of(request), contact=body.contact, draft=body.ticket, key=idempotency_key or ""
+    )
+    return Status(201, {"id": row.pk, "ticket": ticket.number if ticket else None})
+
+
+@router.get("", response=DailyLogOut, summary="One day's contact log with subtotals")
+def contact_log(request: HttpRequest, property: str, day: datetime.date | None = None) -> dict[str, Any]:
+    user = user_of(request)
+    prop = property_with_access(user, property)
+    if prop is None or not works_at(user, prop):
+        raise NotFound(_("There is no property %(code)s you work at.") % {"code": property[:20]})
+    if user.role == Role.TECHNICIAN:
+        raise Forbidden(_("The contact log is for the service desk."))
+    with timezone.override(prop.time_zone):
+        log = daily_log(prop, day or timezone.localdate())
+    return {
+        "property": prop.code,
+        "day": log.day,
+        "items": [_out(c) for c in log.rows],
+        "by_tag": [{"code": code, "label": label, "count": n} for code, label, n in log.by_tag],
+        "by_kind": [{"code": code, "label": label, "count": n} for code, label, n in log.by_kind],
+    }
