@@ -105,13 +105,24 @@ def _clocks_restart(ticket: Ticket, severity: str, *, now: datetime.datetime, re
     limits = limits_for(ticket.property_id, policy_key(severity))
     starts = {Clock.TAKE_UP: now, Clock.ANSWER: now, Clock.RESOLVE: resolve_from, Clock.MONTH: ticket.created_at}
     fired = Deadline.objects.filter(ticket=ticket, clock=Clock.MONTH, breached_at__isnull=False).exists()
+    # A minor complaint is resolved by the customer's own deadline when they gave one (R4.5).
+    customer_due = ticket.appointment_at if severity == Severity.MINOR else None
     for clock, start in starts.items():
         if clock in limits and not (clock == Clock.MONTH and fired):
-            deadline_start(ticket=ticket, clock=clock, start=start, policy=policy_key(severity))
+            due = customer_due if clock == Clock.RESOLVE else None
+            deadline_start(ticket=ticket, clock=clock, start=start, due=due, policy=policy_key(severity))
     next_due_refresh(ticket)
 
 
 # --- Actions -------------------------------------------------------------------------
+
+
+def _damage_stopped(c: Complaint) -> None:
+    """R4.7: where damage is ongoing, stop it first, then handle the complaint."""
+    if c.must_stop_damage:
+        raise IllegalTransition(
+            _("Damage is still going on: stop it first, then handle the complaint."), code="damage_ongoing"
+        )
 
 
 @transaction.atomic
@@ -162,10 +173,7 @@ def complaint_forward(*, ticket: Ticket, by: User, department: Department | None
     """Send the handling form to the department complained about (R4.4), once any
     ongoing damage is stopped (R4.7)."""
     c = _complaint(ticket)
-    if c.must_stop_damage:
-        raise IllegalTransition(
-            _("Damage is still going on: stop it first, then handle the complaint."), code="damage_ongoing"
-        )
+    _damage_stopped(c)
     department = department or Department(c.department)
     now = timezone.now()
     ticket_transition(
@@ -269,6 +277,7 @@ def complaint_close(*, ticket: Ticket, by: User, result: str) -> None:
 def complaint_invalidate(*, ticket: Ticket, by: User, help_given: str) -> None:
     """Not a valid complaint, but answered helpfully all the same (R4.7)."""
     help_given = validation.text_clean(help_given, field="help_given")
+    _damage_stopped(_complaint(ticket))
     now = timezone.now()
     ticket_transition(ticket=ticket, action="invalidate", by=by, at=now, note=help_given)
     deadline_meet(ticket=ticket, clock=Clock.ANSWER, at=now)
