@@ -67,7 +67,13 @@ def help_checklist(ticket: Ticket) -> list[dict[str, Any]]:
     done = ticked_steps(ticket)
     required = set(required_steps(request.category, request.option))
     return [
-        {"code": code, "label": label, "required": code in required, "event": done.get(code)}
+        {
+            "code": code,
+            "label": label,
+            "required": code in required,
+            "event": done.get(code),
+            "option": MEDICAL_OPTIONS.get(done[code].data.get("option", "")) if code in done else None,
+        }
         for code, label in steps_for(request.category).items()
     ]
 
@@ -177,7 +183,8 @@ def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
     ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)
     notify_role(
         ticket=ticket,
-        role=Role.SERVICE_SUPERVISOR,
+        # A written matter is answered in writing by the property manager (R5.5).
+        role=Role.MANAGER if ticket.channel == Channel.WRITTEN else Role.SERVICE_SUPERVISOR,
         kind=Notification.Kind.REVIEW,
         message=_("Consultation %(number)s needs your answer.") % {"number": ticket.number},
         at=now,

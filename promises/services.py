@@ -138,7 +138,7 @@ def _sweep_batch(now: datetime.datetime) -> int:
     from notify.services import escalate_breaches
 
     with transaction.atomic():
-        due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lte=now).order_by(
+        due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lt=now).order_by(
             "due_at"
         )
         if connection.features.has_select_for_update_skip_locked:

@@ -45,8 +45,12 @@ def work_order_check(draft: TicketDraft) -> None:
     """A repair needs its place (R2.1); one sent out at intake needs its party (R2.22)."""
     if not (draft.unit or draft.common_area):
         raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
-    if draft.route in (Route.BUILDER, Route.PROVIDER) and not draft.party:
-        raise InvalidInput(_("Choose the builder or provider to send it to."), field="party")
+    if draft.route in (Route.BUILDER, Route.PROVIDER):
+        from estates.models import Property
+        from repairs.routing import party_find
+
+        company_id = Property.objects.filter(code=draft.property or "").values_list("company_id", flat=True).first()
+        party_find(company_id=company_id or 0, route=draft.route, code=draft.party)
 
 
 def work_order_open(

@@ -22,7 +22,7 @@ from promises.services import opening_deadlines
 from tickets import validation
 from tickets.access import property_with_access, works_at
 from tickets.errors import Conflict, Forbidden, InvalidInput
-from tickets.models import IdempotencyKey, Route, Ticket
+from tickets.models import IdempotencyKey, Kind, Route, Ticket
 from tickets.numbering import ticket_number_next
 from tickets.workflow import event_append, workflow_for, workflows
 
@@ -59,7 +59,7 @@ def ticket_create(
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
     if draft.route and by.role == Role.RESIDENT:
         raise Forbidden(_("The service desk decides who takes a matter."), code="route_by_desk")
-    if draft.route in (Route.BUILDER, Route.PROVIDER) and "refer" not in wf.transitions:
+    if draft.route in (Route.BUILDER, Route.PROVIDER) and draft.kind != Kind.REPAIR:
         raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
     if wf.on_check:
         import_string(wf.on_check)(draft)

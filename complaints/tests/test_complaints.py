@@ -9,29 +9,20 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from complaints.models import Complaint
+from conftest import SHANGHAI, T0
 from notify.models import Notification
 from promises.models import Deadline
 from promises.services import sweep
 from tickets.models import Ticket, TicketEvent
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 MIN = datetime.timedelta(minutes=1)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 MONTH = 30 * DAY
-
-
-@pytest.fixture
-def clock(estate):
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
 
 
 # --- Helpers -------------------------------------------------------------------------

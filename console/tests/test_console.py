@@ -8,16 +8,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import repair_draft
+from conftest import login, repair_draft
 from tickets.models import Ticket
 
 PASSWORD = "demo-2026"
-
-
-def login(username: str, lang: str | None = None) -> Client:
-    c = Client(headers={"Accept-Language": lang} if lang else None)
-    assert c.login(username=username, password=PASSWORD)
-    return c
 
 
 def record(api, **over) -> str:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
-from conftest import repair_draft
+from conftest import login, repair_draft
 from tickets.models import Attachment, Ticket
 
 FIELD_STATIC = Path(settings.BASE_DIR) / "field" / "static" / "field"
@@ -31,12 +31,6 @@ def png(size: tuple[int, int] = (40, 20)) -> bytes:
 
 def signature() -> str:
     return "data:image/png;base64," + base64.b64encode(png()).decode()
-
-
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password="demo-2026")
-    return c
 
 
 def dispatched(api, **over) -> str:

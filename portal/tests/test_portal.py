@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from django.test import Client
-
-from conftest import repair_draft
-
-
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password="demo-2026")
-    return c
+from conftest import login, repair_draft
 
 
 def test_a_resident_lands_on_their_households_requests_only(api):

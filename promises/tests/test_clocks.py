@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 
+from conftest import T0
 from notify.models import Notification
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
 from tickets.models import Ticket, TicketEvent
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T0 = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 MIN = datetime.timedelta(minutes=1)
-
-
-@pytest.fixture
-def clock(estate):
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
 
 
 def deadlines(number: str) -> dict[str, Deadline]:
