@@ -117,6 +117,29 @@ def _clocks_restart(ticket: Ticket, severity: str, *, now: datetime.datetime, re
 # --- Actions -------------------------------------------------------------------------
 
 
+def complaint_guard(ticket: Ticket, action: str, user: User) -> Forbidden | None:
+    """Who may take charge and who may extend depend on the severity (R4.3, R4.5): the
+    owner of the severity or someone above takes it up; the approver R4.5 names, or
+    someone above, extends it. Checked with the workflow table, so the list of actions a
+    user may take leaves out what they would be refused."""
+    if action not in ("take_up", "extend") or user.is_superuser:
+        return None
+    severity = Severity(Complaint.objects.filter(ticket=ticket).values_list("severity", flat=True).get())
+    needed = (OWNER if action == "take_up" else APPROVER)[severity]
+    if ROLE_RANK.get(user.role, -1) >= ROLE_RANK[needed]:
+        return None
+    if action == "take_up":
+        return Forbidden(
+            _("A %(severity)s complaint is taken up by the %(role)s.")
+            % {"severity": severity.label, "role": Role(needed).label}
+        )
+    return Forbidden(
+        _("Extending a %(severity)s complaint needs the approval of the %(role)s.")
+        % {"severity": severity.label, "role": Role(needed).label},
+        code="approval_needed",
+    )
+
+
 def _damage_stopped(c: Complaint) -> None:
     """R4.7: where damage is ongoing, stop it first, then handle the complaint."""
     if c.must_stop_damage:
@@ -128,13 +151,6 @@ def _damage_stopped(c: Complaint) -> None:
 @transaction.atomic
 def complaint_take_up(*, ticket: Ticket, by: User, note: str = "") -> None:
     """The owner of the severity, or someone above, takes charge (R4.3)."""
-    c = _complaint(ticket)
-    owner = OWNER[Severity(c.severity)]
-    if not by.is_superuser and ROLE_RANK.get(by.role, -1) < ROLE_RANK[owner]:
-        raise Forbidden(
-            _("A %(severity)s complaint is taken up by the %(role)s.")
-            % {"severity": Severity(c.severity).label, "role": Role(owner).label}
-        )
     now = timezone.now()
     ticket_transition(
         ticket=ticket, action="take_up", by=by, at=now, note=validation.text_clean(note, field="note", required=False)
@@ -226,13 +242,6 @@ def complaint_extend(*, ticket: Ticket, by: User, resolve_by: datetime.datetime,
     """A longer deadline, approved by the role R4.5 names: the property manager for a
     minor complaint, company leadership for an important or major one."""
     c = _complaint(ticket)
-    approver = APPROVER[Severity(c.severity)]
-    if not by.is_superuser and ROLE_RANK.get(by.role, -1) < ROLE_RANK[approver]:
-        raise Forbidden(
-            _("Extending a %(severity)s complaint needs the approval of the %(role)s.")
-            % {"severity": Severity(c.severity).label, "role": Role(approver).label},
-            code="approval_needed",
-        )
     reason = validation.text_clean(reason, field="reason")
     now = timezone.now()
     resolve_by = validation.in_future(validation.aware(resolve_by), field="resolve_by", now=now)

@@ -53,6 +53,7 @@ COMPLAINT = register(
         policy_key=_policy,
         on_check="complaints.services.complaint_check",
         on_create="complaints.services.complaint_open",
+        guard="complaints.services.complaint_guard",
         queues=(
             Queue("new", _("to forward"), frozenset({S.NEW})),
             Queue("forwarded", _("with the department"), frozenset({S.FORWARDED, S.ACKNOWLEDGED})),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from people.models import Role
@@ -89,6 +90,10 @@ class Workflow:
     # Dotted path of the function ticket_create calls before its transaction to check
     # the kind's own part of the draft: f(draft) -> None, raising InvalidInput.
     on_check: str | None = None
+    # Dotted path of a check beyond the table, for rules that depend on the ticket's own
+    # record (a complaint's severity decides who may extend it): f(ticket, action, user)
+    # -> a refusal or None. Used by ``refusal``, so the actions offered are the ones allowed.
+    guard: str | None = None
     # The promise policy key of a draft when limits differ within the kind (complaint
     # severity, oral or written consultation); by default the kind.
     policy_key: Callable[[Any], str] | None = None
@@ -160,6 +165,8 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTra
             _("Cannot %(action)s: ticket %(number)s is %(state)s.")
             % {"action": str(t.label), "number": ticket.number, "state": wf.state_label(ticket.status)}
         )
+    if wf.guard:
+        return import_string(wf.guard)(ticket, t.action, user)
     return None
 
 

@@ -609,3 +609,19 @@ def test_staff_of_another_property_cannot_see_or_act_on_the_complaint(clock, api
     assert other.act(number, "forward").status_code == 404
     assert Ticket.objects.get(number=number).status == "new"
     assert not Notification.objects.filter(ticket__number=number, recipient__username__startswith="wlbg").exists()
+
+
+def test_the_actions_offered_are_those_the_severity_allows(clock, api):
+    """R4.3, R4.5: the actions list leaves out what the user would be refused: on an
+    important complaint the service supervisor is not offered to take charge or extend,
+    the property manager may take charge but not extend, leadership may do both."""
+
+    def offered(username: str, number: str) -> set[str]:
+        return {a["action"] for a in api(username).get(f"/tickets/{number}/actions").json()}
+
+    number = create(api, "important")
+    assert not {"take_up", "extend"} & offered("ygjy-supervisor", number)
+    assert "take_up" in offered("ygjy-manager", number) and "extend" not in offered("ygjy-manager", number)
+    assert {"take_up", "extend"} <= offered("leader", number)
+    minor = create(api, "minor")
+    assert {"take_up"} <= offered("ygjy-supervisor", minor) and "extend" in offered("ygjy-manager", minor)
