@@ -10,7 +10,7 @@ import re
 import pytest
 from django.db import transaction
 
-from conftest import T0, intake_post, login, raised_number, repair_draft
+from conftest import T0, intake_post, login, raised_number, recorded, repair_draft
 from contacts.selectors import daily_log
 from estates.models import Property
 from notify.models import Notification
@@ -326,3 +326,12 @@ def test_a_gt_repair_stays_with_our_team(clock, api, draft):
     ticket = Ticket.objects.get(number=number)
     assert (ticket.route, ticket.status) == ("GT", "new")
     assert clocks(number)["notify"].status == "open" and "party_arrive" not in clocks(number)
+
+
+def test_the_desk_may_keep_a_repair_in_warranty_when_it_is_misuse(clock, api, draft):
+    """R3.4: damage from misuse is outside warranty: the desk keeps the repair as our own
+    even though the category is still covered at that unit; nothing goes to the builder."""
+    number = recorded(api("ygjy-agent"), draft(unit="3-1202", category="plumbing", description="孩子把玩具冲进马桶"))
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.route, ticket.status) == ("", "new")
+    assert not Referral.objects.filter(ticket=ticket).exists()
