@@ -48,9 +48,7 @@ def _replied(ticket: Ticket, at: datetime.datetime) -> None:
 def help_reply(*, ticket: Ticket, by: User, note: str = "") -> None:
     """The first answer to the caller (R5.2: within 5 minutes)."""
     now = timezone.now()
-    ticket_transition(
-        ticket=ticket, action="reply", by=by, at=now, note=validation.text_clean(note, field="note", required=False)
-    )
+    ticket_transition(ticket=ticket, action="reply", by=by, at=now, note=validation.note_clean(note))
     _replied(ticket, now)
 
 
@@ -103,7 +101,7 @@ def help_check_step(*, ticket: Ticket, by: User, step: str, option: str | None =
     if option:
         data["option"] = option
     label = str(steps[step]) + (f": {MEDICAL_OPTIONS[option]}" if option else "")
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     ticket_transition(ticket=ticket, action="check_step", by=by, at=now, note=f"{label}\n{note}".strip(), data=data)
     _replied(ticket, now)
 
@@ -179,7 +177,7 @@ def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
     from notify.services import notify_role
 
     now = timezone.now()
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)
     notify_role(
         ticket=ticket,
@@ -225,5 +223,5 @@ def suggestion_acknowledge(*, ticket: Ticket, by: User, note: str = "") -> None:
         action="acknowledge",
         by=by,
         at=now,
-        note=validation.text_clean(note, field="note", required=False),
+        note=validation.note_clean(note),
     )

@@ -152,9 +152,7 @@ def _damage_stopped(c: Complaint) -> None:
 def complaint_take_up(*, ticket: Ticket, by: User, note: str = "") -> None:
     """The owner of the severity, or someone above, takes charge (R4.3)."""
     now = timezone.now()
-    ticket_transition(
-        ticket=ticket, action="take_up", by=by, at=now, note=validation.text_clean(note, field="note", required=False)
-    )
+    ticket_transition(ticket=ticket, action="take_up", by=by, at=now, note=validation.note_clean(note))
     deadline_meet(ticket=ticket, clock=Clock.TAKE_UP, at=now)
     next_due_refresh(ticket)
 
@@ -197,7 +195,7 @@ def complaint_forward(*, ticket: Ticket, by: User, department: Department | None
         action="forward",
         by=by,
         at=now,
-        note=validation.text_clean(note, field="note", required=False),
+        note=validation.note_clean(note),
         data={"department": department.value},
     )
     Complaint.objects.filter(pk=c.pk).update(department=department)
@@ -212,7 +210,7 @@ def complaint_acknowledge(*, ticket: Ticket, by: User, receiver: str = "", note:
         action="acknowledge",
         by=by,
         at=now,
-        note=validation.text_clean(note, field="note", required=False),
+        note=validation.note_clean(note),
         data={"receiver": receiver},
     )
     Complaint.objects.filter(ticket=ticket).update(receiver=receiver, acknowledged_at=now)
@@ -303,7 +301,7 @@ def complaint_follow_up(*, ticket: Ticket, by: User, method: str, satisfaction: 
         action="follow_up",
         by=by,
         at=now,
-        note=validation.text_clean(note, field="note", required=False),
+        note=validation.note_clean(note),
         data={"method": method, "satisfaction": satisfaction},
     )
     deadline_meet(ticket=ticket, clock=Clock.FOLLOW_UP, at=now)

@@ -49,7 +49,7 @@ def referral_send(
     builder also fixes within its days (R3.3). Call inside a transaction."""
     found = party_find(company_id=ticket.property.company_id, route=route, code=party)
     now = at or timezone.now()
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     ticket_transition(
         ticket=ticket,
         action="refer",

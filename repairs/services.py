@@ -124,7 +124,7 @@ def work_order_dispatch(
 ) -> None:
     """Notify a technician or team (R2.4, R2.5); starts the arrival clock."""
     user, group = _assignment(ticket, assignee, team)
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     now = timezone.now()
     ticket_transition(
         ticket=ticket,
@@ -335,7 +335,7 @@ def work_order_confirm(
     Re-confirming replaces the earlier items."""
     now = timezone.now()
     fault_note = validation.text_clean(fault_note, field="fault_note", required=False)
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
     rows = _items_build(order, items, now)
     changes: dict = {}
@@ -368,7 +368,7 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
     """The engineering supervisor decides each out-of-catalogue item (R2.6); the desk is
     asked to tell the customer the decision."""
     now = timezone.now()
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
     pending = {i.pk: i for i in order.items.filter(removed_at__isnull=True, review=WorkOrderItem.Review.PENDING)}
     decided = {d.item_id: d for d in decisions}
@@ -465,7 +465,7 @@ def work_order_revise(*, ticket: Ticket, by: User, items: Sequence[ItemIn], note
     """A job that grew (R2.9): add items; a higher amount needs the customer's consent
     again, an out-of-catalogue item the supervisor's review, before work goes on."""
     now = timezone.now()
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
     rows = _items_build(order, items, now)
     live = _live_items(order) + rows
@@ -650,7 +650,7 @@ def work_order_report_back(
 def work_order_close(*, ticket: Ticket, by: User, note: str = "") -> None:
     """The desk strikes the job off (销项) once reported back and signed off."""
     now = timezone.now()
-    note = validation.text_clean(note, field="note", required=False)
+    note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
     if order.signed_off_at is None:
         raise IllegalTransition(

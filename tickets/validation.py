@@ -57,6 +57,11 @@ def text_clean(value: str | None, *, field: str, required: bool = True, max_leng
     return text
 
 
+def note_clean(value: str | None) -> str:
+    """The optional note most steps take."""
+    return text_clean(value, field="note", required=False)
+
+
 def not_in_future(value: datetime.datetime, *, field: str, now: datetime.datetime) -> datetime.datetime:
     value = aware(value)
     if value > now + CLOCK_SKEW:
