@@ -20,6 +20,11 @@ class WarrantyTerm(models.Model):
         blank=True,
         help_text=_("From the completion-acceptance date. Empty means the design life of the structure."),
     )
+    seasonal = models.BooleanField(
+        _("checked before the rainy and typhoon seasons"),
+        default=False,
+        help_text=_("Roofs and outside walls."),
+    )
 
     class Meta:
         verbose_name = _("warranty term")

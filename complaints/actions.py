@@ -20,6 +20,5 @@ register_actions(
         "extend": ActionSpec(f.ExtendForm, s.complaint_extend),
         "close": ActionSpec(f.CloseForm, s.complaint_close),
         "invalidate": ActionSpec(f.InvalidateForm, s.complaint_invalidate),
-        "follow_up": ActionSpec(f.FollowUpForm, s.complaint_follow_up),
     },
 )

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from complaints.models import Severity
 from people.models import Department
 from tickets.schemas import Input
-
-
-class Method(models.TextChoices):
-    """How a follow-up reached the customer (R6.4)."""
-
-    PHONE = "phone", _("phone")
-    FACE_TO_FACE = "face_to_face", _("face to face")
-    ON_SITE = "on_site", _("on site")
 
 
 class NoteForm(Input):
@@ -63,9 +53,3 @@ class CloseForm(Input):
 
 class InvalidateForm(Input):
     help_given: str = Field(description="Why it is not a valid complaint and how we helped all the same (R4.7).")
-
-
-class FollowUpForm(Input):
-    method: Method = Method.PHONE
-    satisfaction: int = Field(ge=1, le=5)
-    note: str = ""

@@ -263,10 +263,9 @@ def complaint_extend(*, ticket: Ticket, by: User, resolve_by: datetime.datetime,
     next_due_refresh(ticket)
 
 
-def _end(ticket: Ticket, now: datetime.datetime) -> None:
-    """Stop the handling clocks and start the follow-up call (R4.6: within 3 days)."""
+def _end(ticket: Ticket) -> None:
+    """Stop the handling clocks; closing plans the follow-up call (R4.6, followups)."""
     deadlines_cancel(ticket=ticket, clocks=[Clock.TAKE_UP, Clock.MONTH])
-    deadline_start(ticket=ticket, clock=Clock.FOLLOW_UP, start=now)
     next_due_refresh(ticket)
 
 
@@ -277,7 +276,7 @@ def complaint_close(*, ticket: Ticket, by: User, result: str) -> None:
     ticket_transition(ticket=ticket, action="close", by=by, at=now, note=result)
     deadline_meet(ticket=ticket, clock=Clock.ANSWER, at=now)
     deadline_meet(ticket=ticket, clock=Clock.RESOLVE, at=now)
-    _end(ticket, now)
+    _end(ticket)
 
 
 @transaction.atomic
@@ -289,23 +288,7 @@ def complaint_invalidate(*, ticket: Ticket, by: User, help_given: str) -> None:
     ticket_transition(ticket=ticket, action="invalidate", by=by, at=now, note=help_given)
     deadline_meet(ticket=ticket, clock=Clock.ANSWER, at=now)
     deadlines_cancel(ticket=ticket, clocks=[Clock.RESOLVE])
-    _end(ticket, now)
-
-
-@transaction.atomic
-def complaint_follow_up(*, ticket: Ticket, by: User, method: str, satisfaction: int, note: str = "") -> None:
-    """The follow-up call after closing (R4.6, R6.4)."""
-    now = timezone.now()
-    ticket_transition(
-        ticket=ticket,
-        action="follow_up",
-        by=by,
-        at=now,
-        note=validation.note_clean(note),
-        data={"method": method, "satisfaction": satisfaction},
-    )
-    deadline_meet(ticket=ticket, clock=Clock.FOLLOW_UP, at=now)
-    next_due_refresh(ticket)
+    _end(ticket)
 
 
 # --- The sweep ------------------------------------------------------------------------

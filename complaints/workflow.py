@@ -89,7 +89,6 @@ COMPLAINT = register(
                     {S.INVALID},
                     DESK | LEADS,
                 ),
-                transition("follow_up", _("record the follow-up call"), ENDED, ENDED, DESK | LEADS),
             ]
         },
     )

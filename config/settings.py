@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "complaints",
     "assistance",
     "contacts",
+    "followups",
     "promises",
     "notify",
     "api",

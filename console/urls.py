@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import desk, intake, views
+from console import desk, followups, intake, views
 
 app_name = "console"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("desk/<str:code>/log/", desk.contact_log, name="contact_log"),
     path("desk/<str:code>/directory/", desk.directory, name="directory"),
     path("desk/<str:code>/plans/", desk.plan_upload, name="plan_upload"),
+    path("desk/<str:code>/followups/", followups.workbench, name="followups"),
+    path("desk/<str:code>/followups/<int:pk>/record/", followups.record, name="followup_record"),
+    path("desk/<str:code>/followups/<int:pk>/review/", followups.review, name="followup_review"),
     path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),
     path("desk/<str:code>/<str:kind>/<str:queue>/", views.queue, name="kind_queue"),
     path("t/<str:number>/", views.ticket, name="ticket"),

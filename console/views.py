@@ -207,7 +207,10 @@ def kind_context(ticket: Ticket) -> dict[str, Any]:
     from assistance.services import help_checklist
     from contacts.models import DirectoryEntry
 
-    context: dict[str, Any] = {"links": list(ticket.spawned.order_by("id"))}  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "links": list(ticket.spawned.order_by("id")),  # type: ignore[attr-defined]
+        "followups": list(ticket.followups.select_related("assignee").order_by("id")),  # type: ignore[attr-defined]
+    }
     if ticket.kind == Kind.HELP:
         context["checklist"] = help_checklist(ticket)
         context["plans"] = ContingencyPlan.objects.filter(

@@ -130,7 +130,10 @@ def seed(size: str = "full") -> dict[str, str]:
     company = Company.objects.create(name=COMPANY)
 
     trades = {code: Trade.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in TRADES}
-    terms = [WarrantyTerm.objects.get_or_create(name=n, defaults={"months": m})[0] for n, m in WARRANTY]
+    terms = [
+        WarrantyTerm.objects.get_or_create(name=n, defaults={"months": m, "seasonal": n.startswith("防水")})[0]
+        for n, m in WARRANTY
+    ]
     categories = {}
     for code, name, trade, term, words in CATEGORIES:
         categories[code] = Category.objects.get_or_create(

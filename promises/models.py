@@ -25,7 +25,6 @@ class Clock(models.TextChoices):
     REPLY = "reply", _("reply to the customer")
     PARTY_ARRIVE = "party_arrive", _("outside party on site")
     PARTY_FIX = "party_fix", _("outside party fixed it")
-    FOLLOW_UP = "follow_up", _("follow-up call")
 
 
 class PromisePolicy(models.Model):

@@ -67,8 +67,6 @@ DEFAULTS: dict[tuple[str, str], Limit] = {
     ("complaint:major", Clock.TAKE_UP): Limit(END_OF_DAY, None, X),
     ("complaint:major", Clock.ANSWER): Limit(2 * DAY, None, X),
     ("complaint:major", Clock.RESOLVE): Limit(10 * DAY, None, X),
-    # R4.6, R6.1: the follow-up call within 3 days of closing a complaint.
-    ("complaint", Clock.FOLLOW_UP): Limit(3 * DAY, None, S),
     # R5.2: a help request is answered within 5 minutes.
     ("help", Clock.REPLY): Limit(5, None, S),
     # R5.5: an oral consultation is answered at once (the supervisor within 5 minutes);

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, ServiceItem
+from followups.services import followup_quick_call
 from notify.models import Notification
 from notify.services import notify_role, notify_user
 from people.models import Role, Team, User
@@ -644,6 +645,7 @@ def work_order_report_back(
     WorkOrder.objects.filter(ticket=ticket).update(**changes)
     deadline_meet(ticket=ticket, clock=Clock.REPORT_BACK, at=now)
     next_due_refresh(ticket)
+    followup_quick_call(ticket=ticket, now=now)  # S0 §3.4: the desk calls the customer the same day
 
 
 @transaction.atomic

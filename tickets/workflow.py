@@ -111,6 +111,8 @@ class Workflow:
             return str(self.transitions[action].label)
         shared = {
             "create": _("record"),
+            "follow_up": _("follow-up"),
+            "follow_up_review": _("follow-up reviewed"),
             "breach": _("promise missed"),
             "spawned": _("raised a linked ticket"),
             "contact": _("contact logged"),
@@ -125,6 +127,14 @@ class Workflow:
 
 
 _WORKFLOWS: dict[str, Workflow] = {}
+# What else happens, in the same transaction, when a ticket reaches a closed state: e.g.
+# its follow-up is planned (followups). Registered by the app that owns the rule.
+_CLOSE_HOOKS: list[Callable[[Ticket, datetime.datetime], object]] = []
+
+
+def on_close(hook: Callable[[Ticket, datetime.datetime], object]) -> None:
+    if hook not in _CLOSE_HOOKS:
+        _CLOSE_HOOKS.append(hook)
 
 
 def register(workflow: Workflow) -> Workflow:
@@ -252,6 +262,10 @@ def ticket_transition(
     for name, value in fields.items():
         setattr(ticket, name, value)
     ticket.version += 1
-    return event_append(
+    event = event_append(
         ticket=ticket, action=action, by=by, at=now, from_status=from_status, to_status=target, note=note, data=data
     )
+    if target in wf.closed and from_status not in wf.closed:
+        for hook in _CLOSE_HOOKS:
+            hook(ticket, now)
+    return event

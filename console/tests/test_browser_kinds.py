@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from contacts.models import Contact
+from followups.models import FollowUp
 from promises.models import Deadline
 from tickets.models import Ticket
 
@@ -62,9 +63,9 @@ def test_a_complaint_from_the_call_to_its_close_with_the_follow_up_due(browser):
     act(page, "close", {"result": "业主接受道歉"})
     ticket.refresh_from_db()
     assert ticket.status == "closed" and ticket.closed_at is not None
-    follow_up = Deadline.objects.get(ticket=ticket, clock="follow_up")
-    assert follow_up.status == "open" and (follow_up.due_at - ticket.closed_at).days == 3
-    assert "回访" in page.text_content("ul.deadlines")
+    follow_up = FollowUp.objects.get(ticket=ticket)
+    assert follow_up.status == "planned" and (follow_up.due_by - ticket.closed_at).days == 3
+    assert "回访" in page.text_content("#followups")
     desk.shot("complaint-closed")
 
 

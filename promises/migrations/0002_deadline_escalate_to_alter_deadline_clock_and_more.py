@@ -18,12 +18,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='deadline',
             name='clock',
-            field=models.CharField(choices=[('record', 'record the request'), ('notify', 'notify the team'), ('arrive', 'arrive on site'), ('report_back', 'report the result back'), ('promise', 'promised time'), ('take_up', 'taken up by the responsible manager'), ('answer', 'a clear answer to the customer'), ('resolve', 'resolved'), ('month', 'unresolved after one month becomes major'), ('reply', 'reply to the customer'), ('party_arrive', 'outside party on site'), ('party_fix', 'outside party fixed it'), ('follow_up', 'follow-up call')], max_length=20, verbose_name='clock'),
+            field=models.CharField(choices=[('record', 'record the request'), ('notify', 'notify the team'), ('arrive', 'arrive on site'), ('report_back', 'report the result back'), ('promise', 'promised time'), ('take_up', 'taken up by the responsible manager'), ('answer', 'a clear answer to the customer'), ('resolve', 'resolved'), ('month', 'unresolved after one month becomes major'), ('reply', 'reply to the customer'), ('party_arrive', 'outside party on site'), ('party_fix', 'outside party fixed it')], max_length=20, verbose_name='clock'),
         ),
         migrations.AlterField(
             model_name='promisepolicy',
             name='clock',
-            field=models.CharField(choices=[('record', 'record the request'), ('notify', 'notify the team'), ('arrive', 'arrive on site'), ('report_back', 'report the result back'), ('promise', 'promised time'), ('take_up', 'taken up by the responsible manager'), ('answer', 'a clear answer to the customer'), ('resolve', 'resolved'), ('month', 'unresolved after one month becomes major'), ('reply', 'reply to the customer'), ('party_arrive', 'outside party on site'), ('party_fix', 'outside party fixed it'), ('follow_up', 'follow-up call')], max_length=20, verbose_name='clock'),
+            field=models.CharField(choices=[('record', 'record the request'), ('notify', 'notify the team'), ('arrive', 'arrive on site'), ('report_back', 'report the result back'), ('promise', 'promised time'), ('take_up', 'taken up by the responsible manager'), ('answer', 'a clear answer to the customer'), ('resolve', 'resolved'), ('month', 'unresolved after one month becomes major'), ('reply', 'reply to the customer'), ('party_arrive', 'outside party on site'), ('party_fix', 'outside party fixed it')], max_length=20, verbose_name='clock'),
         ),
         migrations.AlterField(
             model_name='promisepolicy',
