@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import desk, followups, intake, views
+from console import desk, followups, intake, review, views
 
 app_name = "console"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("desk/<str:code>/followups/", followups.workbench, name="followups"),
     path("desk/<str:code>/followups/<int:pk>/record/", followups.record, name="followup_record"),
     path("desk/<str:code>/followups/<int:pk>/review/", followups.review, name="followup_review"),
+    path("desk/<str:code>/review/", review.review, name="review"),
+    path("desk/<str:code>/review/decide/", review.decide, name="review_decide"),
+    path("desk/<str:code>/actions/", review.actions, name="actions"),
+    path("desk/<str:code>/actions/<int:pk>/", review.action, name="action"),
+    path("desk/<str:code>/actions/<int:pk>/step/", review.action_step, name="action_step"),
     path("desk/<str:code>/<str:queue>/", views.queue, name="queue"),
     path("desk/<str:code>/<str:kind>/<str:queue>/", views.queue, name="kind_queue"),
     path("t/<str:number>/", views.ticket, name="ticket"),

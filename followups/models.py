@@ -138,3 +138,83 @@ class FollowUp(models.Model):
     @builtins.property
     def unsatisfied(self) -> bool:
         return self.satisfaction is not None and self.satisfaction <= 2
+
+
+class Finding(models.TextChoices):
+    """What the quarterly review looks for (R6.6)."""
+
+    UNSATISFIED = "unsatisfied", _("unsatisfactory follow-up")
+    REPEAT_COMPLAINT = "repeat_complaint", _("the same matter complained about twice or more")
+    REPEAT_REPAIR = "repeat_repair", _("the same repair three times or more")
+
+
+class ReviewDecision(models.Model):
+    """The manager's decision on one finding of a quarter: no action, or a corrective
+    and preventive action (R6.6)."""
+
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    quarter = models.CharField(_("quarter"), max_length=6, help_text="e.g. 2026Q4")
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices)
+    key = models.CharField(_("what"), max_length=100, help_text=_("Identifies the finding within the quarter."))
+    action = models.ForeignKey(
+        "CorrectiveAction", models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("action")
+    )
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    decided_by_name = models.CharField(_("decided by"), max_length=50)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["property", "quarter", "finding", "key"], name="review_decision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.finding} {self.key}"
+
+
+class CorrectiveAction(models.Model):
+    """A nonconformity and its corrective and preventive action (不合格 / 纠正预防),
+    tracked to closure with events."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done, to verify")
+        CLOSED = "closed", _("verified and closed")
+
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="corrective_actions")
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("owner"))
+    root_cause = models.TextField(_("root cause"))
+    action = models.TextField(_("action"))
+    due_on = models.DateField(_("due on"))
+    verification = models.TextField(_("verification"), blank=True)
+    tickets = models.ManyToManyField("tickets.Ticket", related_name="+", verbose_name=_("tickets behind it"))
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CorrectiveActionEvent(models.Model):
+    corrective_action = models.ForeignKey(CorrectiveAction, models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("by"), max_length=50)
+    action = models.CharField(_("action"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.corrective_action_id} {self.action}"

@@ -17,3 +17,11 @@ def sample_followups() -> int:
 def plan_warranty_visits() -> int:
     """Every night: plan the coming year's warranty visits of every building (R3.5)."""
     return warranty_visits_plan_all(today=timezone.localdate())
+
+
+@db_periodic_task(crontab(minute="27", hour="2"))
+def archive_tickets() -> int:
+    """Every night: archive tickets closed over two years ago (R6.7)."""
+    from tickets.archive import tickets_archive
+
+    return tickets_archive()

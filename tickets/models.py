@@ -110,6 +110,9 @@ class Ticket(models.Model):
         _("next due"), null=True, blank=True, help_text=_("The earliest open service-promise deadline.")
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    archived_at = models.DateTimeField(
+        _("archived at"), null=True, blank=True, help_text=_("Closed over two years ago: kept, read-only.")
+    )
     updated_at = models.DateTimeField(_("updated at"))
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every status write; see workflow.")
 

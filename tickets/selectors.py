@@ -64,6 +64,7 @@ class TicketFilter(Schema):
     reported_from: datetime.date | None = None
     reported_to: datetime.date | None = None
     q: str | None = None
+    archived: bool = False  # records closed over two years ago are left out unless asked for
     ordering: str = "-reported"  # or "due": the queue order, earliest promise first
 
 
@@ -74,6 +75,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None = None) -> TicketQuerySet:
     now = now or timezone.now()
     qs = Ticket.objects.visible_to(user)
+    if not f.archived:
+        qs = qs.filter(archived_at__isnull=True)
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.status:

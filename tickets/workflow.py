@@ -160,6 +160,10 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTra
     """Why ``user`` may not take ``t`` on ``ticket`` now, or None if they may.
     Assumes the caller already checked the ticket is visible to the user."""
     wf = workflow_for(ticket.kind)
+    if ticket.archived_at is not None:
+        return IllegalTransition(
+            _("Ticket %(number)s is archived: it is kept read-only.") % {"number": ticket.number}, code="archived"
+        )
     if not user.is_superuser and user.role not in t.roles:
         return Forbidden(
             _("Your role (%(role)s) may not %(action)s.") % {"role": Role(user.role).label, "action": str(t.label)},

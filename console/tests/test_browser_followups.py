@@ -73,3 +73,31 @@ def test_a_specialist_works_through_todays_follow_ups_and_an_unsatisfied_one_bec
     assert complaint.kind == "complaint" and complaint.origin is not None and complaint.origin.number == numbers[2]
     page.goto(f"{supervisor.base}/t/{complaint.number}/")
     assert numbers[2] in page.text_content("main")  # linked back to the ticket followed up
+
+
+def test_the_manager_opens_a_corrective_action_from_the_quarterly_review(browser, api):
+    """R6.6: the same repair three times at one unit is a finding; the manager opens a
+    corrective and preventive action from the review page, linked to the three tickets."""
+    from conftest import repair_draft
+    from followups.models import CorrectiveAction
+
+    numbers = [recorded(api("ygjy-agent"), repair_draft(unit="2-301")) for _ in range(3)]
+    manager = browser()
+    page = manager.login("ygjy-manager")
+    page.goto(f"{manager.base}/desk/YGJY/review/")
+    finding = page.locator("section.finding").first
+    assert all(n in finding.text_content() for n in numbers)
+    finding.locator("summary").click()
+    finding.locator("input[name=decision][value=action]").check()
+    finding.locator("select[name=owner]").select_option("ygjy-engineer")
+    finding.locator("textarea[name=root_cause]").fill("2单元给水立管老化")
+    finding.locator("textarea[name=action]").fill("更换立管并加装检修阀")
+    finding.locator("input[name=due_on]").fill("2030-12-31")
+    manager.shot("review")
+    finding.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    ca = CorrectiveAction.objects.get()
+    assert sorted(t.number for t in ca.tickets.all()) == sorted(numbers)
+    page.click(f"a[href$='/actions/{ca.pk}/']")
+    page.wait_for_load_state("networkidle")
+    assert "更换立管并加装检修阀" in page.text_content("main")
