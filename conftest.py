@@ -119,6 +119,18 @@ def recorded(client: Api, body: dict[str, Any]) -> str:
     return r.json()["number"]
 
 
+def help_draft(category: str = "medical", unit: str = "3-1201") -> dict[str, Any]:
+    """A help request as the API takes it: by default an old man fallen at home."""
+    return {
+        "kind": "help",
+        "property": "YGJY",
+        "unit": unit,
+        "reporter_phone": "13800138000",
+        "description": "老人在家摔倒，起不来",
+        "help": {"category": category},
+    }
+
+
 def repair_draft(**over: Any) -> dict[str, Any]:
     body = {
         "kind": "repair",

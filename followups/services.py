@@ -356,7 +356,7 @@ def warranty_visits_plan(*, building: Building, today: datetime.date, horizon_da
     for year in range(today.year, end.year + 1):
         for month, day_of_month in SEASONS:
             season = datetime.date(year, month, day_of_month)
-            start = season - datetime.timedelta(days=30)
+            start = months_after(season, -1)
             if seasonal_until and today <= start <= end and season <= seasonal_until:
                 visits.append((FollowUp.Purpose.WARRANTY_SEASONAL, start, season, ""))
     for t in terms:

@@ -12,7 +12,7 @@ from django.utils import translation
 from assistance.checklists import STEPS
 from assistance.models import ContingencyPlan, HelpCategory, HelpRequest
 from assistance.services import help_checklist
-from conftest import T0, login, recorded
+from conftest import T0, help_draft, login, recorded
 from estates.models import Property
 from notify.models import Notification
 from promises.models import Deadline
@@ -26,15 +26,7 @@ MIN = datetime.timedelta(minutes=1)
 
 
 def new_help(api, category: str = "medical", unit: str = "3-1201", **over) -> str:
-    body = {
-        "kind": "help",
-        "property": "YGJY",
-        "unit": unit,
-        "reporter_phone": "13800138000",
-        "description": "老人在家摔倒，起不来",
-        "help": {"category": category},
-    }
-    return recorded(api("ygjy-agent"), body | over)
+    return recorded(api("ygjy-agent"), help_draft(category, unit) | over)
 
 
 def reply_clock(number: str) -> Deadline:
