@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assistance",
     "contacts",
     "followups",
+    "reports",
     "promises",
     "notify",
     "api",
@@ -122,6 +123,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # vendored browser assets (static/vendor/NAME/)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

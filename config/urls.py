@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("field/", include("field.urls")),
     path("my/", include("portal.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("console.urls")),
 ]

@@ -115,6 +115,9 @@ class FollowUp(models.Model):
             # The workbench: planned calls of a property by when to call.
             models.Index(fields=["property", "next_try_at"], condition=Q(status="planned"), name="followup_todo"),
             models.Index(fields=["property", "service", "planned_at"], name="followup_stats"),
+            # The monthly pack: follow-ups whose window ended, and those done, in a month.
+            models.Index(fields=["property", "due_by"], name="followup_window_end"),
+            models.Index(fields=["property", "done_at"], name="followup_done"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -43,6 +43,8 @@ class WorkOrder(models.Model):
     class Meta:
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
+        # The monthly pack reads the jobs completed in a month at a property.
+        indexes = [models.Index(fields=["property", "completed_at"], name="work_order_completed")]
 
     def __str__(self) -> str:
         return str(self.ticket_id)

@@ -1,0 +1,96 @@
+"""The monthly dashboard (R8.1-R8.3): charts and tables of one property or the whole
+company for a month, with the Excel and PDF of the same figures, and the kept packs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from console.views import properties_of, staff_of
+from estates.models import Company, Property
+from people.models import Role
+from reports.export import pack_pdf, pack_xlsx
+from reports.models import ReportPack
+from reports.services import pack_for, previous_month
+
+READERS = {
+    Role.SERVICE_SUPERVISOR,
+    Role.ENGINEERING_SUPERVISOR,
+    Role.EQUIPMENT_SUPERVISOR,
+    Role.MANAGER,
+    Role.EXECUTIVE,
+}
+COMPANY = "all"
+
+
+def _scope(request: HttpRequest, code: str) -> tuple[Company, Property | None]:
+    user = staff_of(request)
+    if not user.is_superuser and user.role not in READERS:
+        raise PermissionDenied(_("The monthly reports are for supervisors and managers."))
+    props = properties_of(user)
+    if code == COMPANY:
+        if not user.is_superuser and user.role != Role.EXECUTIVE:
+            raise PermissionDenied(_("The company-wide report is for company leadership."))
+        company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
+        company = company or (props[0].company if props else None)
+        if company is None:
+            raise Http404
+        return company, None
+    prop = next((p for p in props if p.code == code), None)
+    if prop is None:
+        raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
+    return prop.company, prop
+
+
+def _month(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise Http404(_("A month is written like 2026-11."))
+    return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str, month: str = "") -> HttpResponse:
+    company, prop = _scope(request, code)
+    month = _month(month) if month else previous_month(timezone.localdate())
+    pack = pack_for(company, prop, month)
+    fmt = request.GET.get("format", "")
+    if fmt in ("xlsx", "pdf"):
+        slug = f"{prop.code if prop else 'company'}-{month}"
+        if fmt == "xlsx":
+            response = HttpResponse(
+                pack_xlsx(pack), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{slug}.xlsx"'
+        else:
+            response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
+        return response
+    year, m = (int(x) for x in month.split("-"))
+    prev = f"{year - (m == 1)}-{12 if m == 1 else m - 1:02d}"
+    nxt = f"{year + (m == 12)}-{1 if m == 12 else m + 1:02d}"
+    context = {
+        "pack": pack,
+        "code": code,
+        "property": prop,
+        "company": company,
+        "month": month,
+        "previous": prev,
+        "next": nxt,
+        "kept": ReportPack.objects.filter(company=company, property=prop).order_by("-month")[:12],
+        "properties": properties_of(staff_of(request)),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def kept_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    row = ReportPack.objects.filter(pk=pk).select_related("property").first()
+    if row is None or kind not in ("xlsx", "pdf"):
+        raise Http404
+    _scope(request, row.property.code if row.property else COMPANY)
+    return FileResponse(getattr(row, kind).open("rb"), as_attachment=kind == "xlsx")
