@@ -91,7 +91,7 @@ def monthly_pack(*, property_ids: list[int], scope: str, month: str, time_zone: 
         _paid_and_free(orders),
         _over_standard_time(orders),
         _top_categories(tickets),
-        _repeat_units(tickets),
+        _repeat_units(tickets, several=len(property_ids) > 1),
         _technicians(property_ids, orders, start, end),
     ]
     trend = _trend(property_ids, month, time_zone)
@@ -168,9 +168,12 @@ def _quality(
             property_id__in=property_ids, kind=Kind.REPAIR, status="closed", closed_at__gte=start, closed_at__lt=end
         )
     ).aggregate(
-        total=Count("id"),
+        # A repair has a quick call besides its service follow-up: count repairs, not joined rows.
+        total=Count("id", distinct=True),
         followed=Count(
-            "id", filter=Q(followups__purpose=FollowUp.Purpose.SERVICE, followups__status=FollowUp.Status.DONE)
+            "id",
+            filter=Q(followups__purpose=FollowUp.Purpose.SERVICE, followups__status=FollowUp.Status.DONE),
+            distinct=True,
         ),
     )
     return Table(
@@ -299,19 +302,21 @@ def _top_categories(tickets: QuerySet[Ticket]) -> Table:
     )
 
 
-def _repeat_units(tickets: QuerySet[Ticket]) -> Table:
+def _repeat_units(tickets: QuerySet[Ticket], several: bool) -> Table:
+    """Units with two or more repairs; a unit's label is unique only within its property,
+    so company-wide the property's code goes with it."""
     rows = (
         tickets.filter(kind=Kind.REPAIR, unit__isnull=False)
-        .values("unit__label")
+        .values("unit_id", "unit__label", "property__code")
         .annotate(n=Count("id"))
         .filter(n__gte=2)
-        .order_by("-n", "unit__label")[: TOP * 2]
+        .order_by("-n", "property__code", "unit__label")[: TOP * 2]
     )
     return Table(
         "repeat_units",
         _("Units with repeated repairs"),
         [_("unit"), _("repairs")],
-        [[r["unit__label"], r["n"]] for r in rows],
+        [[f"{r['property__code']} {r['unit__label']}" if several else r["unit__label"], r["n"]] for r in rows],
     )
 
 
@@ -353,9 +358,11 @@ def _technicians(
         .values("rework_of__ticket__assignee")
         .annotate(n=Count("id"))
     }
-    people = {u.pk: str(u) for u in User.objects.filter(pk__in=set(jobs) | set(clocks))}
+    # Whoever did a job reworked this month is listed, even with no job of their own in it.
+    pks = (set(jobs) | set(clocks) | set(reworks)) - {None}
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=pks)}
     rows = []
-    for pk in sorted(set(jobs) | set(clocks), key=lambda p: (-(jobs.get(p, {}).get("n") or 0), people.get(p, ""))):
+    for pk in sorted(pks, key=lambda p: (-(jobs.get(p, {}).get("n") or 0), people.get(p, ""))):
         j: dict[str, Any] = jobs.get(pk, {})
         c: dict[str, Any] = clocks.get(pk, {})
         rows.append(

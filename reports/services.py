@@ -36,7 +36,7 @@ def pack_for(company: Company, prop: Property | None, month: str) -> MonthlyPack
 
 
 def _plain(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
+    return str(value) if isinstance(value, Decimal) else value  # money keeps its cents
 
 
 def pack_to_json(pack: MonthlyPack) -> dict[str, Any]:
