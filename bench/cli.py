@@ -94,6 +94,7 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
     sample = random.Random(7).sample(range(first, last + 1), min(5000, last - first + 1))
     numbers = list(Ticket.objects.filter(id__in=sample, property_id=ygjy).values_list("number", flat=True))
     closed = Ticket.objects.filter(id__gte=first, property_id=ygjy, status="closed").values_list("number", flat=True)
+    month = probes.report_month(meta["generated_at"])
 
     results: dict[str, Any] = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -103,12 +104,14 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
     }
     try:
         print("bench: SQL queries per request, query plans, sweep ...", flush=True)
-        queries = probes.query_counts(token, units, closed.first())
+        queries = probes.query_counts(token, units, closed.first(), month)
         results["queries"] = {k: v for k, v in queries.items() if k != "sql"}
+        results["report_month"] = month
         if tgt.engine == "postgresql":
-            results["explain"] = probes.explain({k: queries["sql"][k] for k in ("queue", "detail_closed", "create")})
+            explained = ("queue", "detail_closed", "create", *probes.REPORTS)
+            results["explain"] = probes.explain({k: queries["sql"][k] for k in explained})
         results["sweep"] = probes.sweep_twice()
-        results["http"] = http(args, tgt, token, units, numbers)
+        results["http"] = http(args, tgt, token, units, numbers, month)
     finally:
         removed = dataset.remove_tickets_after(last)
         print(f"bench: removed the {removed} tickets the run created", flush=True)
@@ -125,9 +128,10 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
 
 
 def http(
-    args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], numbers: list[str]
+    args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], numbers: list[str], month: str
 ) -> dict[str, Any]:
-    """The HTTP measurements against one gunicorn: the baseline, then reads, then creates."""
+    """The HTTP measurements against one gunicorn: the baseline, then reads, then creates
+    (last, so that the reports of the current month count only the generated tickets)."""
     from bench import probes
 
     auth = {"Authorization": f"Bearer {token}"}
@@ -143,6 +147,15 @@ def http(
 
     def console(n: int) -> load.Request:
         return "GET", probes.CONSOLE_QUEUE_URL, None, session
+
+    manager = {"Cookie": f"sessionid={probes.session_of(probes.REPORTS['report_property'][0])}"}
+    leader = {"Cookie": f"sessionid={probes.session_of(probes.REPORTS['report_company'][0])}"}
+
+    def report_property(n: int) -> load.Request:
+        return "GET", probes.report_url("report_property", month), None, manager
+
+    def report_company(n: int) -> load.Request:
+        return "GET", probes.report_url("report_company", month), None, leader
 
     def detail(n: int) -> load.Request:
         return "GET", f"/api/v1/tickets/{numbers[(n * 7919) % len(numbers)]}", None, auth
@@ -161,6 +174,8 @@ def http(
             ("baseline", baseline, 200),
             ("queue", queue, 200),
             ("console", console, 200),
+            ("report_property", report_property, 200),
+            ("report_company", report_company, 200),
             ("detail", detail, 200),
             ("create", create, 201),
         ):

@@ -3,12 +3,15 @@ no HTTP), query plans of those requests, and the sweep of missed promises."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import time
 import uuid
+import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,15 +23,38 @@ from promises.services import sweep
 QUEUE_URL = "/api/v1/tickets?property=YGJY&kind=repair&open=true&ordering=due&limit=50"
 # The console's busiest queue page (up to 100 rows, with the counts of every queue).
 CONSOLE_QUEUE_URL = "/desk/YGJY/in_progress/"
+# The monthly report pack (reports.selectors.monthly_pack) and who reads it: the desk agent
+# may not, so the property's manager reads its dashboard and leadership the company's.
+REPORTS = {
+    "report_property": ("ygjy-manager", "/reports/YGJY/{month}/"),
+    "report_company": ("leader", "/reports/all/{month}/"),
+}
+
+
+def session_of(username: str) -> str:
+    """A logged-in session of a demo user, for the HTML pages."""
+    from people.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client.cookies["sessionid"].value
 
 
 def console_session() -> str:
     """A logged-in session of the desk agent, for the console pages."""
-    from people.models import User
+    return session_of("ygjy-agent")
 
-    client = Client()
-    client.force_login(User.objects.get(username="ygjy-agent"))
-    return client.cookies["sessionid"].value
+
+def report_month(generated_at: str) -> str:
+    """The data set's current month in local time (like 2026-11): the month its newest
+    tickets fall in. No pack of it is kept, so the page computes every figure, and it
+    stays the same month however long the stored data set is reused."""
+    at = datetime.datetime.fromisoformat(generated_at)
+    return f"{at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)):%Y-%m}"
+
+
+def report_url(name: str, month: str) -> str:
+    return REPORTS[name][1].format(month=month)
 
 
 def create_body(n: int, units: list[str]) -> dict[str, str]:
@@ -63,10 +89,20 @@ def _request(client: Client, method: str, url: str, body: dict | None = None) ->
     return r.status_code, (r.json() if r.content else {}), ctx.captured_queries
 
 
-def query_counts(token: str, units: list[str], closed_number: str | None) -> dict[str, Any]:
-    """Queries per request for create, the queue, and the detail of a new and of a closed
-    ticket. Each request runs once first, so once-a-day work (the token's last-used date)
-    is not counted."""
+def _page(session: str, url: str) -> tuple[int, list[dict]]:
+    """GET an HTML page with a session cookie, twice; the queries of the second time."""
+    client = Client()
+    client.cookies["sessionid"] = session
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url).status_code
+    return status, ctx.captured_queries
+
+
+def query_counts(token: str, units: list[str], closed_number: str | None, month: str) -> dict[str, Any]:
+    """Queries per request for create, the queue, the console's queue page, the monthly
+    reports of ``month``, and the detail of a new and of a closed ticket. Each request
+    runs once first, so once-a-day work (the token's last-used date) is not counted."""
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     out: dict[str, Any] = {"counts": {}, "status": {}, "sql": {}}
 
@@ -80,13 +116,12 @@ def query_counts(token: str, units: list[str], closed_number: str | None) -> dic
 
     created = measure("create", "POST", "/api/v1/tickets", create_body(0, units))
     measure("queue", "GET", QUEUE_URL)
-    page = Client()
-    page.cookies["sessionid"] = console_session()
-    for _ in range(2):
-        with CaptureQueriesContext(connection) as ctx:
-            status = page.get(CONSOLE_QUEUE_URL).status_code
-    out["counts"]["console"], out["status"]["console"] = len(ctx.captured_queries), status
-    out["sql"]["console"] = [q["sql"] for q in ctx.captured_queries]
+    pages = {"console": (console_session(), CONSOLE_QUEUE_URL)}
+    pages |= {name: (session_of(user), report_url(name, month)) for name, (user, _url) in REPORTS.items()}
+    for name, (session, url) in pages.items():
+        status, queries = _page(session, url)
+        out["counts"][name], out["status"][name] = len(queries), status
+        out["sql"][name] = [q["sql"] for q in queries]
     if "number" in created:
         measure("detail_new", "GET", f"/api/v1/tickets/{created['number']}")
     if closed_number:

@@ -55,18 +55,19 @@ def table(results: dict[str, Any]) -> str:
         + f"; rows: {', '.join(f'{k} {v:,}' for k, v in d['rows'].items())}",
     ]
     http = results.get("http", {})
+    width = max([10, *(len(name) for name in http)])
     if http:
         lines += [
             "",
             f"HTTP: gunicorn {o['workers']} sync workers; endpoint@clients (closed-loop client threads), "
             f"{o['duration']} s each after a 2 s warm-up",
-            f"  {'endpoint':<10} {'ok/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+            f"  {'endpoint':<{width}} {'ok/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
             f"{'ok':>7} {'errors':>6} {'client CPU':>10} {'machine CPU':>11}",
         ]
         for name, r in http.items():
             lat = r["latency_ms"]
             lines.append(
-                f"  {name:<10} {r['throughput']:>8.1f} {lat['p50']:>8.1f} {lat['p95']:>8.1f} {lat['p99']:>8.1f} "
+                f"  {name:<{width}} {r['throughput']:>8.1f} {lat['p50']:>8.1f} {lat['p95']:>8.1f} {lat['p99']:>8.1f} "
                 f"{lat['max']:>8.1f} {r['ok']:>7} {r['errors']:>6} {r['client_cpu_percent']:>9.0f}% "
                 f"{r['machine_cpu_percent']:>10.0f}%"
             )
