@@ -129,6 +129,10 @@ class Ticket(models.Model):
                 name="ticket_open_queue",
             ),
             models.Index(fields=["property", "-reported_at", "-id"], name="ticket_property_recent"),
+            # The monthly pack: tickets of a property closed in a month.
+            models.Index(
+                fields=["property", "closed_at"], condition=Q(closed_at__isnull=False), name="ticket_property_closed"
+            ),
             models.Index(fields=["-reported_at", "-id"], name="ticket_recent"),
             models.Index(fields=["assignee", "closed_at"], name="ticket_assignee"),
             models.Index(fields=["team", "closed_at"], name="ticket_team"),
