@@ -166,7 +166,7 @@ def followups_sample(*, prop: Property, day: datetime.date) -> dict[str, int]:
     ``ceil(target × closed)``; the rest are not called. Returns the calls planned per service."""
     start, end = _local_day_bounds(prop, day)
     rows = list(
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .filter(property=prop, purpose=FollowUp.Purpose.SERVICE, planned_at__gte=start, planned_at__lt=end)
         .exclude(status=FollowUp.Status.CANCELLED)
         .select_related("ticket")
@@ -271,7 +271,7 @@ def followup_review(*, followup: FollowUp, by: User, opinion: str) -> FollowUp:
         from tickets.errors import Forbidden
 
         raise Forbidden(_("Follow-ups are reviewed by the service supervisor or the manager."))
-    followup = FollowUp.objects.select_for_update().select_related("ticket").get(pk=followup.pk)
+    followup = FollowUp.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=followup.pk)
     if followup.status != FollowUp.Status.DONE:
         raise IllegalTransition(_("Only a recorded follow-up can be reviewed."), code="followup_not_done")
     if followup.reviewed_at is not None:
