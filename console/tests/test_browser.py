@@ -94,6 +94,7 @@ def test_console_pages_fit_a_360_px_phone_and_count_down_in_chinese(browser, api
     page = phone.login("ygjy-agent")
     paths = ["/desk/YGJY/new/", f"/t/{number}/", "/desk/YGJY/board/", "/desk/YGJY/intake/", "/desk/YGJY/log/"]
     paths += ["/desk/YGJY/intake/?kind=complaint", "/desk/YGJY/directory/", "/desk/YGJY/complaint/new/"]
+    paths += ["/desk/YGJY/followups/", "/desk/YGJY/review/", "/desk/YGJY/actions/"]
     for path in paths:
         page.goto(f"{phone.base}{path}")
         page.wait_for_load_state("networkidle")

@@ -27,3 +27,12 @@ def test_the_monthly_dashboard_renders_its_charts(browser, api):
     assert "给排水" in page.text_content("#t-top_categories")
     assert outside == []
     manager.shot("dashboard")
+
+
+def test_the_monthly_dashboard_fits_a_360_px_phone(browser):
+    """A manager reading the month on a phone: the page does not scroll sideways."""
+    phone = browser(phone=True)
+    page = phone.login("ygjy-manager")
+    page.goto(f"{phone.base}/reports/YGJY/{timezone.localdate():%Y-%m}/")
+    page.wait_for_selector("#chart-technicians[data-ready='1']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
