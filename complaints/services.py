@@ -78,12 +78,18 @@ def complaint_open(
         demand=c.demand.strip(),
         damage_ongoing=c.damage_ongoing,
     )
-    if c.severity == Severity.MINOR and ticket.appointment_at:
+    customer_due = customer_deadline(ticket, c.severity)
+    if customer_due:
         Deadline.objects.filter(ticket=ticket, clock=Clock.RESOLVE, status=Deadline.Status.OPEN).update(
-            due_at=ticket.appointment_at
+            due_at=customer_due
         )
         next_due_refresh(ticket)
     _route(ticket, c.severity, now)
+
+
+def customer_deadline(ticket: Ticket, severity: str) -> datetime.datetime | None:
+    """R4.5: a minor complaint is resolved by the customer's own deadline when they gave one."""
+    return ticket.appointment_at if severity == Severity.MINOR else None
 
 
 def _route(ticket: Ticket, severity: str, now: datetime.datetime) -> None:
@@ -105,8 +111,7 @@ def _clocks_restart(ticket: Ticket, severity: str, *, now: datetime.datetime, re
     limits = limits_for(ticket.property_id, policy_key(severity))
     starts = {Clock.TAKE_UP: now, Clock.ANSWER: now, Clock.RESOLVE: resolve_from, Clock.MONTH: ticket.created_at}
     fired = Deadline.objects.filter(ticket=ticket, clock=Clock.MONTH, breached_at__isnull=False).exists()
-    # A minor complaint is resolved by the customer's own deadline when they gave one (R4.5).
-    customer_due = ticket.appointment_at if severity == Severity.MINOR else None
+    customer_due = customer_deadline(ticket, severity)
     for clock, start in starts.items():
         if clock in limits and not (clock == Clock.MONTH and fired):
             due = customer_due if clock == Clock.RESOLVE else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zoneinfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
         ]
         sheet.append(
             [
-                timezone.localtime(c.at, timezone=_zone(tz)).strftime("%H:%M"),
+                timezone.localtime(c.at, timezone=zoneinfo.ZoneInfo(tz)).strftime("%H:%M"),
                 c.get_channel_display(),
                 c.caller_name,
                 c.phone,
@@ -58,9 +59,3 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(name)

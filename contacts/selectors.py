@@ -4,15 +4,16 @@ with the tickets it raised or concerned, and subtotals per routing tag and per k
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from contacts.models import Contact, ContactTicket
+from estates.localtime import day_bounds
 from tickets.models import Kind, Route
 
 if TYPE_CHECKING:
@@ -42,11 +43,10 @@ def row_kind(contact: Contact) -> str:
 
 
 def daily_log(prop: Property, day: datetime.date) -> DailyLog:
-    tz = zoneinfo.ZoneInfo(prop.time_zone)
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    start, end = day_bounds(day, prop.time_zone)
     links = ContactTicket.objects.select_related("ticket").order_by("-raised", "ticket__number")
     rows = list(
-        Contact.objects.filter(property=prop, at__gte=start, at__lt=start + datetime.timedelta(days=1))
+        Contact.objects.filter(property=prop, at__gte=start, at__lt=end)
         .select_related("unit")
         .prefetch_related(Prefetch("contactticket_set", queryset=links, to_attr="links"))
         .order_by("at", "id")
@@ -56,11 +56,5 @@ def daily_log(prop: Property, day: datetime.date) -> DailyLog:
     log = DailyLog(prop, day, rows)
     log.by_tag = [(r.value, str(r.label), tags.get(r.value, 0)) for r in Route]
     log.by_kind = [(k.value, str(k.label), kinds.get(k.value, 0)) for k in Kind]
-    log.by_kind.append((NO_TICKET, str(_no_ticket()), kinds.get(NO_TICKET, 0)))
+    log.by_kind.append((NO_TICKET, gettext("no ticket"), kinds.get(NO_TICKET, 0)))
     return log
-
-
-def _no_ticket() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("no ticket")

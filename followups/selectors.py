@@ -4,10 +4,10 @@ specialist, and the records waiting for the supervisor's review."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from estates.localtime import end_of_day
 from followups.models import FollowUp
 
 if TYPE_CHECKING:
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 def calls_today(prop: Property, now: datetime.datetime, *, assignee: User | None = None) -> dict[str, list[FollowUp]]:
     """Planned calls whose time to call has come by the end of today (local), overdue
     first, grouped by the specialist's name."""
-    tz = zoneinfo.ZoneInfo(prop.time_zone)
-    end = now.astimezone(tz).replace(hour=23, minute=59, second=59, microsecond=0)
+    end = end_of_day(now, prop.time_zone)
     qs = (
         FollowUp.objects.filter(property=prop, status=FollowUp.Status.PLANNED, next_try_at__lte=end)
         .select_related("ticket", "ticket__unit", "building", "assignee")

@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from estates.localtime import day_bounds, end_of_day
 from followups.models import FollowUp, Service
 from followups.policy import window_for
 from notify.models import Notification
@@ -131,8 +132,7 @@ on_close(followup_on_close)
 
 def followup_quick_call(*, ticket: Ticket, now: datetime.datetime) -> FollowUp:
     """S0 §3.4: the repair desk calls the customer the same day the technician reports back."""
-    tz = zoneinfo.ZoneInfo(ticket.property.time_zone)
-    end = now.astimezone(tz).replace(hour=23, minute=59, second=59, microsecond=0)
+    end = end_of_day(now, ticket.property.time_zone)
     followup, _created = FollowUp.objects.get_or_create(
         ticket=ticket,
         purpose=FollowUp.Purpose.QUICK_CALL,
@@ -153,18 +153,13 @@ def followup_quick_call(*, ticket: Ticket, now: datetime.datetime) -> FollowUp:
     return followup
 
 
-def _local_day_bounds(prop: Property, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(prop.time_zone))
-    return start, start + datetime.timedelta(days=1)
-
-
 @transaction.atomic
 def followups_sample(*, prop: Property, day: datetime.date) -> dict[str, int]:
     """Sample the follow-ups of the services closed on ``day`` (local) so that each
     service reaches exactly its coverage target (R6.2): the calls already planned
     (required ones) count first, then a seeded choice among the waiting ones makes up
     ``ceil(target × closed)``; the rest are not called. Returns the calls planned per service."""
-    start, end = _local_day_bounds(prop, day)
+    start, end = day_bounds(day, prop.time_zone)
     rows = list(
         FollowUp.objects.select_for_update(of=("self",))
         .filter(property=prop, purpose=FollowUp.Purpose.SERVICE, planned_at__gte=start, planned_at__lt=end)

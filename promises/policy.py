@@ -9,9 +9,9 @@ see ``Workflow.policy_key``.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
+from estates.localtime import end_of_day
 from people.models import Role
 from promises.models import Clock, PromisePolicy
 
@@ -35,8 +35,7 @@ class Limit:
         """When a clock started at ``start`` falls due; ``END_OF_DAY`` means the end of
         that local day (R4.3: major complaints reach leadership the same day)."""
         if self.minutes == END_OF_DAY and not emergency:
-            local = start.astimezone(zoneinfo.ZoneInfo(time_zone))
-            return local.replace(hour=23, minute=59, second=59, microsecond=0)
+            return end_of_day(start, time_zone)
         return start + self.for_urgency(emergency)
 
 
