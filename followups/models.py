@@ -209,11 +209,18 @@ class CorrectiveAction(models.Model):
 
 
 class CorrectiveActionEvent(models.Model):
+    class Step(models.TextChoices):
+        OPEN = "open", _("opened")
+        NOTE = "note", _("progress note")
+        DONE = "done", _("reported done")
+        VERIFY = "verify", _("verified and closed")
+        REOPEN = "reopen", _("reopened: not effective")
+
     corrective_action = models.ForeignKey(CorrectiveAction, models.PROTECT, related_name="events")
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     actor_name = models.CharField(_("by"), max_length=50)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Step.choices)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

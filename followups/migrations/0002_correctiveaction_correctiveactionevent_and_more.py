@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('actor_name', models.CharField(max_length=50, verbose_name='by')),
-                ('action', models.CharField(max_length=20, verbose_name='action')),
+                ('action', models.CharField(choices=[('open', 'opened'), ('note', 'progress note'), ('done', 'reported done'), ('verify', 'verified and closed'), ('reopen', 'reopened: not effective')], max_length=20, verbose_name='action')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('corrective_action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='followups.correctiveaction')),
