@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assistance",
     "contacts",
     "followups",
+    "surveys",
     "reports",
     "promises",
     "notify",

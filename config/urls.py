@@ -23,5 +23,6 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("my/", include("portal.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("surveys.urls")),  # /desk/<code>/surveys/ and /my/surveys/: before the console's queues
     path("", include("console.urls")),
 ]

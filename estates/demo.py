@@ -290,6 +290,7 @@ def seed(size: str = "full") -> dict[str, str]:
         logins[username] = f"{Role.RESIDENT.label} {label}"
     if size == "full":
         demo_tickets()
+        demo_surveys()
     return logins
 
 
@@ -362,6 +363,61 @@ def demo_tickets() -> None:
     ticket_create(
         by=agent,
         draft=draft(kind="suggestion", unit="1-102", category=None, description="建议中心花园增设儿童游乐设施"),
+    )
+
+
+# Comments residents leave on the demo survey.
+SURVEY_COMMENTS = [
+    "中心花园的草坪很久没修剪了，杂草多",
+    "维修师傅上门很快，态度好",
+    "希望公布物业费的使用明细",
+    "晚上小区门口的灯坏了两盏",
+    "前台小姑娘很耐心，点赞",
+]
+
+
+def demo_surveys() -> None:
+    """A survey plan for each property and this month's survey at 阳光嘉园, answered by
+    some households through the desk and by ``neighbour`` online; greening scores low,
+    so the results page has a weak aspect to act on (R8.3). ``resident`` (3-1202) has not
+    answered yet and can try the survey on the resident pages."""
+    from estates.localtime import local_today
+    from surveys.defaults import default_aspects, default_title
+    from surveys.models import SurveyAnswer, SurveyPlan
+    from surveys.services import survey_answer, survey_open
+
+    estate, office = Property.objects.get(code="YGJY"), Property.objects.get(code="WLBG")
+    SurveyPlan.objects.create(property=estate, every_months=3, days_open=30)
+    SurveyPlan.objects.create(property=office, every_months=6, days_open=30)
+    manager, agent = User.objects.get(username="ygjy-manager"), User.objects.get(username="ygjy-agent")
+    today = local_today(estate.time_zone)
+    survey = survey_open(
+        prop=estate,
+        by=manager,
+        title=default_title(f"{today:%Y-%m}"),
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=29),
+        aspects=default_aspects(),
+    )
+    questions = list(survey.questions.order_by("position"))
+    rng = random.Random(83)
+    good, weak = (1, 1, 3, 8, 7), (3, 5, 6, 4, 2)  # weights of the scores 1..5
+    methods = [SurveyAnswer.Method.PHONE, SurveyAnswer.Method.FACE_TO_FACE, SurveyAnswer.Method.PAPER]
+    households = Household.objects.filter(property=estate).exclude(unit__label__in=("3-1202", "3-1201"))
+    for n, household in enumerate(households.order_by("id")[:60:3]):
+        scores = {q.pk: rng.choices(range(1, 6), weights=weak if q.position == 6 else good)[0] for q in questions}
+        comment = SURVEY_COMMENTS[n % len(SURVEY_COMMENTS)] if n % 4 == 0 else ""
+        survey_answer(
+            survey=survey, household=household, by=agent, scores=scores, comment=comment, method=methods[n % 3]
+        )
+    neighbour = User.objects.get(username="neighbour")
+    home = Household.objects.get(residents__user=neighbour)
+    survey_answer(
+        survey=survey,
+        household=home,
+        by=neighbour,
+        scores={q.pk: 2 if q.position == 6 else 4 for q in questions},
+        comment="绿化带里的枯树一直没人清理",
     )
 
 

@@ -1,4 +1,5 @@
-"""The resident's pages: for now, their household's matters and where each stands."""
+"""The resident's pages: their household's matters and where each stands, and the
+satisfaction surveys open at their property (answered in ``surveys.portal``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from people.models import Role, User
+from surveys.selectors import open_surveys_for
 from tickets.models import Ticket
 from tickets.selectors import with_labels
 from tickets.workflow import workflow_for
@@ -26,4 +29,5 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = list(with_labels(Ticket.objects.visible_to(user)).order_by("-reported_at", "-id")[:ROWS])
     for t in rows:
         t.status_label = workflow_for(t.kind).state_label(t.status)  # type: ignore[attr-defined]
-    return render(request, "portal/home.html", {"rows": rows})
+    surveys = open_surveys_for(user, timezone.now())
+    return render(request, "portal/home.html", {"rows": rows, "surveys": surveys})
