@@ -40,6 +40,7 @@ from people.models import Role, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from repairs.models import Quote, WorkOrder, WorkOrderItem
+from reports.models import TicketMonth
 from tickets.models import NumberCounter, Ticket, TicketEvent
 from tickets.numbering import PREFIX
 
@@ -223,7 +224,7 @@ QUOTE_COLS = (
     "id order_id property_id version status lines labour_total material_total service_total total created_at "
     "decided_at decided_by_name"
 ).split()
-DEADLINE_COLS = "id ticket_id property_id clock status started_at due_at met_at breached_at".split()
+DEADLINE_COLS = "id ticket_id property_id clock status started_at due_at met_at breached_at assignee_id".split()
 EVENT_COLS = "id ticket_id property_id at actor_id actor_name action from_status to_status note data".split()
 
 
@@ -673,8 +674,9 @@ def _rows(g: Generator, lives: Sequence[_Life], ids: Ids, fmt: Callable[[float |
             )
         for clock, status, start, due, met, breached in life.deadlines:
             ids.deadline += 1
+            held_by = a.id if a and (met is not None or breached is not None) else None  # deadline_meet, sweep
             d_rows.append(
-                (ids.deadline, tid, pid, clock, status, fmt(start), fmt(due), fmt(met), fmt(breached))
+                (ids.deadline, tid, pid, clock, status, fmt(start), fmt(due), fmt(met), fmt(breached), held_by)
                 + tables["deadline"].tail
             )
         life.events.sort(key=lambda e: e[0])
@@ -918,6 +920,8 @@ def generate(
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             list(plan.counters.items()),
         )
+        # bulk loading skips the signal that forgets a month's kept counts (reports.tallies)
+        TicketMonth.objects.all().delete()
         for statement in connection.ops.sequence_reset_sql(no_style(), [m for m, _c in MODELS.values()]):
             cursor.execute(statement)
     timings["index_seconds"] = round(time.perf_counter() - t1, 1)

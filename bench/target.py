@@ -23,7 +23,7 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
 SQLITE_FILE = RESULTS / "bench.sqlite3"
 # Bump when the generated data changes shape, so stored data sets are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 META_TABLE = "bench_meta"
 META_CREATE = f"CREATE TABLE IF NOT EXISTS {META_TABLE} (id integer PRIMARY KEY, data text NOT NULL)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,18 @@ class Deadline(models.Model):
     )
     escalate_to = models.CharField(
         _("escalate to"), max_length=30, blank=True, default="", help_text=_("Taken from the policy when it started.")
+    )
+    # Whose promise it was: the ticket's assignee when the clock was met or first missed,
+    # so a technician's on-time rate (R8.2) neither moves with later reassignments nor
+    # needs the ticket joined in.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held by"),
+        help_text=_("The ticket's assignee when the promise was kept or missed."),
     )
 
     class Meta:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,7 @@ def opening_deadlines(
         )
         if clock == Clock.RECORD:
             deadline.status, deadline.met_at = Deadline.Status.MET, now
+            deadline.assignee_id = ticket.assignee_id
             if now > deadline.due_at:
                 deadline.breached_at = now
         out.append(deadline)
@@ -99,10 +100,12 @@ def deadline_start(
 def deadline_meet(*, ticket: Ticket, clock: str, at: datetime.datetime) -> None:
     for deadline in Deadline.objects.filter(ticket=ticket, clock=clock, status=Deadline.Status.OPEN):
         deadline.status = Deadline.Status.MET
+        if deadline.breached_at is None:  # a missed promise stays with whoever held it then
+            deadline.assignee_id = ticket.assignee_id
         deadline.met_at = at
         if at > deadline.due_at and deadline.breached_at is None:
             deadline.breached_at = at
-        deadline.save(update_fields=["status", "met_at", "breached_at"])
+        deadline.save(update_fields=["status", "met_at", "breached_at", "assignee"])
 
 
 def deadlines_cancel(*, ticket: Ticket, clocks: Sequence[str] | None = None) -> None:
@@ -136,6 +139,7 @@ def sweep(now: datetime.datetime | None = None) -> int:
 
 def _sweep_batch(now: datetime.datetime) -> int:
     from notify.services import escalate_breaches
+    from tickets.models import Ticket
 
     with transaction.atomic():
         due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lt=now).order_by(
@@ -148,7 +152,10 @@ def _sweep_batch(now: datetime.datetime) -> int:
             return 0
         ids = [d.pk for d in batch]
         # Conditional on "not yet breached": with row locks held this is exactly once.
-        marked = Deadline.objects.filter(pk__in=ids, breached_at__isnull=True).update(breached_at=now)
+        held_by = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("assignee_id")[:1]
+        marked = Deadline.objects.filter(pk__in=ids, breached_at__isnull=True).update(
+            breached_at=now, assignee=Subquery(held_by)
+        )
         if marked != len(ids):  # pragma: no cover - guarded by the row locks above
             log.warning("sweep: %s of %s rows were breached concurrently", len(ids) - marked, len(ids))
         for d in batch:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,8 +44,15 @@ class WorkOrder(models.Model):
     class Meta:
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
-        # The monthly pack reads the jobs completed in a month at a property.
-        indexes = [models.Index(fields=["property", "completed_at"], name="work_order_completed")]
+        # The monthly pack reads the jobs completed in a month at a property; on PostgreSQL
+        # the index carries every column its figures need, so the heap is not read.
+        indexes = [
+            models.Index(
+                fields=["property", "completed_at"],
+                include=["ticket", "is_paid", "satisfaction", "started_at", "arrived_at"],
+                name="work_order_completed",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.ticket_id)
@@ -79,6 +87,15 @@ class WorkOrderItem(models.Model):
         verbose_name = _("work order item")
         verbose_name_plural = _("work order items")
         ordering = ["id"]
+        # The revenue of the month's paid jobs: one probe per order, the amounts in the index.
+        indexes = [
+            models.Index(
+                fields=["order"],
+                include=["labour_fee", "material_fee", "service_fee", "quantity", "review"],
+                condition=Q(removed_at__isnull=True),
+                name="item_billed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description

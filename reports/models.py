@@ -33,3 +33,22 @@ class ReportPack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.property or self.company}"
+
+
+class TicketMonth(models.Model):
+    """The tickets of one property recorded in one finished month, by kind: kept so that the
+    12-month trend counts only the month it reports on. A finished month changes only when a
+    matter is recorded late with a time in it, which forgets the row (``reports.tallies``)."""
+
+    property = models.ForeignKey("estates.Property", models.CASCADE, related_name="+")
+    month = models.CharField(_("month"), max_length=7, help_text="2026-11")
+    counts = models.JSONField(_("tickets by kind"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("tickets of a month")
+        verbose_name_plural = _("tickets of a month")
+        constraints = [models.UniqueConstraint(fields=["property", "month"], name="ticket_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.property_id}"

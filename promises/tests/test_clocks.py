@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from conftest import T0
 from notify.models import Notification
+from people.models import User
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
 from tickets.models import Ticket, TicketEvent
@@ -174,3 +175,32 @@ def test_reassigning_a_deferred_job_keeps_the_promised_time_for_arrival(clock, a
     assert desk.act(number, "reassign", {"assignee": "ygjy-tech2"}).status_code == 200
     arrive = [d for d in Deadline.objects.filter(ticket__number=number, clock="arrive", status="open")]
     assert len(arrive) == 1 and arrive[0].due_at == promised
+
+
+def test_a_kept_promise_is_credited_to_the_technician_holding_the_job(clock, api, draft):
+    """R8.2: the arrival kept on time is recorded against the technician who held the job."""
+    number = new_ticket(api, draft)
+    api("ygjy-agent").act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    tech = api("ygjy-tech1")
+    tech.act(number, "accept")
+    clock.shift(300)
+    assert tech.act(number, "arrive").status_code == 200
+    arrive = deadlines(number)["arrive"]
+    assert arrive.on_time and arrive.assignee == User.objects.get(username="ygjy-tech1")
+
+
+def test_a_missed_promise_stays_with_whoever_held_the_job_when_it_was_missed(clock, api, draft):
+    """R8.2: an arrival missed while tech1 held the job counts against tech1, even though
+    the desk then gave the job to tech2, who arrived."""
+    number = new_ticket(api, draft)
+    desk = api("ygjy-agent")
+    desk.act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    clock.shift(datetime.timedelta(minutes=20))
+    assert sweep() >= 1
+    assert deadlines(number)["arrive"].assignee == User.objects.get(username="ygjy-tech1")
+    assert desk.act(number, "reassign", {"assignee": "ygjy-tech2"}).status_code == 200
+    tech2 = api("ygjy-tech2")
+    tech2.act(number, "accept")
+    assert tech2.act(number, "arrive").status_code == 200
+    arrive = [d for d in Deadline.objects.filter(ticket__number=number, clock="arrive").order_by("id")]
+    assert arrive[0].breached_at is not None and arrive[0].assignee == User.objects.get(username="ygjy-tech1")

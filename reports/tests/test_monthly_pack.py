@@ -83,6 +83,8 @@ KEYS = [
     "top_categories",
     "repeat_units",
     "technicians",
+    "follow_up_staff",
+    "surveys",
     "trend",
 ]
 
@@ -205,6 +207,8 @@ class Rows:
             due_at=due,
             met_at=met,
             breached_at=due if breached else None,
+            # as deadline_meet and the sweep record it: whose promise it was
+            assignee_id=ticket.assignee_id if met or breached else None,
         )
 
     def followup(
@@ -217,6 +221,8 @@ class Rows:
         status: str = FollowUp.Status.PLANNED,
         done: datetime.datetime | None = None,
         satisfaction: int | None = None,
+        assignee: User | None = None,
+        attempts: int = 0,
     ) -> FollowUp:
         return FollowUp.objects.create(
             property_id=ticket.property_id,
@@ -230,6 +236,8 @@ class Rows:
             planned_at=due_by - datetime.timedelta(days=3),
             done_at=done,
             satisfaction=satisfaction,
+            assignee=assignee,
+            attempts=attempts,
         )
 
 
@@ -238,6 +246,7 @@ def build() -> None:
     d = Rows()
     y, w = d.ygjy, d.wlbg
     t1, t2, t3, wt1 = (User.objects.get(username=u) for u in ("ygjy-tech1", "ygjy-tech2", "ygjy-tech3", "wlbg-tech1"))
+    desk = User.objects.get(username="ygjy-agent")
     R, C, H = Kind.REPAIR, Kind.COMPLAINT, Kind.HELP
     Q, SVC = FollowUp.Purpose.QUICK_CALL, FollowUp.Status
 
@@ -344,7 +353,15 @@ def build() -> None:
     d.order(r8, started=local(2026, 11, 20, 20), completed=local(2026, 11, 20, 22), satisfaction=3)
     d.deadline(r8, Clock.RECORD, local(2026, 11, 20, 19, 35), met=local(2026, 11, 20, 19, 50))  # late, unswept
     d.deadline(r8, Clock.ARRIVE, local(2026, 11, 30, 12))  # still running, not breached
-    d.followup(r8, Service.REPAIR, local(2026, 11, 21, 23, 59), purpose=Q, done=local(2026, 11, 21, 9), satisfaction=4)
+    d.followup(
+        r8,
+        Service.REPAIR,
+        local(2026, 11, 21, 23, 59),
+        purpose=Q,
+        done=local(2026, 11, 21, 9),
+        satisfaction=4,
+        assignee=desk,
+    )
     d.followup(r8, Service.REPAIR, local(2026, 11, 28), done=local(2026, 11, 22, 10), satisfaction=4)
 
     # R9: a major repair (the whole property), closed; only the quick call was made.
@@ -361,7 +378,15 @@ def build() -> None:
     )
     d.order(r9, completed=local(2026, 11, 23, 12))
     d.deadline(r9, Clock.RECORD, local(2026, 11, 22, 8, 30), cancelled=True)
-    d.followup(r9, Service.REPAIR, local(2026, 11, 24, 23, 59), purpose=Q, done=local(2026, 11, 24, 10), satisfaction=2)
+    d.followup(
+        r9,
+        Service.REPAIR,
+        local(2026, 11, 24, 23, 59),
+        purpose=Q,
+        done=local(2026, 11, 24, 10),
+        satisfaction=2,
+        assignee=desk,
+    )
     d.followup(r9, Service.REPAIR, local(2026, 11, 29))
 
     # R10: the rework of R2's job (blamed on t1, done by t2): 45 minutes, free.
@@ -378,14 +403,14 @@ def build() -> None:
     d.deadline(c1, Clock.NOTIFY, local(2026, 11, 4, 10, 15), cancelled=True)
     d.deadline(c1, Clock.ANSWER, local(2026, 11, 4, 12), met=local(2026, 11, 4, 11))
     d.deadline(c1, Clock.RESOLVE, local(2026, 11, 6, 12), cancelled=True)
-    d.followup(c1, Service.COMPLAINT, local(2026, 11, 10), done=local(2026, 11, 10, 9), satisfaction=5)
+    d.followup(c1, Service.COMPLAINT, local(2026, 11, 10), done=local(2026, 11, 10, 9), satisfaction=5, assignee=desk)
     c2 = d.ticket(y, C, local(2026, 11, 9, 10), channel=Channel.WALK_IN, unit="2-801")
     d.deadline(c2, Clock.ANSWER, local(2026, 11, 9, 12), met=local(2026, 11, 9, 12))  # exactly on time
     d.deadline(c2, Clock.RESOLVE, local(2026, 11, 11, 12), breached=True)
-    d.followup(c2, Service.COMPLAINT, local(2026, 11, 15), done=local(2026, 11, 12, 9), satisfaction=1)
+    d.followup(c2, Service.COMPLAINT, local(2026, 11, 15), done=local(2026, 11, 12, 9), satisfaction=1, assignee=desk)
     c3 = d.ticket(y, C, local(2026, 11, 16, 10), channel=Channel.ONLINE, unit="3-1202")
     d.deadline(c3, Clock.ANSWER, local(2026, 11, 16, 12), met=local(2026, 11, 16, 13))
-    d.followup(c3, Service.COMPLAINT, local(2026, 11, 22))
+    d.followup(c3, Service.COMPLAINT, local(2026, 11, 22), attempts=2)
     h1 = d.ticket(y, H, local(2026, 11, 7, 10), unit="3-1201")
     d.followup(h1, Service.HELP, local(2026, 11, 14), done=local(2026, 11, 8, 10), satisfaction=4)
     h2 = d.ticket(y, H, local(2026, 11, 19, 10), unit="3-1201")
@@ -461,6 +486,12 @@ def expected_ygjy(names: dict[str, str]) -> dict[str, list[list[Any]]]:
         "top_categories": [["给排水", 4], ["电气", 2], ["公共设施", 1], ["电梯", 1], ["空调暖通", 1]],
         "repeat_units": [["3-1202", 4], ["2-801", 2]],
         "technicians": [[t2, 4, 0, 66.7, 3.33], [t1, 3, 1, 50.0, 4.67], [t3, 1, 0, None, None]],
+        # c1 was called on the 10th at 9:00, after its window closed at midnight.
+        "surveys": [],  # see test_the_pack_lists_the_surveys_closed_in_the_month
+        "follow_up_staff": [
+            ["unassigned", 6, 3, 3, 3, 2, 50.0, 4.33],
+            [names["ygjy-agent"], 4, 4, 3, 0, 0, 75.0, 3.0],
+        ],
         "trend": trend({"2025-12": [0, 0, 0, 1, 0], "2026-06": [0, 0, 0, 0, 1], "2026-10": [1, 0, 0, 0, 0]})
         + [["2026-11", 10, 3, 2, 1, 0]],
     }
@@ -518,6 +549,11 @@ def expected_company(names: dict[str, str]) -> dict[str, list[list[Any]]]:
             [w1, 2, 0, 0.0, 1.0],
             [t3, 1, 0, None, None],
         ],
+        "surveys": [],  # see test_the_pack_lists_the_surveys_closed_in_the_month
+        "follow_up_staff": [
+            ["unassigned", 7, 4, 4, 3, 2, 57.1, 4.0],
+            [names["ygjy-agent"], 4, 4, 3, 0, 0, 75.0, 3.0],
+        ],
         "trend": trend({"2025-12": [0, 0, 0, 1, 0], "2026-06": [0, 0, 0, 0, 1], "2026-10": [1, 0, 0, 0, 0]})
         + [["2026-11", 12, 4, 2, 1, 0]],
     }
@@ -549,7 +585,7 @@ def dataset(estate: None) -> None:
 
 @pytest.fixture
 def names(estate: None) -> dict[str, str]:
-    return {u.username: str(u) for u in User.objects.filter(username__contains="-tech")}
+    return {u.username: str(u) for u in User.objects.filter(username__regex=r"-(tech|agent)")}
 
 
 def ygjy_pack() -> MonthlyPack:
@@ -732,7 +768,7 @@ def test_the_workbook_has_one_sheet_per_table_with_the_selectors_rows(dataset):
     with translation.override("zh-hans"):
         pack = ygjy_pack()
         book = load_workbook(io.BytesIO(pack_xlsx(pack)))
-    assert len(book.worksheets) == len(pack.tables) == 12
+    assert len(book.worksheets) == len(pack.tables) == len(KEYS)
     for sheet, table in zip(book.worksheets, pack.tables, strict=True):
         values = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert sheet.title == table.title[:31]
@@ -850,7 +886,7 @@ def test_a_generated_pack_is_kept_with_its_files_and_read_back(dataset, media):
     assert (row.property, row.month) == (ygjy, MONTH)
     assert str(row.xlsx.name).endswith(".xlsx") and str(row.pdf.name).endswith(".pdf")
     with row.xlsx.open("rb") as f:
-        assert len(load_workbook(f).worksheets) == 12
+        assert len(load_workbook(f).worksheets) == len(KEYS)
     with row.pdf.open("rb") as f:
         assert f.read(4) == b"%PDF"
     kept = pack_for(company, ygjy, MONTH)
@@ -881,7 +917,7 @@ def test_kept_files_are_offered_on_the_dashboard_to_readers_only(dataset, media)
     assert f"/reports/kept/{row.pk}/xlsx/" in page
     download = manager.get(f"/reports/kept/{row.pk}/xlsx/")
     assert download.status_code == 200
-    assert len(load_workbook(io.BytesIO(download.getvalue())).worksheets) == 12
+    assert len(load_workbook(io.BytesIO(download.getvalue())).worksheets) == len(KEYS)
     assert login("ygjy-agent").get(f"/reports/kept/{row.pk}/pdf/").status_code == 403
     assert login("wlbg-manager").get(f"/reports/kept/{row.pk}/pdf/").status_code == 404
 
@@ -978,3 +1014,45 @@ def test_anonymous_is_sent_to_log_in_and_a_bad_month_is_not_found(estate):
     manager = login("ygjy-manager")
     for month in ("2026-13", "2026", "nov-2026", "2026-00"):
         assert manager.get(f"/reports/YGJY/{month}/").status_code == 404, month
+
+
+def test_the_pack_lists_the_surveys_closed_in_the_month(clock, persona):
+    """R8.3: a survey that closed in November is in November's pack with its response rate,
+    average and weakest aspect; one closing in December is not."""
+    from estates.models import Household
+    from surveys.services import survey_answer, survey_open
+
+    ygjy = Property.objects.get(code="YGJY")
+    manager, desk = persona("ygjy-manager"), persona("ygjy-agent")
+    clock.move_to(local(2026, 11, 16, 9))
+    november = survey_open(
+        prop=ygjy,
+        by=manager,
+        title="十一月调查",
+        opens_on=datetime.date(2026, 11, 16),
+        closes_on=datetime.date(2026, 11, 23),
+        aspects=["维修服务", "绿化养护"],
+    )
+    clock.move_to(local(2026, 11, 23, 9))
+    survey_open(
+        prop=ygjy,
+        by=manager,
+        title="十二月调查",
+        opens_on=datetime.date(2026, 11, 23),
+        closes_on=datetime.date(2026, 12, 1),
+        aspects=["维修服务"],
+    )
+    households = list(Household.objects.filter(property=ygjy).order_by("id")[:2])
+    questions = list(november.questions.order_by("position"))
+    for household, (repair, green) in zip(households, [(5, 2), (4, 3)], strict=True):
+        survey_answer(
+            survey=november,
+            household=household,
+            by=desk,
+            scores={questions[0].pk: repair, questions[1].pk: green},
+            method="phone",
+        )
+    asked = Household.objects.filter(property=ygjy).count()
+    assert ygjy_pack().table("surveys").rows == [
+        [ygjy.name, "十一月调查", "2026-11-23", asked, 2, round(200.0 / asked, 1), 3.5, "绿化养护", 2.5]
+    ]
