@@ -15,6 +15,7 @@ from estates.models import Company, Property
 from people.models import Role
 from reports.export import pack_pdf, pack_xlsx
 from reports.models import ReportPack
+from reports.months import months_add
 from reports.services import pack_for, previous_month
 
 READERS = {
@@ -70,9 +71,7 @@ def dashboard(request: HttpRequest, code: str, month: str = "") -> HttpResponse:
             response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
         return response
-    year, m = (int(x) for x in month.split("-"))
-    prev = f"{year - (m == 1)}-{12 if m == 1 else m - 1:02d}"
-    nxt = f"{year + (m == 12)}-{1 if m == 12 else m + 1:02d}"
+    prev, nxt = months_add(month, -1), months_add(month, 1)
     context = {
         "pack": pack,
         "code": code,
