@@ -38,6 +38,7 @@ from promises.models import Clock, Deadline
 from promises.services import clock_label
 from repairs.models import WorkOrder, WorkOrderItem
 from reports.months import month_bounds, months_add
+from reports.rates import rate
 from reports.tallies import month_counts
 from surveys.selectors import survey_summary
 from tickets.models import Channel, Impact, Kind, Ticket, Urgency
@@ -71,10 +72,6 @@ class MonthlyPack:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
-
-
-def rate(part: int | None, whole: int | None) -> float | None:
-    return round(100.0 * (part or 0) / whole, 1) if whole else None
 
 
 def monthly_pack(*, property_ids: list[int], scope: str, month: str, time_zone: str = "Asia/Shanghai") -> MonthlyPack:

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
+from reports.rates import rate
 from surveys.defaults import UNSATISFIED_AT_MOST, WEAK_BELOW
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
 
@@ -58,11 +59,6 @@ def with_counts(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
         households=Coalesce(Subquery(households, output_field=IntegerField()), zero),
         answered=Coalesce(Subquery(answers, output_field=IntegerField()), zero),
     )
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, as the monthly report shows rates."""
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 def _average(total: int, n: int) -> float | None:

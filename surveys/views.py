@@ -19,10 +19,11 @@ from estates.localtime import local_today
 from estates.models import Property
 from followups.review import DECIDERS
 from people.models import Role, User
+from reports.rates import rate
 from surveys.defaults import default_aspects, default_title
 from surveys.forms import date_or_none, scores_from
 from surveys.models import Survey, SurveyAnswer
-from surveys.selectors import household_at, households_to_ask, rate, survey_answers, survey_results, surveys_of
+from surveys.selectors import household_at, households_to_ask, survey_answers, survey_results, surveys_of
 from surveys.services import OPENERS, RECORDERS, TAKEN_BY_STAFF, survey_action_open, survey_answer, survey_open
 from tickets.errors import DomainError, InvalidInput
 
