@@ -17,9 +17,13 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	./scripts/serve.sh
 
-## The whole suite on SQLite, then lint and type checks.
+# The suite runs on every core (pytest-xdist) and measures coverage of the application
+# code; it fails under the floor in pyproject.toml ([tool.coverage.report] fail_under).
+PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal --cov --cov-report=term
+
+## The whole suite on SQLite with coverage, then lint, layer and type checks.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)
@@ -29,7 +33,7 @@ lint: $(STAMP)
 
 ## The same suite on PostgreSQL (DATABASE_URL, default the local server).
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/servicedesk} $(BIN)/python -m pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/servicedesk} $(PYTEST)
 
 ## Benchmarks against a real gunicorn on PostgreSQL; see docs/performance.md.
 bench: $(STAMP)

@@ -55,9 +55,17 @@ def clock(estate):
         yield traveller
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo company is written once into each test database; every test then runs in
+    a transaction that is rolled back, so it starts from the same rows."""
+    with django_db_blocker.unblock():
+        demo.seed("small")
+
+
 @pytest.fixture
 def estate(db):
-    demo.seed("small")
+    demo.seed("small")  # one query when the rows are there; again after a test that emptied the database
 
 
 @pytest.fixture
