@@ -12,48 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from tickets.errors import DomainError
-
-
-def pydantic_message(error: dict[str, Any]) -> str:
-    """Pydantic's messages are English only; the common kinds are said again here."""
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
-    messages = {
-        "missing": _("This field is required."),
-        "string_type": _("Give text here."),
-        "int_parsing": _("Give a whole number."),
-        "int_type": _("Give a whole number."),
-        "bool_parsing": _("Give true or false."),
-        "bool_type": _("Give true or false."),
-        "decimal_parsing": _("Give a number."),
-        "decimal_type": _("Give a number."),
-        "datetime_parsing": _("Give a date and time, e.g. 2026-11-23T14:30:00+08:00."),
-        "datetime_from_date_parsing": _("Give a date and time, e.g. 2026-11-23T14:30:00+08:00."),
-        "date_from_datetime_parsing": _("Give a date, e.g. 2026-11-23."),
-        "list_type": _("Give a list."),
-        "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
-        "json_invalid": _("The request body is not valid JSON."),
-        "model_attributes_type": _("Give an object."),
-        "model_type": _("Give an object."),
-        "dict_type": _("Give an object."),
-        "extra_forbidden": _("Unknown field."),
-    }
-    return messages.get(kind, error.get("msg", _("Invalid value.")))
-
-
-SOURCES = {"body", "query", "path", "header", "cookie", "form"}
-PARAMETERS = {"draft", "body", "filters"}  # names of the view parameters that hold whole inputs
-
-
-def field_path(loc: Any) -> str:
-    """``["body", "draft", "unit"]`` -> ``unit``: the field as the caller sent it."""
-    parts = [str(p) for p in (loc or [])]
-    if parts and parts[0] in SOURCES:
-        parts = parts[1:]
-    if len(parts) > 1 and parts[0] in PARAMETERS:
-        parts = parts[1:]
-    return ".".join(parts)
+from base.errors import DomainError, field_path, pydantic_message
 
 
 def _validation_response(api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from assistance.models import Answer, ContingencyPlan, HelpRequest
-from tickets.admin import ReadOnlyAdmin
+from base.admin import ReadOnlyAdmin
 
 
 @admin.register(HelpRequest)

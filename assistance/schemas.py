@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from base.schemas import Input
 from complaints.models import Severity
 from people.models import Department
-from tickets.schemas import Input
 
 
 class NoteForm(Input):

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from assistance.checklists import MEDICAL_OPTIONS, required_steps, steps_for
 from assistance.models import Answer, HelpCategory, HelpRequest
+from base import validation
+from base.errors import Forbidden, IllegalTransition, InvalidInput
 from people.models import Department, Role
 from promises.models import Clock
 from promises.services import deadline_meet, next_due_refresh
-from tickets import validation
-from tickets.errors import Forbidden, IllegalTransition, InvalidInput
 from tickets.models import Channel, Kind, Ticket, TicketEvent
 from tickets.workflow import ticket_transition
 

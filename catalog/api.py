@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from api.request import user_of
+from base.request import user_of
 from catalog.models import Category, ServiceItem
 
 router = Router(tags=["catalogue"])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import ReadOnlyAdmin
 from complaints.models import Complaint
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(Complaint)

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import Forbidden, IllegalTransition, InvalidInput
 from complaints.models import APPROVER, OWNER, Complaint, Severity
 from complaints.workflow import COMPLAINT
 from notify.models import Notification
@@ -18,8 +20,6 @@ from people.models import Department, Role
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh, on_breach
-from tickets import validation
-from tickets.errors import Forbidden, IllegalTransition, InvalidInput
 from tickets.models import Ticket
 from tickets.workflow import event_append, ticket_transition
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assistance.models import ContingencyPlan, HelpCategory
+from base.errors import NotFound
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
 from console.views import desk_of, property_of, staff_of
@@ -23,7 +24,6 @@ from contacts.models import DirectoryEntry
 from contacts.selectors import daily_log
 from estates.models import Unit
 from people.models import Role
-from tickets.errors import NotFound
 from tickets.models import Route
 from tickets.selectors import ticket_detail
 from tickets.workflow import workflow_for

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from base.errors import DomainError
 from console.views import desk_of, property_of
 from followups.models import FollowUp
 from followups.scripts import script_for
 from followups.selectors import calls_today, to_review
 from followups.services import REVIEWERS, followup_record, followup_review
-from tickets.errors import DomainError
 
 
 def _page(request: HttpRequest, code: str, error: tuple[int, str] | None = None, status: int = 200) -> HttpResponse:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from pydantic import ValidationError
 
-from api.errors import field_path, pydantic_message
 from assistance.models import HelpCategory
+from base.errors import DomainError, field_path, pydantic_message
 from catalog.models import Category
 from complaints.models import DEFINITIONS, Severity
 from console.desk import route_context
@@ -32,7 +32,6 @@ from contacts.schemas import ContactIn
 from contacts.services import contact_record
 from estates.selectors import places_search
 from people.models import Department
-from tickets.errors import DomainError
 from tickets.models import Channel, Kind, Route, Urgency
 from tickets.schemas import TicketDraft
 from tickets.selectors import place_history

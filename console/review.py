@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from base.errors import DomainError
 from console.views import desk_of, property_of
 from followups.models import CorrectiveAction
 from followups.review import (
@@ -23,7 +24,6 @@ from followups.review import (
     quarterly_findings,
 )
 from people.models import Role, User
-from tickets.errors import DomainError
 
 
 def _quarter(request: HttpRequest, time_zone: str) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
-from api.errors import field_path, pydantic_message
+from base.errors import DomainError, NotFound, field_path, pydantic_message
 from catalog.models import ServiceItem
 from console import forms
 from estates.models import Property
@@ -27,7 +27,6 @@ from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_
 from repairs.models import WorkOrderItem
 from tickets.actions import spec_for, ticket_act
 from tickets.attachments import Upload
-from tickets.errors import DomainError, NotFound
 from tickets.models import Attachment, Kind, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
 from tickets.workflow import Transition, allowed_actions, workflow_for

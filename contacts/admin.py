@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import ReadOnlyAdmin
 from contacts.models import Contact, DirectoryEntry
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(Contact)

@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 
-from api.request import user_of
+from base.errors import Forbidden, NotFound
+from base.request import user_of
+from base.schemas import Input
 from contacts.schemas import ContactIn
 from contacts.selectors import daily_log, row_kind, row_tag
 from contacts.services import contact_record
 from people.models import Role
 from tickets.access import property_with_access, works_at
-from tickets.errors import Forbidden, NotFound
-from tickets.schemas import Input, TicketDraft
+from tickets.schemas import TicketDraft
 
 router = Router(tags=["contacts"])
 

@@ -6,8 +6,8 @@ import datetime
 
 from pydantic import Field
 
+from base.schemas import Input
 from tickets.models import Channel
-from tickets.schemas import Input
 
 
 class ContactIn(Input):

@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import Conflict, Forbidden, InvalidInput
 from contacts.models import Contact, ContactTicket
 from estates.models import Unit
-from tickets import validation
 from tickets.access import property_with_access, works_at
-from tickets.errors import Conflict, Forbidden, InvalidInput
 from tickets.models import Ticket
 from tickets.services import ticket_create
 from tickets.workflow import event_append

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from base.errors import InvalidInput, NotFound
 from console.views import action_from_form, action_widgets, ticket_and_transition
 from people.models import Role, User
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
-from tickets.errors import InvalidInput, NotFound
 from tickets.models import Attachment, Ticket
 from tickets.selectors import ticket_detail, with_labels
 from tickets.workflow import allowed_actions, workflow_for

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import ReadOnlyAdmin
 from followups.models import CorrectiveAction, FollowUp, FollowUpPolicy, ReviewDecision
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(FollowUpPolicy)

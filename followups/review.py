@@ -21,10 +21,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from followups.models import CorrectiveAction, CorrectiveActionEvent, Finding, FollowUp, ReviewDecision
 from people.models import Role, User
-from tickets import validation
-from tickets.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from tickets.models import Kind, Ticket
 
 if TYPE_CHECKING:

@@ -25,14 +25,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import IllegalTransition, InvalidInput
 from estates.localtime import day_bounds, end_of_day
 from followups.models import FollowUp, Service
 from followups.policy import window_for
 from notify.models import Notification
 from notify.services import notify_role
 from people.models import Department, Role, User
-from tickets import validation
-from tickets.errors import IllegalTransition, InvalidInput
 from tickets.models import Impact, Kind, Ticket, Urgency
 from tickets.workflow import event_append, on_close
 
@@ -263,7 +263,7 @@ def followup_review(*, followup: FollowUp, by: User, opinion: str) -> FollowUp:
     """R6.5: the supervisor reviews the record and adds an opinion; an unsatisfactory
     result goes to the manager and is handled as a complaint, linked to the ticket."""
     if not by.is_superuser and by.role not in REVIEWERS:
-        from tickets.errors import Forbidden
+        from base.errors import Forbidden
 
         raise Forbidden(_("Follow-ups are reviewed by the service supervisor or the manager."))
     followup = FollowUp.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=followup.pk)

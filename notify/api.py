@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from api.request import user_of
+from base.request import user_of
 from notify.models import Notification
 
 router = Router(tags=["notifications"])

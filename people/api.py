@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from api.auth import token_create
-from api.request import user_of
+from base.errors import DomainError
+from base.request import user_of
+from base.schemas import Input
 from people.models import Role
-from tickets.errors import DomainError
-from tickets.schemas import Input
 
 router = Router(tags=["accounts"])
 

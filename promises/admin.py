@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from base.admin import ReadOnlyAdmin
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(PromisePolicy)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import ReadOnlyAdmin
 from repairs.models import MaterialCheck, Quote, Referral, WorkOrder, WorkOrderItem
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(WorkOrder)

@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import InvalidInput
 from catalog.models import Builder, Provider
 from notify.models import Notification
 from notify.services import notify_user
 from promises.models import Clock
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
 from repairs.models import Referral, WorkOrder
-from tickets import validation
-from tickets.errors import InvalidInput
 from tickets.models import Route, Ticket
 from tickets.workflow import ticket_transition
 

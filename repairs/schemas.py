@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tickets.schemas import Input
+from base.schemas import Input
 
 
 class ItemIn(Input):

@@ -15,6 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import IllegalTransition, InvalidInput
 from catalog.models import Category, ServiceItem
 from followups.services import followup_quick_call
 from notify.models import Notification
@@ -27,8 +29,6 @@ from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.schemas import ItemIn, ReviewDecision
 from repairs.workflow import REPAIR, RepairStatus
-from tickets import validation
-from tickets.errors import IllegalTransition, InvalidInput
 from tickets.models import Route, Ticket, TicketEvent
 from tickets.workflow import event_append, ticket_transition
 

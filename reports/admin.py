@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import ReadOnlyAdmin
 from reports.models import ReportPack
-from tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(ReportPack)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from surveys.models import Survey, SurveyAnswer, SurveyPlan, SurveyQuestion, SurveyScore
-from tickets.admin import ReadOnlyAdmin, ReadOnlyInline
+from base.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(SurveyPlan)

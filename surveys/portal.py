@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
 from estates.localtime import local_today
 from estates.models import Household
 from people.models import Role, User
@@ -16,7 +17,6 @@ from surveys.forms import scores_from
 from surveys.models import Survey, SurveyAnswer
 from surveys.selectors import households_for, resident_survey
 from surveys.services import survey_answer
-from tickets.errors import DomainError
 
 
 def _resident(request: HttpRequest) -> User:

@@ -21,15 +21,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from estates.localtime import local_today
 from followups.models import CorrectiveAction
 from followups.review import corrective_action_open
 from people.models import Role, User
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
 from surveys.selectors import eligible_households
-from tickets import validation
 from tickets.access import household_ids, works_at
-from tickets.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 
 if TYPE_CHECKING:
     from estates.models import Household, Property

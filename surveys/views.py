@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from base.errors import DomainError, InvalidInput
 from console.views import property_of, staff_of
 from estates.localtime import local_today
 from estates.models import Property
@@ -25,7 +26,6 @@ from surveys.forms import date_or_none, scores_from
 from surveys.models import Survey, SurveyAnswer
 from surveys.selectors import household_at, households_to_ask, survey_answers, survey_results, surveys_of
 from surveys.services import OPENERS, RECORDERS, TAKEN_BY_STAFF, survey_action_open, survey_answer, survey_open
-from tickets.errors import DomainError, InvalidInput
 
 DAYS_OPEN = 30  # the default length of a survey opened by hand
 RECORD = "record"  # the form that failed: the desk's answer form, or an aspect's action (its id)

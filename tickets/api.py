@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Header, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
-from api.request import user_of
+from base.errors import Forbidden
+from base.request import user_of
 from people.models import Role
 from promises.services import clock_label
 from repairs.dispatch import dispatch_candidates
 from tickets.actions import spec_for, ticket_act
-from tickets.errors import Forbidden
 from tickets.models import Ticket
 from tickets.schemas import TicketDraft
 from tickets.selectors import (

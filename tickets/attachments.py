@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from tickets.errors import InvalidInput
+from base.errors import InvalidInput
 from tickets.models import Attachment, TicketEvent
 
 if TYPE_CHECKING:

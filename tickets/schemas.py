@@ -1,32 +1,17 @@
 """Input shapes of the ticket services, shared by the API, the admin and the pages.
-Types only: the services check the values (tickets.validation)."""
+Types only: the services check the values (base.validation)."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field
 
 from assistance.models import HelpCategory
+from base.schemas import Input
 from complaints.models import Severity
 from people.models import Department
 from tickets.models import Channel, Impact, Kind, Route, Urgency
-
-
-class Input(BaseModel):
-    """Base of every input form. A plain pydantic model rather than ninja's Schema, so a
-    body that is not a JSON object is refused as such instead of read as an empty form."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def no_nul(cls, value: Any) -> Any:
-        """PostgreSQL cannot store NUL in text; no person types one."""
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("NUL character")
-        return value
-
 
 # --- The kind-specific parts of a draft -------------------------------------------------
 # Each kind's on_check/on_create reads its own part (see tickets.workflow.Workflow).

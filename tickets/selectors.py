@@ -14,8 +14,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from base.errors import InvalidInput, NotFound
 from estates.models import Property
-from tickets.errors import InvalidInput, NotFound
 from tickets.models import Ticket, TicketEvent, TicketQuerySet
 
 if TYPE_CHECKING:

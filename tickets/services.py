@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from base import validation
+from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
 from people.models import Role
 from promises.models import Deadline
 from promises.policy import limits_for
 from promises.services import opening_deadlines
-from tickets import validation
 from tickets.access import property_with_access, works_at
-from tickets.errors import Conflict, Forbidden, InvalidInput
 from tickets.models import IdempotencyKey, Kind, Route, Ticket
 from tickets.numbering import ticket_number_next
 from tickets.workflow import event_append, workflow_for, workflows

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from base.errors import Conflict, Forbidden, IllegalTransition
 from people.models import Role
-from tickets.errors import Conflict, Forbidden, IllegalTransition
 from tickets.models import Ticket, TicketEvent
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from base.errors import Forbidden, IllegalTransition, InvalidInput
 from complaints.models import Complaint
 from conftest import SHANGHAI, T0, help_draft, login, recorded, repair_draft
 from estates.models import Building, Property
@@ -31,7 +32,6 @@ from followups.services import (
 from notify.models import Notification
 from people.models import User
 from repairs.models import WorkOrder
-from tickets.errors import Forbidden, IllegalTransition, InvalidInput
 from tickets.models import Ticket, TicketEvent
 
 MIN = datetime.timedelta(minutes=1)

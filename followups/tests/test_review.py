@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 
+from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from conftest import T0, login, recorded, repair_draft
 from estates.models import Property
 from followups.models import CorrectiveAction, FollowUp, ReviewDecision
 from followups.review import corrective_action_progress, finding_decide, quarter_bounds, quarterly_findings
 from tickets.archive import tickets_archive
-from tickets.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from tickets.models import Ticket
 
 DAY = datetime.timedelta(days=1)

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.db import transaction
 
+from base.errors import InvalidInput
 from conftest import T0, intake_post, login, raised_number, recorded, repair_draft
 from contacts.selectors import daily_log
 from estates.models import Property
@@ -17,7 +18,6 @@ from notify.models import Notification
 from promises.models import Deadline
 from promises.services import sweep
 from repairs.models import Referral, WorkOrder
-from tickets.errors import InvalidInput
 from tickets.models import Ticket, TicketEvent
 from tickets.schemas import TicketDraft
 from tickets.services import ticket_create

@@ -9,11 +9,11 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from base.errors import Conflict, IllegalTransition, InvalidInput
 from conftest import SHANGHAI, T0, login
 from surveys.models import SurveyAnswer, SurveyScore
 from surveys.services import survey_answer
 from surveys.tests.conftest import CLOSES, OPENS, form, household_at, household_of, scores, user
-from tickets.errors import Conflict, IllegalTransition, InvalidInput
 
 
 def answer_url(survey) -> str:

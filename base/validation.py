@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets.errors import InvalidInput
+from base.errors import InvalidInput
 
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
