@@ -13,6 +13,7 @@ from assistance.checklists import MEDICAL_OPTIONS, required_steps, steps_for
 from assistance.models import Answer, HelpCategory, HelpRequest
 from base import validation
 from base.errors import Forbidden, IllegalTransition, InvalidInput
+from people.access import may_decide
 from people.models import Department, Role
 from promises.models import Clock
 from promises.services import deadline_meet, next_due_refresh
@@ -189,16 +190,13 @@ def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
     )
 
 
-WRITTEN_ANSWERERS = {Role.MANAGER, Role.EXECUTIVE}
-
-
 @transaction.atomic
 def answer_give(*, ticket: Ticket, by: User, answer: str) -> Answer:
     """Answer a consultation or a suggestion. A written matter is answered in writing by
     the property manager (R5.5), and the answer is kept for printing."""
     text = validation.text_clean(answer, field="answer")
     written = ticket.channel == Channel.WRITTEN
-    if written and not by.is_superuser and by.role not in WRITTEN_ANSWERERS:
+    if written and not may_decide(by):
         raise Forbidden(_("A written matter is answered in writing by the property manager."), code="manager_answers")
     now = timezone.now()
     ticket_transition(ticket=ticket, action="answer", by=by, at=now, note=text)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Role
+from people.roles import DESK, HELPERS, LEADS
 from promises.models import Clock
 from tickets.models import Channel, Kind
 from tickets.workflow import Queue, Workflow, register, transition
-
-DESK = {Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR}
-LEADS = {Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
-# Security works the help checklist too: it is sent out and reports back.
-HELPERS = DESK | LEADS | {Role.SECURITY}
 
 
 class HelpStatus(models.TextChoices):

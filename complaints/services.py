@@ -17,6 +17,7 @@ from complaints.workflow import COMPLAINT
 from notify.models import Notification
 from notify.services import notify_role
 from people.models import Department, Role
+from people.roles import outranks
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh, on_breach
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 SEVERITY_CLOCKS = [Clock.TAKE_UP, Clock.ANSWER, Clock.RESOLVE, Clock.MONTH]
 RANK = {Severity.MINOR: 0, Severity.IMPORTANT: 1, Severity.MAJOR: 2}
-ROLE_RANK: dict[str, int] = {Role.SERVICE_SUPERVISOR: 0, Role.MANAGER: 1, Role.EXECUTIVE: 2}
 
 
 def policy_key(severity: str) -> str:
@@ -131,7 +131,7 @@ def complaint_guard(ticket: Ticket, action: str, user: User) -> Forbidden | None
         return None
     severity = Severity(Complaint.objects.filter(ticket=ticket).values_list("severity", flat=True).get())
     needed = (OWNER if action == "take_up" else APPROVER)[severity]
-    if ROLE_RANK.get(user.role, -1) >= ROLE_RANK[needed]:
+    if outranks(user.role, needed):
         return None
     if action == "take_up":
         return Forbidden(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Role
+from people.roles import DECIDERS, DEPARTMENTS, DESK, LEADS
 from promises.models import Clock
 from tickets.models import Kind
 from tickets.workflow import Queue, Workflow, register, transition
@@ -23,17 +23,6 @@ class ComplaintStatus(models.TextChoices):
 
 
 S = ComplaintStatus
-DESK = {Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR}
-LEADS = {Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
-# Whoever works in the department complained about signs for and returns its form.
-DEPARTMENTS = DESK | {
-    Role.MANAGER,
-    Role.EXECUTIVE,
-    Role.ENGINEERING_SUPERVISOR,
-    Role.EQUIPMENT_SUPERVISOR,
-    Role.SECURITY,
-    Role.FINANCE,
-}
 OPEN = {S.NEW, S.FORWARDED, S.ACKNOWLEDGED, S.HANDLED}
 ENDED = {S.CLOSED, S.INVALID}
 
@@ -80,7 +69,7 @@ COMPLAINT = register(
                     "handle", _("record the handling and return the form"), {S.ACKNOWLEDGED}, {S.HANDLED}, DEPARTMENTS
                 ),
                 transition("answer", _("give the customer a clear answer"), OPEN, OPEN, DESK | LEADS),
-                transition("extend", _("extend the deadline"), OPEN, OPEN, {Role.MANAGER, Role.EXECUTIVE}),
+                transition("extend", _("extend the deadline"), OPEN, OPEN, DECIDERS),
                 transition("close", _("close"), {S.HANDLED}, {S.CLOSED}, DESK | LEADS),
                 transition(
                     "invalidate",

@@ -15,20 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assistance.models import ContingencyPlan, HelpCategory
-from base.errors import NotFound
+from base.errors import Forbidden
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
-from console.views import desk_of, property_of, staff_of
 from contacts.export import daily_log_xlsx
 from contacts.models import DirectoryEntry
 from contacts.selectors import daily_log
 from estates.models import Unit
-from people.models import Role
+from people.access import desk_member, may_edit_directory, may_read_contact_log, property_of, staff_member
 from tickets.models import Route
 from tickets.selectors import ticket_detail
 from tickets.workflow import workflow_for
 
-EDITORS = {Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
 PLAN_TYPES = {
     "application/pdf",
     "image/jpeg",
@@ -42,7 +40,9 @@ PLAN_MAX = 20 * 1024 * 1024
 @require_GET
 def contact_log(request: HttpRequest, code: str) -> HttpResponse:
     """One day's calls and visits with subtotals per tag and kind; ``?format=xlsx`` for Excel."""
-    user = desk_of(request)
+    user = staff_member(request.user)
+    if not may_read_contact_log(user):
+        raise Forbidden(_("The contact log is for the service desk."))
     prop = property_of(user, code)
     with timezone.override(prop.time_zone):
         today = timezone.localdate()
@@ -73,9 +73,9 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def directory(request: HttpRequest, code: str) -> HttpResponse:
     """The quick-response directory; supervisors and managers keep it up to date."""
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
-    can_edit = user.is_superuser or user.role in EDITORS
+    can_edit = may_edit_directory(user)
     error = ""
     if request.method == "POST":
         if not can_edit:
@@ -107,9 +107,9 @@ def directory(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def plan_upload(request: HttpRequest, code: str) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
-    if not (user.is_superuser or user.role in EDITORS):
+    if not may_edit_directory(user):
         raise PermissionDenied(_("Only supervisors and managers upload contingency plans."))
     upload = request.FILES.get("file")
     title = request.POST.get("title", "").strip()[:100]
@@ -133,7 +133,7 @@ def plan_upload(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def plan(request: HttpRequest, pk: int) -> FileResponse:
-    user = staff_of(request)
+    user = staff_member(request.user)
     item = ContingencyPlan.objects.filter(pk=pk).select_related("property").first()
     if item is None:
         raise Http404(_("There is no such plan."))
@@ -146,11 +146,8 @@ def plan(request: HttpRequest, pk: int) -> FileResponse:
 def answer_print(request: HttpRequest, number: str) -> HttpResponse:
     from assistance.printing import answer_pdf
 
-    user = staff_of(request)
-    try:
-        ticket = ticket_detail(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    user = staff_member(request.user)
+    ticket = ticket_detail(user, number)
     if not hasattr(ticket, "answer"):
         raise Http404(_("This ticket has no written answer yet."))
     response = HttpResponse(answer_pdf(ticket), content_type="application/pdf")
@@ -163,7 +160,7 @@ def answer_print(request: HttpRequest, number: str) -> HttpResponse:
 def route_choices(request: HttpRequest, code: str) -> HttpResponse:
     """The intake's route choice for the picked unit and category: if the category is
     still under the builder's warranty there, Z is proposed with the builder (R3.2)."""
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     unit = (
         Unit.objects.filter(property=prop, label=request.GET.get("unit", "").strip())

@@ -11,15 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from base.errors import DomainError
-from console.views import desk_of, property_of
 from followups.models import FollowUp
 from followups.scripts import script_for
 from followups.selectors import calls_today, to_review
-from followups.services import REVIEWERS, followup_record, followup_review
+from followups.services import followup_record, followup_review
+from people.access import desk_member, may_review_followups, property_of
 
 
 def _page(request: HttpRequest, code: str, error: tuple[int, str] | None = None, status: int = 200) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     now = timezone.now()
     groups = calls_today(prop, now)
@@ -30,7 +30,7 @@ def _page(request: HttpRequest, code: str, error: tuple[int, str] | None = None,
     context = {
         "property": prop,
         "groups": sorted(groups.items(), key=lambda g: (g[0] != mine, g[0])),
-        "reviews": to_review(prop) if user.is_superuser or user.role in REVIEWERS else [],
+        "reviews": to_review(prop) if may_review_followups(user) else [],
         "methods": FollowUp.Method.choices,
         "error": error,
         "now": now,
@@ -44,7 +44,7 @@ def workbench(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _followup(request: HttpRequest, code: str, pk: int) -> FollowUp:
-    prop = property_of(desk_of(request), code)
+    prop = property_of(desk_member(request.user), code)
     followup = FollowUp.objects.filter(pk=pk, property=prop).first()
     if followup is None:
         raise Http404
@@ -60,7 +60,7 @@ def record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     try:
         followup_record(
             followup=followup,
-            by=desk_of(request),
+            by=desk_member(request.user),
             reached=post.get("reached") != "no",
             method=post.get("method", FollowUp.Method.PHONE),
             satisfaction=int(satisfaction) if satisfaction.isdigit() else None,
@@ -80,7 +80,7 @@ def record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def review(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     followup = _followup(request, code, pk)
     try:
-        followup_review(followup=followup, by=desk_of(request), opinion=request.POST.get("opinion", ""))
+        followup_review(followup=followup, by=desk_member(request.user), opinion=request.POST.get("opinion", ""))
     except DomainError as e:
         return _page(request, code, error=(pk, e.message), status=e.status)
     return redirect("console:followups", code=code)

@@ -27,10 +27,10 @@ from base.errors import DomainError, field_path, pydantic_message
 from catalog.models import Category
 from complaints.models import DEFINITIONS, Severity
 from console.desk import route_context
-from console.views import desk_of, property_of
 from contacts.schemas import ContactIn
 from contacts.services import contact_record
 from estates.selectors import places_search
+from people.access import desk_member, property_of
 from people.models import Department
 from tickets.models import Channel, Kind, Route, Urgency
 from tickets.schemas import TicketDraft
@@ -131,7 +131,7 @@ def _draft(values: dict[str, str], prop: Any, unit: str, area: str) -> dict[str,
 
 @login_required
 def intake(request: HttpRequest, code: str) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     if request.method != "POST":
         kind = request.GET.get("kind", Kind.REPAIR)
@@ -191,7 +191,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def places(request: HttpRequest, code: str) -> HttpResponse:
     """Suggestions for the place field, as the agent types."""
-    prop = property_of(desk_of(request), code)
+    prop = property_of(desk_member(request.user), code)
     typed = request.GET.get("place", "")
     hits = places_search(prop, typed)
     return render(request, "console/_places.html", {"hits": hits, "property": prop, "typed": typed})
@@ -201,7 +201,7 @@ def places(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest, code: str) -> HttpResponse:
     """The place's open tickets and its tickets of the last 90 days, shown before saving."""
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     rows = place_history(
         user, prop.pk, unit=request.GET.get("unit", ""), area=request.GET.get("common_area", ""), now=timezone.now()

@@ -13,17 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from base.errors import DomainError
-from console.views import desk_of, property_of
 from followups.models import CorrectiveAction
 from followups.review import (
-    DECIDERS,
     corrective_action_progress,
     finding_decide,
     quarter_bounds,
     quarter_of,
     quarterly_findings,
 )
-from people.models import Role, User
+from people.access import desk_member, may_decide, property_of, staff_at
 
 
 def _quarter(request: HttpRequest, time_zone: str) -> str:
@@ -38,7 +36,7 @@ def _quarter(request: HttpRequest, time_zone: str) -> str:
 
 
 def _review_page(request: HttpRequest, code: str, error: tuple[str, str] | None = None, status: int = 200):
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     quarter = _quarter(request, prop.time_zone)
     start, _end = quarter_bounds(quarter, prop.time_zone)
@@ -48,10 +46,8 @@ def _review_page(request: HttpRequest, code: str, error: tuple[str, str] | None 
         "quarter": quarter,
         "previous": previous,
         "findings": quarterly_findings(prop, quarter),
-        "can_decide": user.is_superuser or user.role in DECIDERS,
-        "staff": User.objects.filter(properties=prop, is_active=True)
-        .exclude(role=Role.RESIDENT)
-        .order_by("role", "id"),
+        "can_decide": may_decide(user),
+        "staff": staff_at(prop.pk).order_by("role", "id"),
         "error": error,
         "values": request.POST if error else {},
     }
@@ -66,7 +62,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, code: str) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     post = request.POST
     quarter = _quarter(request, prop.time_zone)
@@ -97,14 +93,14 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def actions(request: HttpRequest, code: str) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     rows = CorrectiveAction.objects.filter(property=prop).select_related("owner")
     return render(request, "console/actions.html", {"property": prop, "rows": rows, "today": timezone.localdate()})
 
 
 def _action_page(request: HttpRequest, code: str, pk: int, error: str = "", status: int = 200) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     ca = CorrectiveAction.objects.filter(pk=pk, property=prop).select_related("owner").first()
     if ca is None:
@@ -114,7 +110,7 @@ def _action_page(request: HttpRequest, code: str, pk: int, error: str = "", stat
         "ca": ca,
         "events": ca.events.all(),
         "tickets": ca.tickets.order_by("reported_at"),
-        "is_manager": user.is_superuser or user.role in DECIDERS,
+        "is_manager": may_decide(user),
         "is_owner": ca.owner_id == user.pk,
         "error": error,
     }
@@ -129,7 +125,7 @@ def action(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_step(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    user = desk_of(request)
+    user = desk_member(request.user)
     prop = property_of(user, code)
     ca = CorrectiveAction.objects.filter(pk=pk, property=prop).first()
     if ca is None:

@@ -17,11 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
-from base.errors import DomainError, NotFound, field_path, pydantic_message
+from base.errors import DomainError, Forbidden, field_path, pydantic_message
 from catalog.models import ServiceItem
 from console import forms
-from estates.models import Property
-from people.models import Role, Team, User
+from people.access import (
+    is_resident,
+    is_technician,
+    may_see_dispatch_suggestions,
+    properties_of,
+    property_of,
+    staff_member,
+)
+from people.models import Team, User
 from repairs.conduct import CONDUCT
 from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
 from repairs.models import WorkOrderItem
@@ -35,58 +42,15 @@ TECHNICIANS_MAX = 200  # every technician of a property can be picked; the best 
 QUEUE_ROWS = 50  # the most urgent first; a longer queue says how many more there are
 
 
-# Who works the desk: phone intake (which shows residents' names and phones), the
-# dispatch board. Other staff (technicians, finance, security) see tickets, not these.
-DESK_ROLES = {
-    Role.AGENT,
-    Role.NIGHT_DUTY,
-    Role.SERVICE_SUPERVISOR,
-    Role.ENGINEERING_SUPERVISOR,
-    Role.EQUIPMENT_SUPERVISOR,
-    Role.MANAGER,
-    Role.EXECUTIVE,
-}
-
-
-def desk_of(request: HttpRequest) -> User:
-    user = staff_of(request)
-    if user.role not in DESK_ROLES and not user.is_superuser:
-        raise PermissionDenied(_("Only the service desk and supervisors record and dispatch here."))
-    return user
-
-
-def staff_of(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role == Role.RESIDENT:
-        raise PermissionDenied(_("The console is for staff."))
-    return user
-
-
-def properties_of(user: User) -> list[Property]:
-    qs = Property.objects.order_by("code")
-    if user.is_superuser:
-        return list(qs)
-    if user.role == Role.EXECUTIVE:
-        return list(qs.filter(company_id=user.company_id or 0))
-    return list(qs.filter(pk__in=user.properties.values("pk")))
-
-
-def property_of(user: User, code: str, props: list[Property] | None = None) -> Property:
-    prop = next((p for p in (props if props is not None else properties_of(user)) if p.code == code), None)
-    if prop is None:
-        raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
-    return prop
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page: residents on their requests, technicians on
     their jobs, the desk and supervisors on the queues."""
-    if getattr(request.user, "role", None) == Role.RESIDENT:
+    if is_resident(request.user):
         return redirect("portal:home")
-    user = staff_of(request)
-    if user.role == Role.TECHNICIAN:
+    if is_technician(request.user):
         return redirect("field:jobs")
+    user = staff_member(request.user)
     props = properties_of(user)
     if not props:
         raise PermissionDenied(_("Your account is not attached to any property yet."))
@@ -97,17 +61,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest, code: str, queue: str, kind: str = Kind.REPAIR) -> HttpResponse:
     """A work queue of one kind of ticket at one property (repairs by default)."""
-    user = staff_of(request)
+    user = staff_member(request.user)
     props = properties_of(user)
-    prop = property_of(user, code, props)
+    prop = property_of(user, code, among=props)
     now = timezone.now()
     if kind not in Kind.values:
         raise Http404(_("There is no such kind of ticket."))
     wf = workflow_for(kind)
-    try:
-        rows = queue_tickets(user, prop.pk, kind, queue, now, limit=QUEUE_ROWS)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    rows = queue_tickets(user, prop.pk, kind, queue, now, limit=QUEUE_ROWS)
     for t in rows:
         t.status_label = wf.state_label(t.status)  # type: ignore[attr-defined]
     counts = queue_counts(user, prop.pk, kind, now)
@@ -233,10 +194,7 @@ def _ticket_page(
     failed: tuple[str, list[forms.Widget], str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    try:
-        ticket = ticket_detail(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    ticket = ticket_detail(user, number)
     wf = workflow_for(ticket.kind)
     for event in ticket.timeline:  # type: ignore[attr-defined]
         event.label = wf.action_label(event.action)
@@ -263,15 +221,12 @@ def _ticket_page(
 @login_required
 @require_GET
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
-    return _ticket_page(request, staff_of(request), number)
+    return _ticket_page(request, staff_member(request.user), number)
 
 
 def ticket_and_transition(user: User, number: str, action: str) -> tuple[Ticket, Transition]:
     """The ticket the user may act on and the named row of its workflow table, or 404."""
-    try:
-        ticket = ticket_for_action(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    ticket = ticket_for_action(user, number)
     transition = workflow_for(ticket.kind).transitions.get(action)
     if transition is None:
         raise Http404(_("There is no such action."))
@@ -314,7 +269,7 @@ def action_from_form(
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one action from its form; on a refusal, the page again with the message
     next to the field and the typed values kept."""
-    user = staff_of(request)
+    user = staff_member(request.user)
     ticket, transition = ticket_and_transition(user, number, action)
     widgets = action_widgets(ticket, transition)
     failure = action_from_form(request, user, ticket, transition, widgets)
@@ -333,11 +288,8 @@ def print_work_order(request: HttpRequest, number: str) -> HttpResponse:
     """The work order as a PDF in three copies (R2.3)."""
     from repairs.printing import work_order_pdf
 
-    user = staff_of(request)
-    try:
-        ticket = ticket_detail(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    user = staff_member(request.user)
+    ticket = ticket_detail(user, number)
     if not hasattr(ticket, "work_order"):
         raise Http404(_("This ticket has no work order."))
     pdf = work_order_pdf(ticket, url=request.build_absolute_uri(reverse("console:ticket", args=[number])))
@@ -352,7 +304,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     """The dispatch board (R2.5): tickets waiting for dispatch, each with its suggested
     technician one click away, beside the technicians and teams with duty and load.
     A fixed number of queries: the ranking is done in memory."""
-    user = desk_of(request)
+    user = staff_member(request.user)
+    if not may_see_dispatch_suggestions(user):
+        raise Forbidden(_("Only the desk and supervisors see dispatch suggestions."))
     prop = property_of(user, code)
     now = timezone.now()
     technicians = technicians_at(prop.pk)

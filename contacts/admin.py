@@ -2,16 +2,17 @@ from django.contrib import admin
 
 from base.admin import ReadOnlyAdmin
 from contacts.models import Contact, DirectoryEntry
+from people.admin import PropertyScoped
 
 
 @admin.register(Contact)
-class ContactAdmin(ReadOnlyAdmin):
+class ContactAdmin(PropertyScoped, ReadOnlyAdmin):
     list_display = ["at", "property", "channel", "caller_name", "phone", "staff_name"]
     list_filter = ["property", "channel"]
     date_hierarchy = "at"
 
 
 @admin.register(DirectoryEntry)
-class DirectoryEntryAdmin(admin.ModelAdmin):
+class DirectoryEntryAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "phone", "group", "property"]
     list_filter = ["group", "property"]

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 
-from base.errors import Forbidden, NotFound
+from base.errors import Forbidden
 from base.request import user_of
 from base.schemas import Input
 from contacts.schemas import ContactIn
 from contacts.selectors import daily_log, row_kind, row_tag
 from contacts.services import contact_record
-from people.models import Role
-from tickets.access import property_with_access, works_at
+from people.access import may_read_contact_log, property_of
 from tickets.schemas import TicketDraft
 
 router = Router(tags=["contacts"])
@@ -92,10 +91,8 @@ def log_contact(
 @router.get("", response=DailyLogOut, summary="One day's contact log with subtotals")
 def contact_log(request: HttpRequest, property: str, day: datetime.date | None = None) -> dict[str, Any]:
     user = user_of(request)
-    prop = property_with_access(user, property)
-    if prop is None or not works_at(user, prop):
-        raise NotFound(_("There is no property %(code)s you work at.") % {"code": property[:20]})
-    if user.role == Role.TECHNICIAN:
+    prop = property_of(user, property)
+    if not may_read_contact_log(user):
         raise Forbidden(_("The contact log is for the service desk."))
     with timezone.override(prop.time_zone):
         log = daily_log(prop, day or timezone.localdate())

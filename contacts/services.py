@@ -15,7 +15,7 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from contacts.models import Contact, ContactTicket
 from estates.models import Unit
-from tickets.access import property_with_access, works_at
+from people.access import property_with_access, works_at
 from tickets.models import Ticket
 from tickets.services import ticket_create
 from tickets.workflow import event_append

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
+from people.admin import PropertyScoped
 
 
 @admin.register(Company)
@@ -9,19 +10,21 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(admin.ModelAdmin):
+class PropertyAdmin(PropertyScoped, admin.ModelAdmin):
+    property_path = "pk"
+
     list_display = ["name", "code", "kind", "company"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "code", "property", "completion_date"]
     list_filter = ["property"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["label", "property", "building", "floor", "completion_date"]
     list_filter = ["property", "building"]
     search_fields = ["label"]
@@ -29,7 +32,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommonArea)
-class CommonAreaAdmin(admin.ModelAdmin):
+class CommonAreaAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "property", "building"]
     list_filter = ["property"]
 
@@ -42,7 +45,7 @@ class ResidentInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "unit", "property", "moved_in_on", "moved_out_on"]
     list_filter = ["property"]
     search_fields = ["name", "unit__label", "residents__name", "residents__phone"]
@@ -58,7 +61,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "phone", "role", "household", "property"]
     list_filter = ["property", "role"]
     search_fields = ["name", "phone"]

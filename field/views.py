@@ -7,15 +7,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from base.errors import InvalidInput, NotFound
+from base.errors import InvalidInput
 from console.views import action_from_form, action_widgets, ticket_and_transition
-from people.models import Role, User
+from people.access import is_technician
+from people.models import User
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.models import Attachment, Ticket
 from tickets.selectors import ticket_detail, with_labels
@@ -31,10 +32,9 @@ MAIN_STEPS = ["accept", "arrive", "confirm", "consent", "complete", "sign_off", 
 
 
 def technician_of(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.TECHNICIAN:
+    if not is_technician(request.user):
         raise PermissionDenied(_("These pages are for technicians."))
-    return user
+    return request.user
 
 
 @login_required
@@ -56,10 +56,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, user: User, number: str, failed=None, status: int = 200) -> HttpResponse:
-    try:
-        ticket = ticket_detail(user, number)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    ticket = ticket_detail(user, number)
     actions = []
     steps = sorted(
         allowed_actions(ticket, user), key=lambda t: MAIN_STEPS.index(t.action) if t.action in MAIN_STEPS else 99

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from followups.models import CorrectiveAction, CorrectiveActionEvent, Finding, FollowUp, ReviewDecision
-from people.models import Role, User
+from people.access import may_decide
+from people.models import User
 from tickets.models import Kind, Ticket
 
 if TYPE_CHECKING:
     from estates.models import Property
 
-DECIDERS = {Role.MANAGER, Role.EXECUTIVE}
 REPEAT_COMPLAINTS = 2
 REPEAT_REPAIRS = 3
 
@@ -134,7 +134,7 @@ def _label(tickets: list[Ticket], what: str) -> str:
 
 
 def _decider(by: User) -> None:
-    if not by.is_superuser and by.role not in DECIDERS:
+    if not may_decide(by):
         raise Forbidden(_("The property manager decides on the findings of the review."))
 
 
@@ -239,7 +239,7 @@ def corrective_action_progress(*, ca: CorrectiveAction, by: User, step: str, not
     it done; ``verify``: the manager checks the effect and closes it (the note is the
     verification); ``reopen``: the manager sends it back."""
     ca = CorrectiveAction.objects.select_for_update().get(pk=ca.pk)
-    manager = by.is_superuser or by.role in DECIDERS
+    manager = may_decide(by)
     if not manager and by.pk != ca.owner_id:
         raise Forbidden(_("Only the owner or the property manager updates this action."))
     allowed = {

@@ -26,12 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base import validation
-from base.errors import IllegalTransition, InvalidInput
+from base.errors import Forbidden, IllegalTransition, InvalidInput
 from estates.localtime import day_bounds, end_of_day
 from followups.models import FollowUp, Service
 from followups.policy import window_for
 from notify.models import Notification
 from notify.services import notify_role
+from people.access import may_review_followups, staff_at
 from people.models import Department, Role, User
 from tickets.models import Impact, Kind, Ticket, Urgency
 from tickets.workflow import event_append, on_close
@@ -68,7 +69,7 @@ def _unsatisfied_at_sign_off(ticket: Ticket) -> bool:
 def _specialist(property_id: int) -> User | None:
     """The customer specialist (service agent) at the property with the fewest calls to make."""
     return (
-        User.objects.filter(role=Role.AGENT, is_active=True, properties=property_id)
+        staff_at(property_id, Role.AGENT)
         .annotate(load=Count("followups_assigned", filter=Q(followups_assigned__status=FollowUp.Status.PLANNED)))
         .order_by("load", "id")
         .first()
@@ -81,11 +82,7 @@ def _assign(followup: FollowUp, ticket: Ticket | None) -> None:
     customer specialist."""
     complaint = getattr(ticket, "complaint", None) if ticket else None
     if complaint is not None and complaint.severity == "major":
-        followup.assignee = (
-            User.objects.filter(role=Role.MANAGER, is_active=True, properties=followup.property_id)
-            .order_by("id")
-            .first()
-        )
+        followup.assignee = staff_at(followup.property_id, Role.MANAGER).order_by("id").first()
         return
     followup.assignee = _specialist(followup.property_id)
     if complaint is not None:
@@ -255,16 +252,11 @@ def followup_record(
     return followup
 
 
-REVIEWERS = {Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
-
-
 @transaction.atomic
 def followup_review(*, followup: FollowUp, by: User, opinion: str) -> FollowUp:
     """R6.5: the supervisor reviews the record and adds an opinion; an unsatisfactory
     result goes to the manager and is handled as a complaint, linked to the ticket."""
-    if not by.is_superuser and by.role not in REVIEWERS:
-        from base.errors import Forbidden
-
+    if not may_review_followups(by):
         raise Forbidden(_("Follow-ups are reviewed by the service supervisor or the manager."))
     followup = FollowUp.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=followup.pk)
     if followup.status != FollowUp.Status.DONE:

@@ -9,20 +9,13 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from notify.models import Notification
+from people.access import staff_at
 from people.models import User
 from tickets.models import TicketEvent
 
 if TYPE_CHECKING:
     from promises.models import Deadline
     from tickets.models import Ticket
-
-
-def staff_with_role(property_id: int, role: str) -> list[User]:
-    """Active accounts of ``role`` working at the property (leadership: at its company)."""
-    qs = User.objects.filter(role=role, is_active=True)
-    if role == "executive":
-        return list(qs.filter(company__properties__id=property_id))
-    return list(qs.filter(properties__id=property_id))
 
 
 def notify_role(
@@ -33,7 +26,7 @@ def notify_role(
         Notification(
             property_id=ticket.property_id, recipient=u, ticket=ticket, kind=kind, message=message, created_at=at
         )
-        for u in staff_with_role(ticket.property_id, role)
+        for u in staff_at(ticket.property_id, role)
     ]
     return Notification.objects.bulk_create(rows)
 
@@ -72,7 +65,7 @@ def escalate_breaches(deadlines: Iterable[Deadline], *, now: datetime.datetime) 
                 limits[key] = limits_for(*key)
             role = limits[key][d.clock].escalate_to
         if (ticket.property_id, role) not in recipients:
-            recipients[(ticket.property_id, role)] = staff_with_role(ticket.property_id, role)
+            recipients[(ticket.property_id, role)] = list(staff_at(ticket.property_id, role))
         note = breach_note(d)
         events.append(
             TicketEvent(

@@ -13,6 +13,7 @@ from api.auth import token_create
 from base.errors import DomainError
 from base.request import user_of
 from base.schemas import Input
+from people.access import is_resident
 from people.models import Role
 
 router = Router(tags=["accounts"])
@@ -55,7 +56,7 @@ def create_token(request: HttpRequest, body: TokenIn) -> Status:
 @router.get("/me", response=MeOut, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = user_of(request)
-    if user.role == Role.RESIDENT:
+    if is_resident(user):
         props = sorted({r.property.code for r in user.residencies.select_related("property")})
     else:
         props = sorted(user.properties.values_list("code", flat=True))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from people.models import Role, User
+from people.access import is_resident
 from surveys.selectors import open_surveys_for
 from tickets.models import Ticket
 from tickets.selectors import with_labels
@@ -24,7 +24,7 @@ ROWS = 50
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User) or user.role != Role.RESIDENT:
+    if not is_resident(user):
         raise PermissionDenied(_("These pages are for residents."))
     rows = list(with_labels(Ticket.objects.visible_to(user)).order_by("-reported_at", "-id")[:ROWS])
     for t in rows:

@@ -2,19 +2,20 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from base.admin import ReadOnlyAdmin
+from people.admin import PropertyScoped
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
 
 
 @admin.register(PromisePolicy)
-class PromisePolicyAdmin(admin.ModelAdmin):
+class PromisePolicyAdmin(PropertyScoped, admin.ModelAdmin):
     list_display = ["property", "kind", "clock", "minutes", "emergency_minutes", "escalate_to"]
     list_filter = ["property", "kind"]
     list_editable = ["minutes", "emergency_minutes", "escalate_to"]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ReadOnlyAdmin):
+class DeadlineAdmin(PropertyScoped, ReadOnlyAdmin):
     """Clocks are written only by the services; the admin reads them and can run the sweep."""
 
     list_display = ["ticket", "clock", "status", "started_at", "due_at", "met_at", "breached_at"]

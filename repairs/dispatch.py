@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from people.access import staff_at
 from people.models import Role, Team, User
 from tickets.models import Ticket
 
@@ -33,7 +34,7 @@ def technicians_at(property_id: int) -> list[Technician]:
     """The active technicians of a property with their open jobs and trades, in two
     queries, for ranking any number of tickets."""
     users = (
-        User.objects.filter(role=Role.TECHNICIAN, is_active=True, properties=property_id)
+        staff_at(property_id, Role.TECHNICIAN)
         .annotate(open_load=Count("assigned_tickets", filter=Q(assigned_tickets__closed_at__isnull=True)))
         .select_related("team")
         .prefetch_related("trades")

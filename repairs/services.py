@@ -21,6 +21,7 @@ from catalog.models import Category, ServiceItem
 from followups.services import followup_quick_call
 from notify.models import Notification
 from notify.services import notify_role, notify_user
+from people.access import is_technician, staff_at
 from people.models import Role, Team, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
@@ -82,9 +83,7 @@ def _assignment(ticket: Ticket, assignee: str | None, team: int | None) -> tuple
         raise InvalidInput(_("Choose a technician or a team."), field="assignee")
     user = None
     if assignee:
-        user = User.objects.filter(
-            username=assignee, role=Role.TECHNICIAN, is_active=True, properties=ticket.property_id
-        ).first()
+        user = staff_at(ticket.property_id, Role.TECHNICIAN).filter(username=assignee).first()
         if user is None:
             raise InvalidInput(
                 _("“%(name)s” is not a technician at this property.") % {"name": assignee[:30]}, field="assignee"
@@ -156,7 +155,7 @@ def work_order_reassign(
 def work_order_accept(*, ticket: Ticket, by: User, note: str = "") -> None:
     """The receiver acknowledges the job; 接单时间 is recorded (R2.4)."""
     now = timezone.now()
-    changes = {"assignee": by} if by.role == Role.TECHNICIAN and ticket.assignee_id is None else {}
+    changes = {"assignee": by} if is_technician(by) and ticket.assignee_id is None else {}
     ticket_transition(ticket=ticket, action="accept", by=by, note=note, at=now, changes=changes)
     WorkOrder.objects.filter(ticket=ticket).update(accepted_at=now)
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Role
+from people.roles import DESK, DISPATCHERS, FIELD_SUPERVISORS, TECHNICIANS
 from promises.models import Clock
 from tickets.models import Kind
 from tickets.workflow import Queue, Workflow, register, transition
@@ -34,10 +35,6 @@ class RepairStatus(models.TextChoices):
 
 
 S = RepairStatus
-DESK = {Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR}
-DISPATCHERS = DESK | {Role.ENGINEERING_SUPERVISOR, Role.EQUIPMENT_SUPERVISOR, Role.MANAGER}
-FIELD_SUPERVISORS = {Role.ENGINEERING_SUPERVISOR, Role.EQUIPMENT_SUPERVISOR}
-TECH = {Role.TECHNICIAN}
 WORKING = {S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS}
 
 REPAIR = register(
@@ -70,9 +67,16 @@ REPAIR = register(
                 transition(
                     "reassign", _("reassign"), {S.DISPATCHED, S.ACCEPTED, S.DEFERRED}, {S.DISPATCHED}, DISPATCHERS
                 ),
-                transition("accept", _("accept"), {S.DISPATCHED}, {S.ACCEPTED}, FIELD_SUPERVISORS, assigned=TECH),
                 transition(
-                    "arrive", _("check in on arrival"), {S.ACCEPTED}, {S.ON_SITE}, FIELD_SUPERVISORS, assigned=TECH
+                    "accept", _("accept"), {S.DISPATCHED}, {S.ACCEPTED}, FIELD_SUPERVISORS, assigned=TECHNICIANS
+                ),
+                transition(
+                    "arrive",
+                    _("check in on arrival"),
+                    {S.ACCEPTED},
+                    {S.ON_SITE},
+                    FIELD_SUPERVISORS,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "confirm",
@@ -80,7 +84,7 @@ REPAIR = register(
                     {S.ON_SITE},
                     {S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS},
                     FIELD_SUPERVISORS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "review",
@@ -95,7 +99,7 @@ REPAIR = register(
                     {S.AWAITING_CONSENT},
                     {S.IN_PROGRESS},
                     DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "decline_quote",
@@ -103,7 +107,7 @@ REPAIR = register(
                     {S.AWAITING_CONSENT},
                     {S.DECLINED},
                     DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "revise",
@@ -111,7 +115,7 @@ REPAIR = register(
                     {S.IN_PROGRESS},
                     {S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS},
                     FIELD_SUPERVISORS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "check_material",
@@ -119,7 +123,7 @@ REPAIR = register(
                     WORKING,
                     WORKING,
                     FIELD_SUPERVISORS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "defer",
@@ -127,7 +131,7 @@ REPAIR = register(
                     {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
                     {S.DEFERRED},
                     DISPATCHERS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "resume",
@@ -135,7 +139,7 @@ REPAIR = register(
                     {S.DEFERRED},
                     {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
                     DISPATCHERS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "escalate",
@@ -143,16 +147,18 @@ REPAIR = register(
                     {S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
                     {S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
                     DESK | {Role.ENGINEERING_SUPERVISOR},
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
-                transition("complete", _("complete"), {S.IN_PROGRESS}, {S.COMPLETED}, FIELD_SUPERVISORS, assigned=TECH),
+                transition(
+                    "complete", _("complete"), {S.IN_PROGRESS}, {S.COMPLETED}, FIELD_SUPERVISORS, assigned=TECHNICIANS
+                ),
                 transition(
                     "sign_off",
                     _("record the customer's sign-off"),
                     {S.COMPLETED, S.REPORTED},
                     {S.SIGNED_OFF, S.REPORTED},
                     DESK | FIELD_SUPERVISORS | {Role.RESIDENT},
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "report_back",
@@ -160,7 +166,7 @@ REPAIR = register(
                     {S.COMPLETED, S.SIGNED_OFF},
                     {S.REPORTED},
                     FIELD_SUPERVISORS,
-                    assigned=TECH,
+                    assigned=TECHNICIANS,
                 ),
                 transition(
                     "refer",

@@ -1,11 +1,21 @@
 from django.contrib import admin
 
 from base.admin import ReadOnlyAdmin
+from people.access import may_read_company_reports
+from people.admin import PropertyScoped
 from reports.models import ReportPack
 
 
 @admin.register(ReportPack)
-class ReportPackAdmin(ReadOnlyAdmin):
+class ReportPackAdmin(PropertyScoped, ReadOnlyAdmin):
     list_display = ["month", "company", "property", "generated_at"]
     list_filter = ["company", "property"]
     exclude = ["figures"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """The packs of the user's properties, and the company's own packs for leadership."""
+        packs = super().get_queryset(request)
+        if may_read_company_reports(request.user) and not request.user.is_superuser:
+            company = ReportPack.objects.filter(property__isnull=True, company_id=request.user.company_id)
+            packs = packs | company
+        return packs

@@ -4,47 +4,38 @@ company for a month, with the Excel and PDF of the same figures, and the kept pa
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from console.views import properties_of, staff_of
+from base.errors import Forbidden
 from estates.models import Company, Property
-from people.models import Role
+from people.access import may_read_company_reports, may_read_reports, properties_of, property_of, staff_member
 from reports.export import pack_pdf, pack_xlsx
 from reports.models import ReportPack
 from reports.months import months_add
 from reports.services import pack_for, previous_month
 
-READERS = {
-    Role.SERVICE_SUPERVISOR,
-    Role.ENGINEERING_SUPERVISOR,
-    Role.EQUIPMENT_SUPERVISOR,
-    Role.MANAGER,
-    Role.EXECUTIVE,
-}
 COMPANY = "all"
 
 
 def _scope(request: HttpRequest, code: str) -> tuple[Company, Property | None]:
-    user = staff_of(request)
-    if not user.is_superuser and user.role not in READERS:
-        raise PermissionDenied(_("The monthly reports are for supervisors and managers."))
-    props = properties_of(user)
-    if code == COMPANY:
-        if not user.is_superuser and user.role != Role.EXECUTIVE:
-            raise PermissionDenied(_("The company-wide report is for company leadership."))
-        company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
-        company = company or (props[0].company if props else None)
-        if company is None:
-            raise Http404
-        return company, None
-    prop = next((p for p in props if p.code == code), None)
-    if prop is None:
-        raise Http404(_("There is no property %(code)s you work at.") % {"code": code[:20]})
-    return prop.company, prop
+    user = staff_member(request.user)
+    if not may_read_reports(user):
+        raise Forbidden(_("The monthly reports are for supervisors and managers."))
+    if code != COMPANY:
+        prop = property_of(user, code)
+        return prop.company, prop
+    if not may_read_company_reports(user):
+        raise Forbidden(_("The company-wide report is for company leadership."))
+    company = Company.objects.filter(pk=user.company_id).first() if user.company_id else None
+    if company is None:  # a superuser without a company: the first one they work at
+        first = next(iter(properties_of(user)), None)
+        company = first.company if first else None
+    if company is None:
+        raise Http404
+    return company, None
 
 
 def _month(value: str) -> str:
@@ -81,7 +72,7 @@ def dashboard(request: HttpRequest, code: str, month: str = "") -> HttpResponse:
         "previous": prev,
         "next": nxt,
         "kept": ReportPack.objects.filter(company=company, property=prop).order_by("-month")[:12],
-        "properties": properties_of(staff_of(request)),
+        "properties": properties_of(staff_member(request.user)),
     }
     return render(request, "reports/dashboard.html", context)
 

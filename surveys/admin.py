@@ -1,11 +1,12 @@
 from django.contrib import admin
 
-from surveys.models import Survey, SurveyAnswer, SurveyPlan, SurveyQuestion, SurveyScore
 from base.admin import ReadOnlyAdmin, ReadOnlyInline
+from people.admin import PropertyScoped
+from surveys.models import Survey, SurveyAnswer, SurveyPlan, SurveyQuestion, SurveyScore
 
 
 @admin.register(SurveyPlan)
-class SurveyPlanAdmin(admin.ModelAdmin):
+class SurveyPlanAdmin(PropertyScoped, admin.ModelAdmin):
     """How often each property surveys its residents (R8.3), editable by an administrator."""
 
     list_display = ["property", "every_months", "days_open", "active"]
@@ -18,7 +19,7 @@ class QuestionInline(ReadOnlyInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ReadOnlyAdmin):
+class SurveyAdmin(PropertyScoped, ReadOnlyAdmin):
     list_display = ["title", "property", "opens_on", "closes_on", "opened_by_name"]
     list_filter = ["property"]
     inlines = [QuestionInline]
@@ -30,10 +31,10 @@ class ScoreInline(ReadOnlyInline):
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(ReadOnlyAdmin):
+class SurveyAnswerAdmin(PropertyScoped, ReadOnlyAdmin):
     """Answers are written by the residents' pages and the desk only (one per household)."""
 
     list_display = ["survey", "household", "method", "answered_on", "recorded_by_name"]
-    list_filter = ["survey__property", "method"]
+    list_filter = ["property", "method"]
     list_select_related = ["survey", "household"]
     inlines = [ScoreInline]

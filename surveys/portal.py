@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from base.errors import DomainError
 from estates.localtime import local_today
 from estates.models import Household
-from people.models import Role, User
+from people.access import is_resident
+from people.models import User
 from surveys.forms import scores_from
 from surveys.models import Survey, SurveyAnswer
 from surveys.selectors import households_for, resident_survey
@@ -20,10 +21,9 @@ from surveys.services import survey_answer
 
 
 def _resident(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.RESIDENT:
+    if not is_resident(request.user):
         raise PermissionDenied(_("These pages are for residents."))
-    return user
+    return request.user
 
 
 def _page(

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
+from people.access import household_ids
 from reports.rates import rate
 from surveys.defaults import UNSATISFIED_AT_MOST, WEAK_BELOW
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
@@ -159,8 +160,6 @@ def household_at(survey: Survey, unit_label: str) -> Household | None:
 
 
 def resident_households(user: User) -> QuerySet[Household]:
-    from tickets.access import household_ids
-
     return Household.objects.filter(pk__in=household_ids(user)).select_related("unit", "property")
 
 

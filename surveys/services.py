@@ -26,16 +26,14 @@ from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from estates.localtime import local_today
 from followups.models import CorrectiveAction
 from followups.review import corrective_action_open
-from people.models import Role, User
+from people.access import household_ids, is_resident, may_open_surveys, may_record_survey_answers, works_at
+from people.models import User
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
 from surveys.selectors import eligible_households
-from tickets.access import household_ids, works_at
 
 if TYPE_CHECKING:
     from estates.models import Household, Property
 
-OPENERS = {Role.MANAGER, Role.SERVICE_SUPERVISOR, Role.EXECUTIVE}
-RECORDERS = {Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE}
 TAKEN_BY_STAFF = {SurveyAnswer.Method.PHONE, SurveyAnswer.Method.FACE_TO_FACE, SurveyAnswer.Method.PAPER}
 ASPECTS_MAX = 20
 ASPECT_MAX_LENGTH = 100
@@ -71,7 +69,7 @@ def survey_open(
     period_start: datetime.date | None = None,
 ) -> Survey:
     """Open a survey of ``prop`` (``by`` is None when the plan opens it)."""
-    if by is not None and not (works_at(by, prop) and (by.is_superuser or by.role in OPENERS)):
+    if by is not None and not (works_at(by, prop) and may_open_surveys(by)):
         raise Forbidden(_("Surveys are opened by the property manager or the service supervisor."))
     title = validation.text_clean(title, field="title", max_length=200)
     if opens_on is None:
@@ -104,13 +102,13 @@ def survey_open(
 def _answerer(*, survey: Survey, household: Household, by: User, method: str) -> None:
     """A resident answers for their own household, online; the desk of the property
     records answers taken by phone, face to face or on paper."""
-    if by.role == Role.RESIDENT:
+    if is_resident(by):
         if not household_ids(by).filter(household_id=household.pk).exists():
             raise Forbidden(_("You can answer only for your own household."))
         if method != SurveyAnswer.Method.ONLINE:
             raise InvalidInput(_("Choose how the answer was taken."), field="method")
         return
-    if not works_at(by, survey.property) or not (by.is_superuser or by.role in RECORDERS):
+    if not works_at(by, survey.property) or not may_record_survey_answers(by):
         raise Forbidden(_("The service desk records answers taken by phone, face to face or on paper."))
     if method not in TAKEN_BY_STAFF:
         raise InvalidInput(_("Choose how the answer was taken."), field="method")
@@ -147,7 +145,7 @@ def survey_answer(
     once: a second or retried submission is refused with nothing changed."""
     _answerer(survey=survey, household=household, by=by, method=method)
     today = local_today(survey.property.time_zone)
-    if answered_on is None or by.role == Role.RESIDENT:
+    if answered_on is None or is_resident(by):
         answered_on = today
     if answered_on > today:
         raise InvalidInput(_("The answer cannot be dated in the future."), field="answered_on")

@@ -15,17 +15,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import DomainError, InvalidInput
-from console.views import property_of, staff_of
 from estates.localtime import local_today
 from estates.models import Property
-from followups.review import DECIDERS
-from people.models import Role, User
+from people.access import (
+    may_decide,
+    may_open_surveys,
+    may_record_survey_answers,
+    property_of,
+    staff_at,
+    staff_member,
+)
+from people.models import User
 from reports.rates import rate
 from surveys.defaults import default_aspects, default_title
 from surveys.forms import date_or_none, scores_from
 from surveys.models import Survey, SurveyAnswer
 from surveys.selectors import household_at, households_to_ask, survey_answers, survey_results, surveys_of
-from surveys.services import OPENERS, RECORDERS, TAKEN_BY_STAFF, survey_action_open, survey_answer, survey_open
+from surveys.services import TAKEN_BY_STAFF, survey_action_open, survey_answer, survey_open
 
 DAYS_OPEN = 30  # the default length of a survey opened by hand
 RECORD = "record"  # the form that failed: the desk's answer form, or an aspect's action (its id)
@@ -50,7 +56,7 @@ def _list_page(request: HttpRequest, user: User, prop: Property, error: str = ""
     context = {
         "property": prop,
         "rows": rows,
-        "can_open": user.is_superuser or user.role in OPENERS,
+        "can_open": may_open_surveys(user),
         "values": values,
         "error": error,
     }
@@ -60,14 +66,14 @@ def _list_page(request: HttpRequest, user: User, prop: Property, error: str = ""
 @login_required
 @require_GET
 def surveys(request: HttpRequest, code: str) -> HttpResponse:
-    user = staff_of(request)
+    user = staff_member(request.user)
     return _list_page(request, user, property_of(user, code))
 
 
 @login_required
 @require_POST
 def open_survey(request: HttpRequest, code: str) -> HttpResponse:
-    user = staff_of(request)
+    user = staff_member(request.user)
     prop = property_of(user, code)
     post = request.POST
     try:
@@ -102,8 +108,8 @@ def _results_page(
     """``error``: which form failed ("record", or the aspect's id) and the message."""
     prop = survey.property
     today = local_today(prop.time_zone)
-    can_record = (user.is_superuser or user.role in RECORDERS) and today >= survey.opens_on
-    can_decide = user.is_superuser or user.role in DECIDERS
+    can_record = may_record_survey_answers(user) and today >= survey.opens_on
+    can_decide = may_decide(user)
     results = survey_results(survey)
     values: Any = request.POST if error else {}
     for a in results.aspects:
@@ -124,9 +130,7 @@ def _results_page(
         "can_decide": can_decide,
         "to_ask": households_to_ask(survey) if can_record else [],
         "methods": [(m.value, m.label) for m in SurveyAnswer.Method if m in TAKEN_BY_STAFF],
-        "staff": User.objects.filter(properties=prop, is_active=True).exclude(role=Role.RESIDENT).order_by("role", "id")
-        if can_decide
-        else [],
+        "staff": staff_at(prop.pk).order_by("role", "id") if can_decide else [],
         "answered_on": values.get("answered_on") or today.isoformat(),
         "record_questions": [(a.question, values.get(f"q{a.question.pk}", "")) for a in results.aspects],
         "scale": ["1", "2", "3", "4", "5"],
@@ -139,7 +143,7 @@ def _results_page(
 @login_required
 @require_GET
 def results(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    user = staff_of(request)
+    user = staff_member(request.user)
     return _results_page(request, user, _survey(user, code, pk))
 
 
@@ -148,7 +152,7 @@ def results(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """An answer the desk took by phone, face to face or on paper, for the household at
     the unit typed."""
-    user = staff_of(request)
+    user = staff_member(request.user)
     survey = _survey(user, code, pk)
     post = request.POST
     unit = post.get("unit", "")
@@ -174,7 +178,7 @@ def record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def open_action(request: HttpRequest, code: str, pk: int, question: int) -> HttpResponse:
     """A corrective and preventive action for one aspect, tracked on the actions pages."""
-    user = staff_of(request)
+    user = staff_member(request.user)
     survey = _survey(user, code, pk)
     q = survey.questions.filter(pk=question).first()
     if q is None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from base.errors import Forbidden
 from base.request import user_of
-from people.models import Role
+from people.access import may_see_dispatch_suggestions
 from promises.services import clock_label
 from repairs.dispatch import dispatch_candidates
 from tickets.actions import spec_for, ticket_act
@@ -363,7 +363,7 @@ def candidates(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     """Technicians for this job, best first (R2.5): on duty, trade, current open load."""
     user = user_of(request)
     ticket = ticket_for_action(user, number)
-    if user.role in (Role.RESIDENT, Role.TECHNICIAN):
+    if not may_see_dispatch_suggestions(user):
         raise Forbidden(_("Only the desk and supervisors see dispatch suggestions."))
     rows = dispatch_candidates(ticket)
     return [

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from people.access import visible_tickets
+
 if TYPE_CHECKING:
     from people.models import User
 
@@ -58,9 +60,7 @@ class Route(models.TextChoices):
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User) -> TicketQuerySet:
-        """The one scoping rule for every face (API, admin, pages); see tickets.access."""
-        from tickets.access import visible_tickets
-
+        """The one scoping rule for every face (API, admin, pages); see people.access."""
         return visible_tickets(self, user)
 
     def open(self) -> TicketQuerySet:

@@ -17,11 +17,10 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
-from people.models import Role
+from people.access import is_resident, property_with_access, works_at
 from promises.models import Deadline
 from promises.policy import limits_for
 from promises.services import opening_deadlines
-from tickets.access import property_with_access, works_at
 from tickets.models import IdempotencyKey, Kind, Route, Ticket
 from tickets.numbering import ticket_number_next
 from tickets.workflow import event_append, workflow_for, workflows
@@ -57,7 +56,7 @@ def ticket_create(
     fallback_name, fallback_phone = place.resident_contact or (str(by), by.phone)
     reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
-    if draft.route and by.role == Role.RESIDENT:
+    if draft.route and is_resident(by):
         raise Forbidden(_("The service desk decides who takes a matter."), code="route_by_desk")
     if draft.route in (Route.BUILDER, Route.PROVIDER) and draft.kind != Kind.REPAIR:
         raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
@@ -145,7 +144,7 @@ def _replay(by: User, key: str, fingerprint: str) -> Ticket | None:
 
 
 def _property(by: User, draft: TicketDraft) -> Property:
-    if by.role == Role.RESIDENT and not draft.property:
+    if is_resident(by) and not draft.property:
         residency = Resident.objects.filter(user=by).select_related("property").first()
         if residency:
             return residency.property
@@ -154,7 +153,7 @@ def _property(by: User, draft: TicketDraft) -> Property:
     prop = property_with_access(by, draft.property)
     if prop is None:
         raise InvalidInput(_("Unknown property “%(code)s”.") % {"code": draft.property[:30]}, field="property")
-    if by.role == Role.RESIDENT:
+    if is_resident(by):
         if not Resident.objects.filter(user=by, property=prop).exists():
             raise Forbidden(_("You can only report matters at your own property."))
     elif not works_at(by, prop):
@@ -196,7 +195,7 @@ def _place(by: User, prop: Property, draft: TicketDraft) -> _Place:
                 % {"area": draft.common_area[:30], "property": prop.name},
                 field="common_area",
             )
-    if by.role == Role.RESIDENT:
+    if is_resident(by):
         # The resident reporting is the account itself, for their own home or a common area.
         residency = Resident.objects.filter(user=by, household__unit=place.unit).first() if place.unit else None
         if place.unit and residency is None:

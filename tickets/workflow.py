@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from base.errors import Conflict, Forbidden, IllegalTransition
+from people.access import holds
 from people.models import Role
 from tickets.models import Ticket, TicketEvent
 
@@ -164,7 +165,7 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTra
         return IllegalTransition(
             _("Ticket %(number)s is archived: it is kept read-only.") % {"number": ticket.number}, code="archived"
         )
-    if not user.is_superuser and user.role not in t.roles:
+    if not holds(user, t.roles):
         return Forbidden(
             _("Your role (%(role)s) may not %(action)s.") % {"role": Role(user.role).label, "action": str(t.label)},
             code="role_not_allowed",

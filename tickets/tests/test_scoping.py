@@ -1,4 +1,4 @@
-"""Scoping through the real API, one persona at a time (tickets/access.py):
+"""Scoping through the real API, one persona at a time (people/access.py):
 
 - a resident sees only the tickets of their own household;
 - staff see only the properties they work at; the executive sees every property of

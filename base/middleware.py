@@ -1,0 +1,31 @@
+"""How a domain error becomes an HTTP answer on the pages, in one place (the API has
+its own, ``api.errors``): a view lets ``NotFound`` and ``Forbidden`` go up, and the
+person gets the not-found or refusal page with the message in their language. Any
+other domain error a view did not handle shows its message with its status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from base.errors import DomainError, Forbidden, NotFound
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.message) from exception
+        if isinstance(exception, DomainError):
+            return render(request, "refused.html", {"message": exception.message}, status=exception.status)
+        return None

@@ -1,0 +1,232 @@
+"""Who may see and do what: every face (the API, the console, the technician's and the
+resident's pages, reports, surveys, the admin) asks these questions here, so the same
+question gets the same answer everywhere. One function per question; the role groups
+come from ``people.roles``.
+
+Scoping:
+
+- A resident sees the tickets of the households they belong to.
+- A technician sees the tickets assigned to them or to their team, at their properties.
+- Company leadership works at every property of its company.
+- Other staff work at the properties they are attached to.
+- A superuser works everywhere and holds every role; an inactive account nothing.
+
+Who may do each step of a ticket's workflow is the workflow table's row (roles named
+from ``people.roles``), checked by ``tickets.workflow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from base.errors import Forbidden, NotFound
+from estates.models import Property, Resident
+from people import roles
+from people.models import Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Account = User | AnonymousUser
+
+QS = TypeVar("QS", bound=QuerySet[Any])
+
+
+# --- Who the account is ------------------------------------------------------------------
+
+
+def is_active(user: Any) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_authenticated and user.is_active
+
+
+def holds(user: Any, group: Iterable[str]) -> TypeGuard[User]:
+    """Whether an active account has one of the roles of ``group`` (a superuser has all)."""
+    return is_active(user) and (user.is_superuser or user.role in group)
+
+
+def is_staff_member(user: Any) -> TypeGuard[User]:
+    """Works for the company (any role but resident)."""
+    return holds(user, roles.STAFF)
+
+
+def is_resident(user: Any) -> TypeGuard[User]:
+    return is_active(user) and user.role == Role.RESIDENT
+
+
+def is_technician(user: Any) -> TypeGuard[User]:
+    return is_active(user) and user.role == Role.TECHNICIAN
+
+
+def staff_member(user: Any) -> User:
+    """The account if it works for the company; refused otherwise (the console, reports
+    and surveys are for staff)."""
+    if not is_staff_member(user):
+        raise Forbidden(_("The console is for staff."))
+    return user
+
+
+def desk_member(user: Any) -> User:
+    """The account if it works the console's desk pages (``may_work_desk``); refused otherwise."""
+    if not may_work_desk(staff_member(user)):
+        raise Forbidden(_("Only the service desk and supervisors record and dispatch here."))
+    return user
+
+
+# --- Where they work -------------------------------------------------------------------
+
+
+def property_ids(user: User) -> QuerySet:
+    """The ids of the properties a staff account works at, as a subquery."""
+    if not is_staff_member(user):
+        return Property.objects.none().values("id")
+    if user.is_superuser:
+        return Property.objects.values("id")
+    if user.role == Role.EXECUTIVE:
+        return Property.objects.filter(company_id=user.company_id or 0).values("id")
+    return User.properties.through.objects.filter(user_id=user.pk).values("property_id")
+
+
+def properties_of(user: User) -> list[Property]:
+    """The properties a staff account works at, by code."""
+    return list(Property.objects.filter(pk__in=property_ids(user)).order_by("code"))
+
+
+def property_with_access(user: User, code: str) -> Property | None:
+    """The property with this code, carrying what ``works_at`` needs to decide without
+    another query; None if there is none (whether or not the user works there)."""
+    attached = User.properties.through.objects.filter(user_id=user.pk, property_id=OuterRef("pk"))
+    return Property.objects.filter(code=code).annotate(user_attached=Exists(attached)).first()
+
+
+def works_at(user: User, property: Property) -> bool:
+    if not is_staff_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.EXECUTIVE:
+        return property.company_id == user.company_id
+    attached = getattr(property, "user_attached", None)  # from property_with_access
+    if attached is not None:
+        return bool(attached)
+    return user.properties.filter(pk=property.pk).exists()
+
+
+def property_of(user: User, code: str, among: list[Property] | None = None) -> Property:
+    """The property with this code if the user works there (picked from ``among``, the
+    user's ``properties_of``, when the caller has them already); else NotFound, the
+    same answer whether it does not exist or is another's (no existence oracle)."""
+    if among is not None:
+        prop = next((p for p in among if p.code == code), None)
+    else:
+        prop = property_with_access(user, code)
+        prop = prop if prop is not None and works_at(user, prop) else None
+    if prop is None:
+        raise NotFound(_("There is no property %(code)s you work at.") % {"code": code[:20]})
+    return prop
+
+
+def staff_at(property_id: int, *only: str) -> QuerySet[User]:
+    """The active staff working at a property (attached to it, or its company's
+    leadership), optionally only of the roles ``only``."""
+    attached = Q(pk__in=User.properties.through.objects.filter(property_id=property_id).values("user_id"))
+    company = Subquery(Property.objects.filter(pk=property_id).values("company_id")[:1])
+    leadership = Q(role=Role.EXECUTIVE, company_id=company)
+    qs = User.objects.filter(attached | leadership, is_active=True).exclude(role=Role.RESIDENT)
+    return qs.filter(role__in=only) if only else qs
+
+
+def household_ids(user: User) -> QuerySet:
+    """The households a resident belongs to, as a subquery."""
+    return Resident.objects.filter(user_id=user.pk).values("household_id")
+
+
+# --- Which tickets they see --------------------------------------------------------------
+
+
+def visible_tickets(qs: QS, user: Any) -> QS:
+    """Tickets the account may see: the one scoping rule behind ``Ticket.objects.visible_to``."""
+    if not is_active(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.role == Role.RESIDENT:
+        return qs.filter(household_id__in=household_ids(user))
+    if user.role == Role.TECHNICIAN:
+        mine = Q(assignee_id=user.pk)
+        if user.team_id:
+            mine |= Q(team_id=user.team_id)
+        return qs.filter(mine, property_id__in=property_ids(user))
+    return qs.filter(property_id__in=property_ids(user))
+
+
+def scoped(qs: QS, user: Any, path: str = "property") -> QS:
+    """Rows that belong to a property (through ``path``), of the properties the account
+    works at: what a staff user sees of them in the admin."""
+    if not is_staff_member(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(**{f"{path}__in": property_ids(user)})
+
+
+# --- What they may do beyond the workflow tables -------------------------------------------
+
+
+def may_work_desk(user: Any) -> bool:
+    """The console's desk pages: intake, the dispatch board, the contact log, the
+    directory, follow-ups, the quarterly review and corrective actions."""
+    return holds(user, roles.OFFICE)
+
+
+def may_read_personal_details(user: Any) -> bool:
+    """Residents' names and phones looked up by place, name or number (intake)."""
+    return holds(user, roles.OFFICE)
+
+
+def may_read_contact_log(user: Any) -> bool:
+    """The contact log: every caller's name, phone and what they said (R1.6)."""
+    return holds(user, roles.OFFICE)
+
+
+def may_see_dispatch_suggestions(user: Any) -> bool:
+    """The technicians suggested for a job with their duty and load (R2.5)."""
+    return holds(user, roles.OFFICE)
+
+
+def may_edit_directory(user: Any) -> bool:
+    """The quick-response directory (R1.7) and the contingency plans (R5.4)."""
+    return holds(user, roles.LEADS)
+
+
+def may_read_reports(user: Any) -> bool:
+    """The monthly report of a property (R8.1)."""
+    return holds(user, roles.SUPERVISORS)
+
+
+def may_read_company_reports(user: Any) -> bool:
+    """The monthly report of the whole company."""
+    return holds(user, {Role.EXECUTIVE})
+
+
+def may_open_surveys(user: Any) -> bool:
+    return holds(user, roles.LEADS)
+
+
+def may_record_survey_answers(user: Any) -> bool:
+    """Answers the desk takes by phone, face to face or on paper (R8.3)."""
+    return holds(user, roles.DESK | roles.LEADS)
+
+
+def may_review_followups(user: Any) -> bool:
+    """The supervisor's opinion on a follow-up record (R6.5)."""
+    return holds(user, roles.LEADS)
+
+
+def may_decide(user: Any) -> bool:
+    """Decisions for the property: the quarterly review's findings and corrective
+    actions (R6.6), and answers given in writing (R5.5)."""
+    return holds(user, roles.DECIDERS)

@@ -1,0 +1,40 @@
+"""The named groups of roles, written once. Workflow tables and the access questions in
+``people.access`` name these groups; nothing else lists roles by hand.
+
+Each account has one role (``people.models.Role``). A superuser counts as holding every
+role (``people.access.holds``).
+"""
+
+from __future__ import annotations
+
+from people.models import Role
+
+# The service desk: takes calls and visits, records, tells the customer (R1.1, R1.4).
+DESK = frozenset({Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR})
+# The chain of command of the service desk, lowest first: who takes up and decides
+# matters (complaints R4.3, follow-up reviews R6.5, surveys, the directory).
+CHAIN = (Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE)
+LEADS = frozenset(CHAIN)
+# Who decides for the property: the manager and company leadership (quarterly review
+# findings, corrective actions, written answers, longer complaint deadlines).
+DECIDERS = frozenset({Role.MANAGER, Role.EXECUTIVE})
+# The supervisors of the technicians' work (R2.6 review, R2.14 technical escalation).
+FIELD_SUPERVISORS = frozenset({Role.ENGINEERING_SUPERVISOR, Role.EQUIPMENT_SUPERVISOR})
+TECHNICIANS = frozenset({Role.TECHNICIAN})
+# Every supervisor and above: they read the monthly reports (R8.1).
+SUPERVISORS = LEADS | FIELD_SUPERVISORS
+# Who works the console's desk pages: intake, the dispatch board, the contact log,
+# follow-ups and the review. They see residents' names and phones.
+OFFICE = DESK | SUPERVISORS
+# Who sends a repair to a technician (R2.4, R2.5).
+DISPATCHERS = DESK | FIELD_SUPERVISORS | {Role.MANAGER}
+# Security works the help checklist with the desk: it is sent out and reports back (R5.3).
+HELPERS = DESK | LEADS | {Role.SECURITY}
+# Every department a complaint can be about signs for and returns its handling form (R4.2).
+DEPARTMENTS = DESK | SUPERVISORS | {Role.SECURITY, Role.FINANCE}
+STAFF = frozenset(Role) - {Role.RESIDENT}
+
+
+def outranks(role: str, needed: str) -> bool:
+    """Whether ``role`` is ``needed`` or above it in the desk's chain of command."""
+    return role in CHAIN and CHAIN.index(role) >= CHAIN.index(needed)  # type: ignore[arg-type]
