@@ -176,6 +176,12 @@ def scoped(qs: QS, user: Any, path: str = "property") -> QS:
 # --- What they may do beyond the workflow tables -------------------------------------------
 
 
+def outranks(user: Any, needed: str) -> bool:
+    """Whether the account is ``needed`` or above it in the desk's chain of command
+    (R4.3: who takes up a complaint; R4.5: who approves a longer deadline)."""
+    return is_active(user) and (user.is_superuser or roles.outranks(user.role, needed))
+
+
 def may_work_desk(user: Any) -> bool:
     """The console's desk pages: intake, the dispatch board, the contact log, the
     directory, follow-ups, the quarterly review and corrective actions."""

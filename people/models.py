@@ -85,10 +85,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    @property
-    def is_resident(self) -> bool:
-        return self.role == Role.RESIDENT
-
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the key is shown once.

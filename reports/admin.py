@@ -15,7 +15,7 @@ class ReportPackAdmin(PropertyScoped, ReadOnlyAdmin):
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         """The packs of the user's properties, and the company's own packs for leadership."""
         packs = super().get_queryset(request)
-        if may_read_company_reports(request.user) and not request.user.is_superuser:
+        if may_read_company_reports(request.user):
             company = ReportPack.objects.filter(property__isnull=True, company_id=request.user.company_id)
             packs = packs | company
         return packs
