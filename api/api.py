@@ -11,6 +11,7 @@ from catalog.api import router as catalog_router
 from contacts.api import router as contacts_router
 from notify.api import router as notify_router
 from people.api import router as people_router
+from repairs.api import router as repairs_router
 from tickets.api import router as tickets_router
 
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1/tickets", tickets_router)
+api.add_router("/v1/tickets", repairs_router)
 api.add_router("/v1/catalog", catalog_router)
 api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/notifications", notify_router)

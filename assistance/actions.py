@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from assistance import schemas as f
 from assistance import services as s
-from assistance.workflow import CONSULTATION, HELP, SUGGESTION
-from tickets.actions import ActionSpec, register_actions
+from tickets.actions import ActionSpec
 
-register_actions(
-    HELP.kind,
-    {
-        "reply": ActionSpec(f.NoteForm, s.help_reply),
-        "check_step": ActionSpec(f.CheckStepForm, s.help_check_step),
-        "spawn": ActionSpec(f.SpawnForm, s.help_spawn),
-        "resolve": ActionSpec(f.ResolveForm, s.help_resolve),
-    },
-)
-register_actions(
-    CONSULTATION.kind,
-    {"refer": ActionSpec(f.NoteForm, s.consultation_refer), "answer": ActionSpec(f.AnswerForm, s.answer_give)},
-)
-register_actions(
-    SUGGESTION.kind,
-    {
-        "acknowledge": ActionSpec(f.NoteForm, s.suggestion_acknowledge),
-        "answer": ActionSpec(f.AnswerForm, s.answer_give),
-    },
-)
+HELP_ACTIONS = {
+    "reply": ActionSpec(f.NoteForm, s.help_reply),
+    "check_step": ActionSpec(f.CheckStepForm, s.help_check_step),
+    "spawn": ActionSpec(f.SpawnForm, s.help_spawn),
+    "resolve": ActionSpec(f.ResolveForm, s.help_resolve),
+}
+CONSULTATION_ACTIONS = {
+    "refer": ActionSpec(f.NoteForm, s.consultation_refer),
+    "answer": ActionSpec(f.AnswerForm, s.answer_give),
+}
+SUGGESTION_ACTIONS = {
+    "acknowledge": ActionSpec(f.NoteForm, s.suggestion_acknowledge),
+    "answer": ActionSpec(f.AnswerForm, s.answer_give),
+}

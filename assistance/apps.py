@@ -7,4 +7,4 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Help requests and consultations")
 
     def ready(self) -> None:
-        from assistance import actions, workflow  # noqa: F401  (registers help, consultation and suggestion)
+        from assistance import kind  # noqa: F401  (registers help, consultation and suggestion with the core)

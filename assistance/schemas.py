@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from assistance.models import HelpCategory
 from base.schemas import Input
 from complaints.models import Severity
 from people.models import Department
@@ -37,3 +38,7 @@ class ResolveForm(Input):
 
 class AnswerForm(Input):
     answer: str
+
+
+class HelpIn(Input):
+    category: HelpCategory = Field(description="medical, security, disaster or other (R5.1).")

@@ -11,13 +11,18 @@ from django.utils.translation import gettext as _
 
 from assistance.checklists import MEDICAL_OPTIONS, required_steps, steps_for
 from assistance.models import Answer, HelpCategory, HelpRequest
+from assistance.schemas import HelpIn
 from base import validation
 from base.errors import Forbidden, IllegalTransition, InvalidInput
+from notify.models import Notification
+from notify.services import notify_role
 from people.access import may_decide
 from people.models import Department, Role
 from promises.models import Clock
 from promises.services import deadline_meet, next_due_refresh
-from tickets.models import Channel, Kind, Ticket, TicketEvent
+from tickets.kinds import draft_from, part_of
+from tickets.models import Channel, Ticket, TicketEvent
+from tickets.services import ticket_create
 from tickets.workflow import ticket_transition
 
 if TYPE_CHECKING:
@@ -29,15 +34,15 @@ if TYPE_CHECKING:
 
 
 def help_check(draft: TicketDraft) -> None:
-    if draft.help is None:
+    if part_of(draft) is None:
         raise InvalidInput(_("Choose what kind of help is needed."), field="help")
 
 
 def help_open(
     *, ticket: Ticket, by: User, now: datetime.datetime, draft: TicketDraft, rework_of: Ticket | None = None
 ) -> None:
-    assert draft.help is not None
-    HelpRequest.objects.create(ticket=ticket, property_id=ticket.property_id, category=draft.help.category)
+    part: HelpIn = part_of(draft)  # help_check ran first
+    HelpRequest.objects.create(ticket=ticket, property_id=ticket.property_id, category=part.category)
 
 
 def _replied(ticket: Ticket, at: datetime.datetime) -> None:
@@ -120,12 +125,9 @@ def help_spawn(
 ) -> Ticket:
     """Raise a repair or a complaint from the help request, at the same place and for
     the same caller; each ticket links to the other (Ticket.origin / spawned)."""
-    from tickets.schemas import ComplaintIn, TicketDraft
-    from tickets.services import ticket_create
-
-    if kind == Kind.COMPLAINT and department is None:
+    if kind == "complaint" and department is None:
         raise InvalidInput(_("Give the department complained about."), field="department")
-    draft = TicketDraft.model_validate(
+    draft = draft_from(
         {
             "kind": kind,
             "property": ticket.property.code,
@@ -137,7 +139,7 @@ def help_spawn(
             "reporter_name": ticket.reporter_name,
             "reporter_phone": ticket.reporter_phone,
             "description": description,
-            "complaint": ComplaintIn(severity=severity, department=department) if kind == Kind.COMPLAINT else None,
+            "complaint": {"severity": severity, "department": department} if kind == "complaint" else None,
         }
     )
     child = ticket_create(by=by, draft=draft, origin=ticket)
@@ -174,9 +176,6 @@ def help_resolve(*, ticket: Ticket, by: User, result: str) -> None:
 @transaction.atomic
 def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
     """Ask the supervisor rather than guess (R5.5)."""
-    from notify.models import Notification
-    from notify.services import notify_role
-
     now = timezone.now()
     note = validation.note_clean(note)
     ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.roles import DESK, HELPERS, LEADS
 from promises.models import Clock
-from tickets.models import Channel, Kind
-from tickets.workflow import Queue, Workflow, register, transition
+from tickets.workflow import Queue, Workflow, transition
 
 
 class HelpStatus(models.TextChoices):
@@ -18,32 +17,27 @@ class HelpStatus(models.TextChoices):
 
 
 H = HelpStatus
-HELP = register(
-    Workflow(
-        kind=Kind.HELP,
-        states=HelpStatus,
-        initial=H.NEW,
-        closed=frozenset({H.DONE}),
-        # R5.2: reply at once; within 5 minutes even when the supervisor must be asked.
-        opening_clocks=(Clock.REPLY,),
-        on_check="assistance.services.help_check",
-        on_create="assistance.services.help_open",
-        queues=(
-            Queue("new", _("to reply"), frozenset({H.NEW})),
-            Queue("in_hand", _("help under way"), frozenset({H.IN_HAND})),
-        ),
-        transitions={
-            t.action: t
-            for t in [
-                transition("reply", _("reply to the caller"), {H.NEW}, {H.IN_HAND}, HELPERS),
-                transition("check_step", _("tick a checklist step"), {H.NEW, H.IN_HAND}, {H.IN_HAND}, HELPERS),
-                transition(
-                    "spawn", _("raise a linked repair or complaint"), {H.NEW, H.IN_HAND}, {H.NEW, H.IN_HAND}, HELPERS
-                ),
-                transition("resolve", _("close with the report back"), {H.IN_HAND}, {H.DONE}, HELPERS),
-            ]
-        },
-    )
+HELP_WORKFLOW = Workflow(
+    states=HelpStatus,
+    initial=H.NEW,
+    closed=frozenset({H.DONE}),
+    # R5.2: reply at once; within 5 minutes even when the supervisor must be asked.
+    opening_clocks=(Clock.REPLY,),
+    queues=(
+        Queue("new", _("to reply"), frozenset({H.NEW})),
+        Queue("in_hand", _("help under way"), frozenset({H.IN_HAND})),
+    ),
+    transitions={
+        t.action: t
+        for t in [
+            transition("reply", _("reply to the caller"), {H.NEW}, {H.IN_HAND}, HELPERS),
+            transition("check_step", _("tick a checklist step"), {H.NEW, H.IN_HAND}, {H.IN_HAND}, HELPERS),
+            transition(
+                "spawn", _("raise a linked repair or complaint"), {H.NEW, H.IN_HAND}, {H.NEW, H.IN_HAND}, HELPERS
+            ),
+            transition("resolve", _("close with the report back"), {H.IN_HAND}, {H.DONE}, HELPERS),
+        ]
+    },
 )
 
 
@@ -56,32 +50,23 @@ class ConsultationStatus(models.TextChoices):
 C = ConsultationStatus
 
 
-def _consultation_policy(draft: object) -> str:
-    written = getattr(draft, "channel", None) == Channel.WRITTEN
-    return "consultation:written" if written else "consultation:oral"
-
-
-CONSULTATION = register(
-    Workflow(
-        kind=Kind.CONSULTATION,
-        states=ConsultationStatus,
-        initial=C.NEW,
-        closed=frozenset({C.ANSWERED}),
-        # R5.5: oral, answered at once (5 minutes with the supervisor); written, in writing within 2 days.
-        opening_clocks=(Clock.REPLY,),
-        policy_key=_consultation_policy,
-        queues=(
-            Queue("new", _("to answer"), frozenset({C.NEW})),
-            Queue("referred", _("with the supervisor"), frozenset({C.REFERRED})),
-        ),
-        transitions={
-            t.action: t
-            for t in [
-                transition("refer", _("ask the supervisor"), {C.NEW}, {C.REFERRED}, DESK),
-                transition("answer", _("answer"), {C.NEW, C.REFERRED}, {C.ANSWERED}, DESK | LEADS),
-            ]
-        },
-    )
+CONSULTATION_WORKFLOW = Workflow(
+    states=ConsultationStatus,
+    initial=C.NEW,
+    closed=frozenset({C.ANSWERED}),
+    # R5.5: oral, answered at once (5 minutes with the supervisor); written, in writing within 2 days.
+    opening_clocks=(Clock.REPLY,),
+    queues=(
+        Queue("new", _("to answer"), frozenset({C.NEW})),
+        Queue("referred", _("with the supervisor"), frozenset({C.REFERRED})),
+    ),
+    transitions={
+        t.action: t
+        for t in [
+            transition("refer", _("ask the supervisor"), {C.NEW}, {C.REFERRED}, DESK),
+            transition("answer", _("answer"), {C.NEW, C.REFERRED}, {C.ANSWERED}, DESK | LEADS),
+        ]
+    },
 )
 
 
@@ -92,23 +77,20 @@ class SuggestionStatus(models.TextChoices):
 
 
 G = SuggestionStatus
-SUGGESTION = register(
-    Workflow(
-        kind=Kind.SUGGESTION,
-        states=SuggestionStatus,
-        initial=G.NEW,
-        closed=frozenset({G.ANSWERED}),
-        opening_clocks=(Clock.REPLY,),
-        queues=(
-            Queue("new", _("to acknowledge"), frozenset({G.NEW})),
-            Queue("acknowledged", _("to answer"), frozenset({G.ACKNOWLEDGED})),
-        ),
-        transitions={
-            t.action: t
-            for t in [
-                transition("acknowledge", _("acknowledge"), {G.NEW}, {G.ACKNOWLEDGED}, DESK | LEADS),
-                transition("answer", _("answer"), {G.NEW, G.ACKNOWLEDGED}, {G.ANSWERED}, DESK | LEADS),
-            ]
-        },
-    )
+SUGGESTION_WORKFLOW = Workflow(
+    states=SuggestionStatus,
+    initial=G.NEW,
+    closed=frozenset({G.ANSWERED}),
+    opening_clocks=(Clock.REPLY,),
+    queues=(
+        Queue("new", _("to acknowledge"), frozenset({G.NEW})),
+        Queue("acknowledged", _("to answer"), frozenset({G.ACKNOWLEDGED})),
+    ),
+    transitions={
+        t.action: t
+        for t in [
+            transition("acknowledge", _("acknowledge"), {G.NEW}, {G.ACKNOWLEDGED}, DESK | LEADS),
+            transition("answer", _("answer"), {G.NEW, G.ACKNOWLEDGED}, {G.ANSWERED}, DESK | LEADS),
+        ]
+    },
 )

@@ -70,6 +70,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
         "date_from_datetime_parsing": _("Give a date, e.g. 2026-11-23."),
         "list_type": _("Give a list."),
         "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
+        "literal_error": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
         "json_invalid": _("The request body is not valid JSON."),
         "model_attributes_type": _("Give an object."),
         "model_type": _("Give an object."),

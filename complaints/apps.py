@@ -7,4 +7,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from complaints import actions, services, workflow  # noqa: F401  (registers the complaint workflow)
+        from complaints import kind  # noqa: F401  (registers the complaint with the core)

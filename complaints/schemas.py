@@ -53,3 +53,16 @@ class CloseForm(Input):
 
 class InvalidateForm(Input):
     help_given: str = Field(description="Why it is not a valid complaint and how we helped all the same (R4.7).")
+
+
+class ComplaintIn(Input):
+    """R4.2: time and place of the event, who is complained about, what happened (the
+    draft's description), what the customer asks for."""
+
+    severity: Severity = Field(Severity.MINOR, description="minor, important or major (R4.1).")
+    department: Department = Field(description="The department complained about.")
+    person: str = Field("", description="The person complained about, if any.")
+    event_at: datetime.datetime | None = Field(None, description="When it happened.")
+    event_place: str = Field("", description="Where it happened.")
+    demand: str = Field("", description="What the customer asks for.")
+    damage_ongoing: bool = Field(False, description="Damage still going on: stop it first (R4.7).")

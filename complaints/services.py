@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import Forbidden, IllegalTransition, InvalidInput
 from complaints.models import APPROVER, OWNER, Complaint, Severity
-from complaints.workflow import COMPLAINT
+from complaints.schemas import ComplaintIn
 from notify.models import Notification
 from notify.services import notify_role
 from people.access import outranks
@@ -21,6 +21,7 @@ from people.models import Department, Role
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh, on_breach
+from tickets.kinds import part_of
 from tickets.models import Ticket
 from tickets.workflow import event_append, ticket_transition
 
@@ -44,11 +45,11 @@ def _complaint(ticket: Ticket) -> Complaint:
 
 
 def complaint_check(draft: TicketDraft) -> None:
-    if draft.complaint is None:
+    c: ComplaintIn | None = part_of(draft)
+    if c is None:
         raise InvalidInput(
             _("Give the complaint's details: at least the department complained about."), field="complaint"
         )
-    c = draft.complaint
     now = timezone.now()
     if c.event_at:
         validation.not_in_future(validation.aware(c.event_at), field="complaint.event_at", now=now)
@@ -65,8 +66,7 @@ def complaint_open(
 ) -> None:
     """The complaint's record, its route to the owner of its severity (R4.3) and, for a
     minor one, the customer's own deadline in place of the 2 days (R4.5)."""
-    c = draft.complaint
-    assert c is not None  # complaint_check ran first
+    c: ComplaintIn = part_of(draft)  # complaint_check ran first
     Complaint.objects.create(
         ticket=ticket,
         property_id=ticket.property_id,
@@ -326,5 +326,3 @@ def complaints_month_overdue(deadlines: list[Deadline], now: datetime.datetime) 
 
 
 on_breach(Clock.MONTH, complaints_month_overdue)
-
-__all__ = ["COMPLAINT"]

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.roles import DECIDERS, DEPARTMENTS, DESK, LEADS
 from promises.models import Clock
-from tickets.models import Kind
-from tickets.workflow import Queue, Workflow, register, transition
+from tickets.workflow import Queue, Workflow, transition
 
 
 class ComplaintStatus(models.TextChoices):
@@ -27,58 +26,44 @@ OPEN = {S.NEW, S.FORWARDED, S.ACKNOWLEDGED, S.HANDLED}
 ENDED = {S.CLOSED, S.INVALID}
 
 
-def _policy(draft: object) -> str:
-    details = getattr(draft, "complaint", None)
-    return f"complaint:{details.severity if details else 'minor'}"
-
-
-COMPLAINT = register(
-    Workflow(
-        kind=Kind.COMPLAINT,
-        states=ComplaintStatus,
-        initial=S.NEW,
-        closed=frozenset(ENDED),
-        opening_clocks=(Clock.TAKE_UP, Clock.ANSWER, Clock.RESOLVE, Clock.MONTH),
-        policy_key=_policy,
-        on_check="complaints.services.complaint_check",
-        on_create="complaints.services.complaint_open",
-        guard="complaints.services.complaint_guard",
-        queues=(
-            Queue("new", _("to forward"), frozenset({S.NEW})),
-            Queue("forwarded", _("with the department"), frozenset({S.FORWARDED, S.ACKNOWLEDGED})),
-            Queue("handled", _("to close"), frozenset({S.HANDLED})),
-        ),
-        event_labels={"auto_major": _("became major: unresolved after one month")},
-        transitions={
-            t.action: t
-            for t in [
-                transition("take_up", _("take charge"), OPEN, OPEN, LEADS),
-                transition("classify", _("change the severity"), OPEN, OPEN, DESK | LEADS),
-                transition(
-                    "stop_damage",
-                    _("record that the damage is stopped"),
-                    {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
-                    {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
-                    DEPARTMENTS,
-                ),
-                transition("forward", _("send the handling form"), {S.NEW}, {S.FORWARDED}, DESK | LEADS),
-                transition(
-                    "acknowledge", _("sign for the handling form"), {S.FORWARDED}, {S.ACKNOWLEDGED}, DEPARTMENTS
-                ),
-                transition(
-                    "handle", _("record the handling and return the form"), {S.ACKNOWLEDGED}, {S.HANDLED}, DEPARTMENTS
-                ),
-                transition("answer", _("give the customer a clear answer"), OPEN, OPEN, DESK | LEADS),
-                transition("extend", _("extend the deadline"), OPEN, OPEN, DECIDERS),
-                transition("close", _("close"), {S.HANDLED}, {S.CLOSED}, DESK | LEADS),
-                transition(
-                    "invalidate",
-                    _("close as invalid, with the help given"),
-                    {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
-                    {S.INVALID},
-                    DESK | LEADS,
-                ),
-            ]
-        },
-    )
+WORKFLOW = Workflow(
+    states=ComplaintStatus,
+    initial=S.NEW,
+    closed=frozenset(ENDED),
+    opening_clocks=(Clock.TAKE_UP, Clock.ANSWER, Clock.RESOLVE, Clock.MONTH),
+    queues=(
+        Queue("new", _("to forward"), frozenset({S.NEW})),
+        Queue("forwarded", _("with the department"), frozenset({S.FORWARDED, S.ACKNOWLEDGED})),
+        Queue("handled", _("to close"), frozenset({S.HANDLED})),
+    ),
+    event_labels={"auto_major": _("became major: unresolved after one month")},
+    transitions={
+        t.action: t
+        for t in [
+            transition("take_up", _("take charge"), OPEN, OPEN, LEADS),
+            transition("classify", _("change the severity"), OPEN, OPEN, DESK | LEADS),
+            transition(
+                "stop_damage",
+                _("record that the damage is stopped"),
+                {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
+                {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
+                DEPARTMENTS,
+            ),
+            transition("forward", _("send the handling form"), {S.NEW}, {S.FORWARDED}, DESK | LEADS),
+            transition("acknowledge", _("sign for the handling form"), {S.FORWARDED}, {S.ACKNOWLEDGED}, DEPARTMENTS),
+            transition(
+                "handle", _("record the handling and return the form"), {S.ACKNOWLEDGED}, {S.HANDLED}, DEPARTMENTS
+            ),
+            transition("answer", _("give the customer a clear answer"), OPEN, OPEN, DESK | LEADS),
+            transition("extend", _("extend the deadline"), OPEN, OPEN, DECIDERS),
+            transition("close", _("close"), {S.HANDLED}, {S.CLOSED}, DESK | LEADS),
+            transition(
+                "invalidate",
+                _("close as invalid, with the help given"),
+                {S.NEW, S.FORWARDED, S.ACKNOWLEDGED},
+                {S.INVALID},
+                DESK | LEADS,
+            ),
+        ]
+    },
 )

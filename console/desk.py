@@ -25,7 +25,6 @@ from estates.models import Unit
 from people.access import desk_member, may_edit_directory, may_read_contact_log, property_of, staff_member
 from tickets.models import Route
 from tickets.selectors import ticket_detail
-from tickets.workflow import workflow_for
 
 PLAN_TYPES = {
     "application/pdf",
@@ -57,9 +56,6 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="contacts-{prop.code}-{day:%Y%m%d}.xlsx"'
         return response
-    for c in log.rows:
-        for link in c.links:  # type: ignore[attr-defined]
-            link.status_label = workflow_for(link.ticket.kind).state_label(link.ticket.status)
     context = {
         "property": prop,
         "log": log,

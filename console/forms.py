@@ -11,6 +11,7 @@ import datetime
 import enum
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,52 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
+# The labels of the fields every kind's forms share; a kind adds its own (TicketKind.labels).
 LABELS = {
     "note": _("note"),
     "reason": _("reason"),
-    "assignee": _("technician"),
-    "team": _("team"),
-    "promised_at": _("promised time"),
-    "fault_note": _("fault found on site"),
-    "category": _("category"),
-    "reported_item_wrong": _("the reported item was wrong"),
-    "customer_name": _("customer"),
-    "material": _("material"),
-    "passed": _("passed the check"),
-    "result_note": _("result"),
-    "materials_used": _("materials used"),
-    "satisfaction": _("satisfaction"),
-    "satisfied": _("the customer accepts the work"),
-    "signed_by": _("signed by"),
-    "comment": _("customer's comment"),
-    "items": _("items"),
-    "item": _("catalogue item"),
     "description": _("description"),
-    "quantity": _("quantity"),
-    "labour_fee": _("labour fee"),
-    "material_fee": _("material fee"),
-    "service_fee": _("service fee"),
-    "decisions": _("decisions"),
-    "item_id": _("item"),
-    "approve": _("approve"),
-    "checklist": _("visit conduct"),
+    "category": _("category"),
+    "answer": _("answer"),
+    "result": _("result"),
     "severity": _("severity"),
     "department": _("department"),
-    "measures": _("what was done to stop the damage"),
-    "receiver": _("received by"),
-    "handling": _("handling"),
-    "answer": _("answer"),
-    "resolve_by": _("new deadline"),
-    "result": _("result"),
-    "help_given": _("help given"),
-    "method": _("method"),
-    "step": _("step"),
-    "option": _("course chosen"),
     "kind": _("kind"),
-    "route": _("route"),
-    "party": _("builder or provider"),
-    "update": _("status report"),
-    "customer_told": _("the customer has been told"),
+    "method": _("method"),
 }
 LONG_TEXT = {"note", "reason", "fault_note", "result_note", "materials_used", "comment", "description"}
 LONG_TEXT |= {"measures", "handling", "answer", "result", "help_given"}
@@ -109,14 +76,16 @@ def fields_of(
     model: type[BaseModel],
     choices: dict[str, list[tuple[str, str]]] | None = None,
     rows: dict[str, int] | None = None,
+    labels: Mapping[str, Any] | None = None,
 ) -> list[Widget]:
     """Widgets for a model's fields; a list of sub-forms gets ``rows[name]`` rows (at
-    least LIST_ROWS)."""
+    least LIST_ROWS). ``labels`` name the fields beyond the shared LABELS."""
     choices, rows = choices or {}, rows or {}
+    labels = {**LABELS, **(labels or {})}
     out = []
     for name, info in model.model_fields.items():
         tp, optional = _base(info.annotation)
-        label = str(LABELS.get(name, name.replace("_", " ")))
+        label = str(labels.get(name, name.replace("_", " ")))
         if typing.get_origin(tp) is list and typing.get_args(tp)[0] is str:
             out.append(Widget(name, label, "multi", False, [], choices.get(name, [])))
             continue
@@ -125,7 +94,7 @@ def fields_of(
             grid = [
                 [
                     Widget(f"{name}-{i}-{w.name}", w.label, w.kind, False, "", w.choices)  # blank: a row is optional
-                    for w in fields_of(inner, choices)
+                    for w in fields_of(inner, choices, labels=labels)
                 ]
                 for i in range(max(LIST_ROWS, rows.get(name, 0)))
             ]
@@ -135,20 +104,20 @@ def fields_of(
         if isinstance(default, enum.Enum):
             default = default.value
         widget = Widget(name, label, _kind(name, tp), info.is_required() and not optional, default)
-        given = choices.get(name) or _choices_of(tp, optional or not info.is_required())
+        given = choices.get(name) or _choices_of(tp, optional or not info.is_required(), labels)
         if given:
             widget.kind, widget.choices = "select", given
         out.append(widget)
     return out
 
 
-def _choices_of(tp: Any, blank: bool) -> list[tuple[str, str]]:
+def _choices_of(tp: Any, blank: bool, labels: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The options of an enumeration (a TextChoices) or a Literal of strings."""
     options: list[tuple[str, str]] = []
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         options = [(m.value, str(getattr(m, "label", m.value))) for m in tp]
     elif typing.get_origin(tp) is typing.Literal:
-        options = [(str(v), str(LABELS.get(str(v), v))) for v in typing.get_args(tp)]
+        options = [(str(v), str(labels.get(str(v), v))) for v in typing.get_args(tp)]
     if options and blank:
         options.insert(0, ("", "—"))
     return options

@@ -22,18 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from pydantic import ValidationError
 
-from assistance.models import HelpCategory
 from base.errors import DomainError, field_path, pydantic_message
 from catalog.models import Category
-from complaints.models import DEFINITIONS, Severity
 from console.desk import route_context
 from contacts.schemas import ContactIn
 from contacts.services import contact_record
 from estates.selectors import places_search
 from people.access import desk_member, property_of
-from people.models import Department
-from tickets.models import Channel, Kind, Route, Urgency
-from tickets.schemas import TicketDraft
+from tickets.kinds import default_kind, draft_from, kind_for, kinds
+from tickets.models import Channel, Route, Urgency
 from tickets.selectors import place_history
 
 # Words that suggest an emergency in any category (R2.17), besides each category's own.
@@ -41,22 +38,24 @@ EMERGENCY_WORDS = ["爆裂", "漏水", "停电", "燃气", "困人", "冒烟", "
 LOG_ONLY = "log"
 FIELDS = ["kind", "place", "unit", "common_area", "category", "urgency", "channel", "description"]
 FIELDS += ["reporter_name", "reporter_phone", "appointment_at", "route", "party_z", "party_q", "concerns"]
-FIELDS += ["severity", "department", "person", "event_at", "event_place", "demand", "deadline", "help_category"]
-# Where an error of the draft or the contact is shown on the form.
+TICKET_FIELDS = ("category", "urgency", "appointment_at")  # shown for the kinds that take them
+# Where an error of the draft or the contact is shown on the form; each kind adds its own.
 ERROR_FIELDS = {
     "unit": "place",
     "common_area": "place",
     "phone": "reporter_phone",
     "summary": "description",
-    "help": "help_category",
-    "help.category": "help_category",
-    "complaint": "department",
     "party": "route",
 }
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return [(k.value, str(k.label)) for k in Kind] + [(LOG_ONLY, _("log the contact only"))]
+    return [(k.code, str(k.label)) for k in kinds()] + [(LOG_ONLY, _("log the contact only"))]
+
+
+def _fields() -> list[str]:
+    """Every name the form posts: the shared ones and each kind's section's."""
+    return FIELDS + [name for k in kinds() if k.intake for name in k.intake.fields]
 
 
 def _context(prop: Any, values: dict[str, str], errors: dict[str, str], message: str = "") -> dict[str, Any]:
@@ -64,21 +63,26 @@ def _context(prop: Any, values: dict[str, str], errors: dict[str, str], message:
     words = set(EMERGENCY_WORDS)
     for c in categories:
         words.update(w.strip() for w in c.emergency_words.split(",") if w.strip())
-    return {
+    sections = [k for k in kinds() if k.intake]
+    context: dict[str, Any] = {
         "property": prop,
         "kinds": _kinds(),
+        "intake_kinds": sections,
+        "every_kind": " ".join(k.code for k in kinds()),
+        "takes": {name: " ".join(k.code for k in sections if name in k.intake.ticket_fields) for name in TICKET_FIELDS},  # type: ignore[union-attr]
         "categories": categories,
         "urgencies": Urgency.choices,
         "channels": Channel.choices,
-        "severities": [(s.value, s.label, DEFINITIONS[s]) for s in Severity],
-        "departments": Department.choices,
-        "help_categories": HelpCategory.choices,
         "emergency_words": ",".join(sorted(words)),
         "values": values,
         "errors": errors,
         "message": message,
         **route_context(prop, values.get("route", ""), party=values.get("party_z") or values.get("party_q", "")),
     }
+    for k in sections:
+        if k.intake and k.intake.context:
+            context.update(k.intake.context(prop))
+    return context
 
 
 def _local(value: str, tz: str) -> datetime.datetime | str | None:
@@ -93,9 +97,9 @@ def _local(value: str, tz: str) -> datetime.datetime | str | None:
 
 
 def _draft(values: dict[str, str], prop: Any, unit: str, area: str) -> dict[str, Any]:
-    kind = values["kind"]
+    kind = kind_for(values["kind"]) if values["kind"] in {k.code for k in kinds()} else None
     data: dict[str, Any] = {
-        "kind": kind,
+        "kind": values["kind"],
         "property": prop.code,
         "unit": unit or None,
         "common_area": area or None,
@@ -109,24 +113,30 @@ def _draft(values: dict[str, str], prop: Any, unit: str, area: str) -> dict[str,
         data["party"] = values["party_z"] or None
     elif values["route"] == Route.PROVIDER:
         data["party"] = values["party_q"] or None
-    if kind == Kind.REPAIR:
+    intake = kind.intake if kind else None
+    if intake is None:
+        return data
+    if "category" in intake.ticket_fields:
         data["category"] = values["category"] or None
+    if "urgency" in intake.ticket_fields:
         data["urgency"] = values["urgency"] or Urgency.ROUTINE
+    if "appointment_at" in intake.ticket_fields:
         data["appointment_at"] = _local(values["appointment_at"], prop.time_zone)
-    if kind == Kind.COMPLAINT:
-        data["appointment_at"] = _local(values["deadline"], prop.time_zone)
-        data["complaint"] = {
-            "severity": values["severity"] or Severity.MINOR,
-            "department": values["department"] or None,
-            "person": values["person"],
-            "event_at": _local(values["event_at"], prop.time_zone),
-            "event_place": values["event_place"],
-            "demand": values["demand"],
-            "damage_ongoing": values["damage_ongoing"] == "on",
-        }
-    if kind == Kind.HELP:
-        data["help"] = {"category": values["help_category"] or None}
+    if intake.draft:
+        data.update(intake.draft(values, lambda value: _local(value, prop.time_zone)))
     return data
+
+
+def _error_field(kind: str, path: str) -> str:
+    """Where on the form an error of the draft at ``path`` shows."""
+    registered = kind_for(kind) if kind in {k.code for k in kinds()} else None
+    own = registered.intake.errors if registered and registered.intake else {}
+    if path in own:
+        return own[path]
+    if path in ERROR_FIELDS:
+        return ERROR_FIELDS[path]
+    part = registered.part.name if registered and registered.part else None
+    return path.removeprefix(f"{part}.") if part else path
 
 
 @login_required
@@ -134,21 +144,21 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
     user = desk_member(request.user)
     prop = property_of(user, code)
     if request.method != "POST":
-        kind = request.GET.get("kind", Kind.REPAIR)
+        kind = request.GET.get("kind", default_kind())
         values = {
             "key": uuid.uuid4().hex,
-            "kind": kind if kind in dict(_kinds()) else Kind.REPAIR,
+            "kind": kind if kind in dict(_kinds()) else default_kind(),
             "urgency": Urgency.ROUTINE,
             "channel": Channel.PHONE,
-            "severity": Severity.MINOR,
             "concerns": request.GET.get("concerns", "")[:40],
         }
+        for k in kinds():
+            values.update(k.intake.initial if k.intake else {})
         response = render(request, "console/intake.html", _context(prop, values, {}))
         response["Cache-Control"] = "no-store"  # Back must not bring a used key again
         return response
-    values = {name: request.POST.get(name, "").strip() for name in FIELDS + ["key"]}
-    values["damage_ongoing"] = "on" if request.POST.get("damage_ongoing") else ""
-    values["kind"] = values["kind"] or Kind.REPAIR
+    values = {name: request.POST.get(name, "").strip() for name in _fields() + ["key"]}
+    values["kind"] = values["kind"] or default_kind()
     unit, area = values["unit"], values["common_area"]
     if not unit and not area:
         unit = values["place"]  # typed and not picked: taken as a unit label
@@ -167,15 +177,15 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
         )
         draft = None
         if values["kind"] != LOG_ONLY:
-            draft = TicketDraft.model_validate(_draft(values, prop, unit, area))
+            draft = draft_from(_draft(values, prop, unit, area))
         row, ticket = contact_record(by=user, contact=contact, draft=draft, key=values["key"] or uuid.uuid4().hex)
     except ValidationError as e:
         for err in e.errors():
             path = field_path(err.get("loc"))
-            errors.setdefault(ERROR_FIELDS.get(path, path.removeprefix("complaint.")), pydantic_message(dict(err)))
+            errors.setdefault(_error_field(values["kind"], path), pydantic_message(dict(err)))
     except DomainError as e:
         name = e.field or "general"
-        errors[ERROR_FIELDS.get(name, name.removeprefix("complaint."))] = e.message
+        errors[_error_field(values["kind"], name)] = e.message
     else:
         if ticket is not None:
             return redirect("console:ticket", number=ticket.number)

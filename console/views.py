@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
 from base.errors import DomainError, Forbidden, field_path, pydantic_message
-from catalog.models import ServiceItem
 from console import forms
+from contacts.models import DirectoryEntry
 from people.access import (
     is_resident,
     is_technician,
@@ -28,17 +28,18 @@ from people.access import (
     property_of,
     staff_member,
 )
-from people.models import Team, User
-from repairs.conduct import CONDUCT
-from repairs.dispatch import dispatch_candidates, ranked, teams_at, technicians_at
-from repairs.models import WorkOrderItem
+from people.models import User
+from repairs.dispatch import ranked, teams_at, technicians_at
+from repairs.kind import REPAIR
+from repairs.pages import TECHNICIANS_MAX
+from repairs.printing import work_order_pdf
 from tickets.actions import spec_for, ticket_act
 from tickets.attachments import Upload
-from tickets.models import Attachment, Kind, Ticket
+from tickets.kinds import FormOptions, default_kind, kind_for, kinds
+from tickets.models import Attachment, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
-from tickets.workflow import Transition, allowed_actions, workflow_for
+from tickets.workflow import Transition, allowed_actions
 
-TECHNICIANS_MAX = 200  # every technician of a property can be picked; the best is starred
 QUEUE_ROWS = 50  # the most urgent first; a longer queue says how many more there are
 
 
@@ -59,25 +60,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest, code: str, queue: str, kind: str = Kind.REPAIR) -> HttpResponse:
+def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpResponse:
     """A work queue of one kind of ticket at one property (repairs by default)."""
     user = staff_member(request.user)
     props = properties_of(user)
     prop = property_of(user, code, among=props)
     now = timezone.now()
-    if kind not in Kind.values:
+    kind = kind or default_kind()
+    if kind not in {k.code for k in kinds()}:
         raise Http404(_("There is no such kind of ticket."))
-    wf = workflow_for(kind)
+    wf = kind_for(kind).workflow
     rows = queue_tickets(user, prop.pk, kind, queue, now, limit=QUEUE_ROWS)
-    for t in rows:
-        t.status_label = wf.state_label(t.status)  # type: ignore[attr-defined]
     counts = queue_counts(user, prop.pk, kind, now)
     tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
     context = {
         "property": prop,
         "properties": props,
         "kind": kind,
-        "kinds": Kind.choices,
+        "kinds": [(k.code, k.label) for k in kinds()],
+        "field_work": kind_for(kind).field_work,
         "queue": queue,
         "tabs": tabs,
         "rows": rows,
@@ -89,102 +90,32 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = Kind.REPAIR) 
 
 
 def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
+    """The form of one action: its fields drawn from the action's input model, with the
+    options the ticket's kind gives them."""
     spec = spec_for(ticket.kind, t.action)
     if spec is None:
         return []
-    choices: dict[str, list[tuple[str, str]]] = {}
-    rows: dict[str, int] = {}
-    if t.action in ("dispatch", "reassign"):
-        choices["assignee"] = [("", "—")] + [
-            (
-                c.user.username,
-                f"{'★ ' if i == 0 else ''}{c.user} · {_('on duty') if c.on_duty else _('off duty')}"
-                f" · {_('%(n)s open') % {'n': c.open_load}}",
-            )
-            for i, c in enumerate(dispatch_candidates(ticket, limit=TECHNICIANS_MAX))
-        ]
-        choices["team"] = [("", "—")] + [
-            (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
-        ]
-    if "items" in spec.form.model_fields:
-        catalogue = (
-            ServiceItem.objects.filter(active=True, company_id=ticket.property.company_id)
-            .select_related("category")
-            .order_by("category__code", "code")
-        )
-        choices["item"] = [("", _("— outside the catalogue —"))] + [
-            (s.code, f"{s.category.name} · {s.name} ¥{s.labour_fee + s.material_fee + s.service_fee}")
-            for s in catalogue
-        ]
-    if "decisions" in spec.form.model_fields:  # the items waiting for the supervisor's review (R2.6)
-        pending = WorkOrderItem.objects.filter(
-            order__ticket=ticket, review=WorkOrderItem.Review.PENDING, removed_at__isnull=True
-        ).order_by("id")
-        choices["item_id"] = [("", "—")] + [(str(i.pk), f"{i.description} ×{i.quantity:g}") for i in pending]
-        rows["decisions"] = len(pending)  # one decision per pending item
-    if "checklist" in spec.form.model_fields:
-        choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
-    if "satisfaction" in spec.form.model_fields:
-        choices["satisfaction"] = [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)]
-    choices.update(kind_choices(ticket, spec.form.model_fields))
-    return forms.fields_of(spec.form, choices, rows)
-
-
-def kind_choices(ticket: Ticket, fields: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    """Options of the fields the other kinds' actions use: checklist steps, outside
-    parties, linked-ticket kinds and categories."""
-    from assistance.checklists import MEDICAL_OPTIONS, steps_for
-    from catalog.models import Builder, Category, Provider
-    from repairs.models import Referral
-    from tickets.models import Route
-
-    out: dict[str, list[tuple[str, str]]] = {}
-    if "step" in fields and hasattr(ticket, "help_request"):
-        out["step"] = [(code, str(label)) for code, label in steps_for(ticket.help_request.category).items()]
-    if "option" in fields:
-        out["option"] = [("", "—")] + [(k, str(v)) for k, v in MEDICAL_OPTIONS.items()]
-    if "party" in fields:
-        company = ticket.property.company_id
-        out["party"] = [("", "—")]
-        out["party"] += [(b.code, f"Z · {b.name}") for b in Builder.objects.filter(company_id=company, active=True)]
-        out["party"] += [
-            (p.code, f"Q · {p.name} ({p.service})") for p in Provider.objects.filter(company_id=company, active=True)
-        ]
-    if "route" in fields:
-        out["route"] = [(r.value, str(r.label)) for r in (Route.BUILDER, Route.PROVIDER)]
-    if "update" in fields:
-        out["update"] = [(value, str(label)) for value, label in Referral.Update.choices]
-    if "kind" in fields:
-        out["kind"] = [(k.value, str(k.label)) for k in (Kind.REPAIR, Kind.COMPLAINT)]
-    if "category" in fields and ticket.kind != Kind.REPAIR:
-        out["category"] = [("", "—")] + [(c.code, c.name) for c in Category.objects.order_by("code")]
-    return out
+    kind = kind_for(ticket.kind)
+    fields = spec.form.model_fields
+    options = kind.options(ticket, t.action, fields) if kind.options else FormOptions()
+    if "satisfaction" in fields:
+        options.choices.setdefault("satisfaction", [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)])
+    return forms.fields_of(spec.form, options.choices, options.rows, kind.labels)
 
 
 def kind_context(ticket: Ticket) -> dict[str, Any]:
-    """What the kind's own part of the ticket page shows."""
-    from assistance.models import ContingencyPlan
-    from assistance.services import help_checklist
-    from contacts.models import DirectoryEntry
-
-    context: dict[str, Any] = {
+    """What the ticket page shows beside the ticket: its linked tickets, its follow-ups,
+    the quick-response directory (R1.7, read only if the kind's section shows it) and
+    the kind's own section."""
+    kind = kind_for(ticket.kind)
+    return {
         "links": list(ticket.spawned.order_by("id")),  # type: ignore[attr-defined]
         "followups": list(ticket.followups.select_related("assignee").order_by("id")),  # type: ignore[attr-defined]
+        "directory": DirectoryEntry.objects.filter(property_id=ticket.property_id),
+        "kind": kind,
+        "kind_template": kind.page_template or "console/kind.html",
+        **(kind.page_context(ticket) if kind.page_context else {}),
     }
-    if ticket.kind == Kind.HELP:
-        context["checklist"] = help_checklist(ticket)
-        context["plans"] = ContingencyPlan.objects.filter(
-            property_id=ticket.property_id,
-            category=ticket.help_request.category,  # type: ignore[attr-defined]
-        )[:3]
-        context["directory"] = DirectoryEntry.objects.filter(property_id=ticket.property_id)
-    if ticket.kind == Kind.COMPLAINT:
-        from complaints.models import DEFINITIONS
-
-        context["definitions"] = [(severity.label, text) for severity, text in DEFINITIONS.items()]
-    if ticket.kind == Kind.REPAIR:
-        context["referral"] = ticket.referrals.select_related("builder", "provider").first()  # type: ignore[attr-defined]
-    return context
 
 
 def _ticket_page(
@@ -195,7 +126,7 @@ def _ticket_page(
     status: int = 200,
 ) -> HttpResponse:
     ticket = ticket_detail(user, number)
-    wf = workflow_for(ticket.kind)
+    wf = kind_for(ticket.kind).workflow
     for event in ticket.timeline:  # type: ignore[attr-defined]
         event.label = wf.action_label(event.action)
         event.to_label = wf.state_label(event.to_status) if event.to_status else ""
@@ -207,9 +138,7 @@ def _ticket_page(
             actions.append({"action": t.action, "label": t.label, "widgets": action_widgets(ticket, t), "error": ""})
     context: dict[str, Any] = {
         "ticket": ticket,
-        "kind_template": f"console/kinds/{ticket.kind}.html",
         **kind_context(ticket),
-        "status_label": wf.state_label(ticket.status),
         "actions": actions,
         "failed": failed[0] if failed else None,
         "message": failed[2] if failed else "",
@@ -227,7 +156,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
 def ticket_and_transition(user: User, number: str, action: str) -> tuple[Ticket, Transition]:
     """The ticket the user may act on and the named row of its workflow table, or 404."""
     ticket = ticket_for_action(user, number)
-    transition = workflow_for(ticket.kind).transitions.get(action)
+    transition = kind_for(ticket.kind).workflow.transitions.get(action)
     if transition is None:
         raise Http404(_("There is no such action."))
     return ticket, transition
@@ -286,8 +215,6 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @require_GET
 def print_work_order(request: HttpRequest, number: str) -> HttpResponse:
     """The work order as a PDF in three copies (R2.3)."""
-    from repairs.printing import work_order_pdf
-
     user = staff_member(request.user)
     ticket = ticket_detail(user, number)
     if not hasattr(ticket, "work_order"):
@@ -310,7 +237,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     prop = property_of(user, code)
     now = timezone.now()
     technicians = technicians_at(prop.pk)
-    waiting = queue_tickets(user, prop.pk, Kind.REPAIR, "new", now, limit=50)
+    waiting = queue_tickets(user, prop.pk, REPAIR, "new", now, limit=50)
     rows = [
         {
             "ticket": t,

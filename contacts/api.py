@@ -4,7 +4,7 @@ read a day's log with its subtotals (R1.6, R2.25)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,9 +18,16 @@ from contacts.schemas import ContactIn
 from contacts.selectors import daily_log, row_kind, row_tag
 from contacts.services import contact_record
 from people.access import may_read_contact_log, property_of
-from tickets.schemas import TicketDraft
+from tickets.kinds import draft_model
+from tickets.schemas import TicketDraft as TicketDraftBase
 
 router = Router(tags=["contacts"])
+
+# The draft as clients send it, put together from the registered kinds (tickets.kinds).
+if TYPE_CHECKING:
+    TicketDraft = TicketDraftBase
+else:
+    TicketDraft = draft_model()
 
 
 class ContactRecordIn(Input):

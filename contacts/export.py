@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from contacts.selectors import DailyLog, row_tag
-from tickets.workflow import workflow_for
 
 
 def daily_log_xlsx(log: DailyLog) -> bytes:
@@ -29,10 +28,7 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
     tz = log.property.time_zone
     for c in log.rows:
         tickets = [link.ticket for link in c.links]  # type: ignore[attr-defined]
-        statuses = [
-            f"{t.number} {workflow_for(t.kind).state_label(t.status)}" + (f" ({_('done')})" if t.closed_at else "")
-            for t in tickets
-        ]
+        statuses = [f"{t.number} {t.status_label}" + (f" ({_('done')})" if t.closed_at else "") for t in tickets]
         sheet.append(
             [
                 timezone.localtime(c.at, timezone=zoneinfo.ZoneInfo(tz)).strftime("%H:%M"),

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 
 from contacts.models import Contact, ContactTicket
 from estates.localtime import day_bounds
-from tickets.models import Kind, Route
+from tickets.kinds import kinds
+from tickets.models import Route
 
 if TYPE_CHECKING:
     from estates.models import Property
@@ -52,9 +53,9 @@ def daily_log(prop: Property, day: datetime.date) -> DailyLog:
         .order_by("at", "id")
     )
     tags = Counter(row_tag(c) for c in rows)
-    kinds = Counter(row_kind(c) for c in rows)
+    counts = Counter(row_kind(c) for c in rows)
     log = DailyLog(prop, day, rows)
     log.by_tag = [(r.value, str(r.label), tags.get(r.value, 0)) for r in Route]
-    log.by_kind = [(k.value, str(k.label), kinds.get(k.value, 0)) for k in Kind]
-    log.by_kind.append((NO_TICKET, gettext("no ticket"), kinds.get(NO_TICKET, 0)))
+    log.by_kind = [(k.code, str(k.label), counts.get(k.code, 0)) for k in kinds()]
+    log.by_kind.append((NO_TICKET, gettext("no ticket"), counts.get(NO_TICKET, 0)))
     return log

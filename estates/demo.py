@@ -298,6 +298,7 @@ def demo_tickets() -> None:
     """A few tickets in different states, made through the services like real work."""
     from repairs import services as work
     from repairs.schemas import ItemIn
+    from tickets.kinds import draft_from
     from tickets.schemas import TicketDraft
     from tickets.services import ticket_create
 
@@ -305,7 +306,7 @@ def demo_tickets() -> None:
 
     def draft(**fields: object) -> TicketDraft:
         base = {"property": "YGJY", "category": "plumbing", "reporter_phone": "13800138000", "channel": "phone"}
-        return TicketDraft.model_validate({**base, **fields})
+        return draft_from({**base, **fields})
 
     ticket_create(by=agent, draft=draft(unit="3-1202", urgency="emergency", description="厨房水管爆裂，水流到楼下"))
     t = ticket_create(by=agent, draft=draft(unit="2-801", category="electrical", description="卧室插座没电"))

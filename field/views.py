@@ -20,7 +20,7 @@ from people.models import User
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.models import Attachment, Ticket
 from tickets.selectors import ticket_detail, with_labels
-from tickets.workflow import allowed_actions, workflow_for
+from tickets.workflow import allowed_actions
 
 # Steps the customer signs for on the technician's phone (R2.9 consent, R2.11 sign-off).
 SIGNED = {"consent", "decline_quote", "sign_off"}
@@ -50,8 +50,6 @@ def jobs(request: HttpRequest) -> HttpResponse:
             "id",
         )[:JOBS_MAX]
     )
-    for t in rows:
-        t.status_label = workflow_for(t.kind).state_label(t.status)  # type: ignore[attr-defined]
     return render(request, "field/jobs.html", {"rows": rows, "now": timezone.now()})
 
 
@@ -75,7 +73,6 @@ def _page(request: HttpRequest, user: User, number: str, failed=None, status: in
         )
     context = {
         "ticket": ticket,
-        "status_label": workflow_for(ticket.kind).state_label(ticket.status),
         "actions": actions,
         "failed": failed[0] if failed else None,
         "message": failed[2] if failed else "",

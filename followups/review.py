@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from complaints.kind import COMPLAINT
 from followups.models import CorrectiveAction, CorrectiveActionEvent, Finding, FollowUp, ReviewDecision
 from people.access import may_decide
 from people.models import User
-from tickets.models import Kind, Ticket
+from repairs.kind import REPAIR
+from tickets.models import Ticket
 
 if TYPE_CHECKING:
     from estates.models import Property
@@ -85,7 +87,7 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
 
     in_quarter = Ticket.objects.filter(property=prop, reported_at__gte=start, reported_at__lt=end)
     complaints = (
-        in_quarter.filter(kind=Kind.COMPLAINT)
+        in_quarter.filter(kind=COMPLAINT)
         .values("unit_id", "common_area_id", "complaint__department")
         .annotate(n=Count("id"))
         .filter(n__gte=REPEAT_COMPLAINTS)
@@ -93,7 +95,7 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
     for g in complaints:
         place = Q(unit_id=g["unit_id"], common_area_id=g["common_area_id"])
         tickets = list(
-            in_quarter.filter(place, kind=Kind.COMPLAINT, complaint__department=g["complaint__department"])
+            in_quarter.filter(place, kind=COMPLAINT, complaint__department=g["complaint__department"])
             .select_related("unit", "common_area")
             .order_by("reported_at", "id")
         )
@@ -103,7 +105,7 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
         )
 
     repairs = (
-        in_quarter.filter(kind=Kind.REPAIR, category__isnull=False)
+        in_quarter.filter(kind=REPAIR, category__isnull=False)
         .values("unit_id", "common_area_id", "category_id")
         .annotate(n=Count("id"))
         .filter(n__gte=REPEAT_REPAIRS)
@@ -111,7 +113,7 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
     for r in repairs:
         place = Q(unit_id=r["unit_id"], common_area_id=r["common_area_id"])
         tickets = list(
-            in_quarter.filter(place, kind=Kind.REPAIR, category_id=r["category_id"])
+            in_quarter.filter(place, kind=REPAIR, category_id=r["category_id"])
             .select_related("unit", "common_area", "category")
             .order_by("reported_at", "id")
         )

@@ -27,15 +27,22 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import Forbidden, IllegalTransition, InvalidInput
+from catalog.models import WarrantyTerm
+from catalog.warranty import months_after
+from complaints.kind import COMPLAINT
 from estates.localtime import day_bounds, end_of_day
+from estates.models import Building, Property
 from followups.models import FollowUp, Service
 from followups.policy import window_for
 from notify.models import Notification
 from notify.services import notify_role
 from people.access import may_review_followups, staff_at
 from people.models import Department, Role, User
-from tickets.models import Impact, Kind, Ticket, Urgency
-from tickets.workflow import event_append, on_close
+from repairs.kind import REPAIR
+from tickets.kinds import draft_from, kind_for
+from tickets.models import Impact, Ticket, Urgency
+from tickets.services import ticket_create
+from tickets.workflow import event_append, on_close, on_step
 
 if TYPE_CHECKING:
     from estates.models import Building, Property
@@ -45,20 +52,15 @@ DEPARTMENT_SUPERVISOR = {Department.ENGINEERING: Role.ENGINEERING_SUPERVISOR}
 
 
 def service_of(ticket: Ticket) -> str:
-    if ticket.kind == Kind.COMPLAINT:
-        return Service.COMPLAINT
-    if ticket.kind == Kind.REPAIR:
-        return Service.REPAIR
-    if ticket.kind == Kind.HELP:
-        request = getattr(ticket, "help_request", None)
-        return Service.MEDICAL if request and request.category == "medical" else Service.HELP
-    return Service.OTHER
+    """The follow-up service of a closed ticket, as its kind names it (tickets.kinds)."""
+    service = kind_for(ticket.kind).follow_up(ticket)
+    return service if service in Service.values else Service.OTHER
 
 
 def is_major_repair(ticket: Ticket) -> bool:
     """A major repair (R2.20: every one is called back): an emergency, or a fault that
     reaches beyond one household (R2.2)."""
-    return ticket.kind == Kind.REPAIR and (ticket.urgency == Urgency.EMERGENCY or ticket.impact != Impact.HOUSEHOLD)
+    return ticket.kind == REPAIR and (ticket.urgency == Urgency.EMERGENCY or ticket.impact != Impact.HOUSEHOLD)
 
 
 def _unsatisfied_at_sign_off(ticket: Ticket) -> bool:
@@ -104,7 +106,7 @@ def followup_on_close(ticket: Ticket, now: datetime.datetime) -> FollowUp | None
         reason = "unsatisfied"
     elif window.coverage <= 0:
         return None
-    if ticket.kind == Kind.REPAIR and ticket.status != "closed":
+    if ticket.kind == REPAIR and ticket.status != "closed":
         return None  # a cancelled or declined repair was not done: nothing to ask about
     due_from = base + datetime.timedelta(days=window.from_days)
     followup = FollowUp(
@@ -127,7 +129,7 @@ def followup_on_close(ticket: Ticket, now: datetime.datetime) -> FollowUp | None
 on_close(followup_on_close)
 
 
-def followup_quick_call(*, ticket: Ticket, now: datetime.datetime) -> FollowUp:
+def followup_quick_call(ticket: Ticket, now: datetime.datetime) -> FollowUp:
     """S0 §3.4: the repair desk calls the customer the same day the technician reports back."""
     end = end_of_day(now, ticket.property.time_zone)
     followup, _created = FollowUp.objects.get_or_create(
@@ -148,6 +150,9 @@ def followup_quick_call(*, ticket: Ticket, now: datetime.datetime) -> FollowUp:
         followup.assignee = _specialist(ticket.property_id)
         followup.save(update_fields=["assignee"])
     return followup
+
+
+on_step(REPAIR, "report_back", followup_quick_call)
 
 
 @transaction.atomic
@@ -282,30 +287,29 @@ def followup_review(*, followup: FollowUp, by: User, opinion: str) -> FollowUp:
 
 
 def _complaint_open(followup: FollowUp, by: User) -> Ticket:
-    from tickets.schemas import ComplaintIn, TicketDraft
-    from tickets.services import ticket_create
-
     ticket = followup.ticket
     assert ticket is not None
     complaint = getattr(ticket, "complaint", None)
     department = (
         complaint.department
         if complaint
-        else (Department.ENGINEERING if ticket.kind == Kind.REPAIR else Department.SERVICE_DESK)
+        else (Department.ENGINEERING if ticket.kind == REPAIR else Department.SERVICE_DESK)
     )
     description = _("Unsatisfied at the follow-up of %(number)s: %(text)s") % {
         "number": ticket.number,
         "text": followup.shortcomings or followup.quality or str(followup.satisfaction),
     }
-    draft = TicketDraft(
-        kind=Kind.COMPLAINT,
-        property=ticket.property.code,
-        unit=ticket.unit.label if ticket.unit else None,
-        common_area=ticket.common_area.name if ticket.common_area else None,
-        reporter_name=ticket.reporter_name,
-        reporter_phone=ticket.reporter_phone,
-        description=description[:2000],
-        complaint=ComplaintIn(severity="important", department=department),  # the manager takes it (R6.5)
+    draft = draft_from(
+        {
+            "kind": COMPLAINT,
+            "property": ticket.property.code,
+            "unit": ticket.unit.label if ticket.unit else None,
+            "common_area": ticket.common_area.name if ticket.common_area else None,
+            "reporter_name": ticket.reporter_name,
+            "reporter_phone": ticket.reporter_phone,
+            "description": description[:2000],
+            "complaint": {"severity": "important", "department": department},  # the manager takes it (R6.5)
+        }
     )
     return ticket_create(by=by, draft=draft, origin=ticket)
 
@@ -322,9 +326,6 @@ def warranty_visits_plan(*, building: Building, today: datetime.date, horizon_da
     every 6 months from acceptance while any term runs, seasonal ones before the rainy
     and typhoon seasons while a roof-and-wall term runs, and one in the month before
     each term expires. Idempotent: a visit already planned is not planned again."""
-    from catalog.models import WarrantyTerm
-    from catalog.warranty import months_after
-
     accepted = building.completion_date
     if accepted is None:
         return 0
@@ -374,8 +375,6 @@ def warranty_visits_plan(*, building: Building, today: datetime.date, horizon_da
 
 
 def warranty_visits_plan_all(*, today: datetime.date) -> int:
-    from estates.models import Building
-
     return sum(
         warranty_visits_plan(building=b, today=today)
         for b in Building.objects.filter(completion_date__isnull=False).select_related("property")
@@ -385,8 +384,6 @@ def warranty_visits_plan_all(*, today: datetime.date) -> int:
 def followups_sample_due(*, now: datetime.datetime) -> int:
     """Sample every earlier local day that still has follow-ups waiting to be sampled
     (the hourly task; a day is sampled once it is over)."""
-    from estates.models import Property
-
     days = 0
     for prop in Property.objects.all():
         tz = zoneinfo.ZoneInfo(prop.time_zone)

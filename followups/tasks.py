@@ -5,6 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from followups.services import followups_sample_due, warranty_visits_plan_all
+from tickets.archive import tickets_archive
 
 
 @db_periodic_task(crontab(minute="7"))
@@ -22,6 +23,4 @@ def plan_warranty_visits() -> int:
 @db_periodic_task(crontab(minute="27", hour="2"))
 def archive_tickets() -> int:
     """Every night: archive tickets closed over two years ago (R6.7)."""
-    from tickets.archive import tickets_archive
-
     return tickets_archive()

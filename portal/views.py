@@ -15,7 +15,6 @@ from people.access import is_resident
 from surveys.selectors import open_surveys_for
 from tickets.models import Ticket
 from tickets.selectors import with_labels
-from tickets.workflow import workflow_for
 
 ROWS = 50
 
@@ -27,7 +26,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if not is_resident(user):
         raise PermissionDenied(_("These pages are for residents."))
     rows = list(with_labels(Ticket.objects.visible_to(user)).order_by("-reported_at", "-id")[:ROWS])
-    for t in rows:
-        t.status_label = workflow_for(t.kind).state_label(t.status)  # type: ignore[attr-defined]
     surveys = open_surveys_for(user, timezone.now())
     return render(request, "portal/home.html", {"rows": rows, "surveys": surveys})

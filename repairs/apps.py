@@ -7,4 +7,4 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self) -> None:
-        from repairs import actions, workflow  # noqa: F401  (registers the repair workflow)
+        from repairs import kind  # noqa: F401  (registers the repair with the core)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import IllegalTransition, InvalidInput
 from catalog.models import Category, ServiceItem
-from followups.services import followup_quick_call
+from estates.models import Property
 from notify.models import Notification
 from notify.services import notify_role, notify_user
 from people.access import is_technician, staff_at
@@ -28,9 +28,12 @@ from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
 from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
+from repairs.routing import party_find, referral_send
 from repairs.schemas import ItemIn, ReviewDecision
-from repairs.workflow import REPAIR, RepairStatus
+from repairs.workflow import WORKFLOW, RepairStatus
+from tickets.kinds import draft_from
 from tickets.models import Route, Ticket, TicketEvent
+from tickets.services import ticket_create
 from tickets.workflow import event_append, ticket_transition
 
 if TYPE_CHECKING:
@@ -48,9 +51,6 @@ def work_order_check(draft: TicketDraft) -> None:
     if not (draft.unit or draft.common_area):
         raise InvalidInput(_("Give the unit or the common area that needs the repair."), field="unit")
     if draft.route in (Route.BUILDER, Route.PROVIDER):
-        from estates.models import Property
-        from repairs.routing import party_find
-
         company_id = Property.objects.filter(code=draft.property or "").values_list("company_id", flat=True).first()
         party_find(company_id=company_id or 0, route=draft.route, code=draft.party)
 
@@ -66,8 +66,6 @@ def work_order_open(
     """Open the work order of a new repair ticket (R2.3); its first clocks are the
     workflow's opening clocks, started by ticket_create. A repair routed Z or Q at
     intake goes straight to its builder or provider."""
-    from repairs.routing import referral_send
-
     WorkOrder.objects.create(
         ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None
     )
@@ -415,7 +413,7 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
         kind=Notification.Kind.TELL_CUSTOMER,
         at=now,
         message=_("%(number)s: the supervisor's review is done (%(state)s); tell the customer.")
-        % {"number": ticket.number, "state": REPAIR.state_label(target)},
+        % {"number": ticket.number, "state": WORKFLOW.state_label(target)},
     )
 
 
@@ -644,7 +642,6 @@ def work_order_report_back(
     WorkOrder.objects.filter(ticket=ticket).update(**changes)
     deadline_meet(ticket=ticket, clock=Clock.REPORT_BACK, at=now)
     next_due_refresh(ticket)
-    followup_quick_call(ticket=ticket, now=now)  # S0 §3.4: the desk calls the customer the same day
 
 
 @transaction.atomic
@@ -680,10 +677,7 @@ def work_order_rework(*, ticket: Ticket, by: User, reason: str) -> Ticket:
 
 
 def _rework_open(*, ticket: Ticket, by: User, reason: str) -> Ticket:
-    from tickets.schemas import TicketDraft
-    from tickets.services import ticket_create
-
-    draft = TicketDraft.model_validate(
+    draft = draft_from(
         {
             "kind": ticket.kind,
             "property": ticket.property.code,

@@ -36,12 +36,14 @@ from followups.policy import window_for
 from people.models import User
 from promises.models import Clock, Deadline
 from promises.services import clock_label
+from repairs.kind import REPAIR
 from repairs.models import WorkOrder, WorkOrderItem
 from reports.months import month_bounds, months_add
 from reports.rates import rate
 from reports.tallies import month_counts
 from surveys.selectors import survey_summary
-from tickets.models import Channel, Impact, Kind, Ticket, Urgency
+from tickets.kinds import kind_label, kinds
+from tickets.models import Channel, Impact, Ticket, Urgency
 
 # R2.20: on time 100 %, rework at most 1 %, major repairs followed up 100 %; R2.19: 60 minutes.
 ON_TIME_TARGET = 100.0
@@ -93,7 +95,7 @@ def monthly_pack(*, property_ids: list[int], scope: str, month: str, time_zone: 
         _by(categories, "category__name", "by_category", _("Tickets by kind and category"), _("category")),
         _by(channels, "channel", "by_channel", _("Tickets by kind and channel"), _("channel")),
         _on_time(clocks),
-        _quality(property_ids, of_month.get(Kind.REPAIR, 0), sum(reworks.values()), start, end),
+        _quality(property_ids, of_month.get(REPAIR, 0), sum(reworks.values()), start, end),
         _follow_up_coverage(property_ids, start, end),
         _satisfaction(property_ids, jobs, start, end),
         _paid_and_free(orders, jobs),
@@ -191,7 +193,7 @@ def _total(rows: list[dict[str, Any]], key: str) -> int:
 
 
 def _kind_label(kind: str) -> str:
-    return str(Kind(kind).label) if kind in Kind.values else kind
+    return kind_label(kind)
 
 
 def _by(rows: list[dict[str, Any]], by: str, key: str, title: str, header: str) -> Table:
@@ -235,7 +237,7 @@ def _quality(
 ) -> Table:
     closed_major = _major(
         Ticket.objects.filter(
-            property_id__in=property_ids, kind=Kind.REPAIR, status="closed", closed_at__gte=start, closed_at__lt=end
+            property_id__in=property_ids, kind=REPAIR, status="closed", closed_at__gte=start, closed_at__lt=end
         )
     ).aggregate(
         # A repair has a quick call besides its service follow-up: count repairs, not joined rows.
@@ -444,7 +446,7 @@ def _over_standard_time(jobs: list[dict[str, Any]]) -> Table:
 
 def _top_categories(categories: list[dict[str, Any]]) -> Table:
     rows = sorted(
-        (r for r in categories if r["kind"] == Kind.REPAIR and r["category__name"] is not None),
+        (r for r in categories if r["kind"] == REPAIR and r["category__name"] is not None),
         key=lambda r: (-r["n"], r["category__name"]),
     )[:TOP]
     return Table(
@@ -459,7 +461,7 @@ def _repeat_units(tickets: QuerySet[Ticket], several: bool) -> Table:
     """Units with two or more repairs; a unit's label is unique only within its property,
     so company-wide the property's code goes with it."""
     rows = (
-        tickets.filter(kind=Kind.REPAIR, unit__isnull=False)
+        tickets.filter(kind=REPAIR, unit__isnull=False)
         .values("unit_id", "unit__label", "property__code")
         .annotate(n=Count("id"))
         .filter(n__gte=2)
@@ -508,10 +510,10 @@ def _trend(property_ids: list[int], month: str, of_month: dict[str, int]) -> Tab
     months = [months_add(month, -n) for n in range(TREND_MONTHS - 1, -1, -1)]
     counts = month_counts(property_ids, months[:-1])
     counts[month] = of_month
-    kinds = list(Kind.values)
+    codes = [k.code for k in kinds()]
     return Table(
         "trend",
         _("Tickets over 12 months"),
-        [_("month")] + [_kind_label(k) for k in kinds],
-        [[m] + [counts.get(m, {}).get(k, 0) for k in kinds] for m in months],
+        [_("month")] + [_kind_label(k) for k in codes],
+        [[m] + [counts.get(m, {}).get(k, 0) for k in codes] for m in months],
     )

@@ -1,5 +1,6 @@
-"""The registry that binds workflow actions to input forms and services, so one
-endpoint (and later one page) can take any action of any kind."""
+"""Taking any action of any kind: each kind binds its workflow's actions to an input
+form and a service (``tickets.kinds.TicketKind.actions``), so one endpoint and one
+page take every action."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.db import transaction
 from pydantic import BaseModel, ValidationError
 
 from tickets.attachments import Upload, attachments_store, uploads_check
-from tickets.workflow import check, workflow_for
+from tickets.kinds import kind_for
+from tickets.workflow import check
 
 if TYPE_CHECKING:
     from people.models import User
@@ -24,18 +26,8 @@ class ActionSpec:
     service: Callable[..., Any]
 
 
-_SPECS: dict[str, dict[str, ActionSpec]] = {}
-
-
-def register_actions(kind: str, specs: dict[str, ActionSpec]) -> None:
-    missing = set(workflow_for(kind).transitions) ^ set(specs)
-    if missing:
-        raise RuntimeError(f"actions and workflow table of {kind} differ: {sorted(missing)}")
-    _SPECS[kind] = specs
-
-
 def spec_for(kind: str, action: str) -> ActionSpec | None:
-    return _SPECS.get(kind, {}).get(action)
+    return kind_for(kind).actions.get(action)
 
 
 def ticket_act(*, ticket: Ticket, action: str, by: User, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Any:
@@ -60,4 +52,4 @@ def _fields(form: BaseModel) -> dict[str, Any]:
     return {name: getattr(form, name) for name in type(form).model_fields}
 
 
-__all__ = ["ActionSpec", "ValidationError", "register_actions", "spec_for", "ticket_act"]
+__all__ = ["ActionSpec", "ValidationError", "spec_for", "ticket_act"]

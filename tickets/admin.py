@@ -2,9 +2,11 @@
 (API now, pages later), so the admin can never bypass the state machine or the audit."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from base.admin import ReadOnlyAdmin, ReadOnlyInline
 from promises.models import Deadline
+from tickets.kinds import kinds
 from tickets.models import Ticket, TicketEvent
 
 
@@ -18,12 +20,25 @@ class DeadlineInline(ReadOnlyInline):
     fields = ["clock", "status", "started_at", "due_at", "met_at", "breached_at"]
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The registered kinds by their names (tickets.kinds)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [(k.code, k.label) for k in kinds()]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
-        "kind",
-        "status",
+        "kind_label",
+        "status_label",
         "property",
         "unit",
         "common_area",
@@ -32,7 +47,7 @@ class TicketAdmin(ReadOnlyAdmin):
         "next_due_at",
         "reported_at",
     ]
-    list_filter = ["property", "kind", "status", "urgency"]
+    list_filter = ["property", KindFilter, "status", "urgency"]
     search_fields = ["number", "reporter_name", "reporter_phone"]
     list_select_related = ["property", "unit", "common_area", "assignee"]
     date_hierarchy = "reported_at"
@@ -41,3 +56,11 @@ class TicketAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return Ticket.objects.visible_to(request.user).select_related(*self.list_select_related)
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, ticket: Ticket) -> str:
+        return ticket.kind_label
+
+    @admin.display(description=_("status"))
+    def status_label(self, ticket: Ticket) -> str:
+        return ticket.status_label

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Body, Field, Header, Query, Router, Schema, Status
-from pydantic import BaseModel, ConfigDict
+from pydantic import create_model
 
-from base.errors import Forbidden
 from base.request import user_of
-from people.access import may_see_dispatch_suggestions
+from base.schemas import ERRORS, Out
 from promises.services import clock_label
-from repairs.dispatch import dispatch_candidates
 from tickets.actions import spec_for, ticket_act
+from tickets.kinds import draft_model, kinds
 from tickets.models import Ticket
-from tickets.schemas import TicketDraft
+from tickets.schemas import TicketDraft as TicketDraftBase
 from tickets.selectors import (
     TicketFilter,
     ticket_detail,
@@ -29,17 +26,9 @@ from tickets.selectors import (
     with_labels,
 )
 from tickets.services import ticket_create, ticket_create_once
-from tickets.workflow import allowed_actions, workflow_for
+from tickets.workflow import allowed_actions
 
 router = Router(tags=["tickets"])
-
-
-class Out(BaseModel):
-    """Response bodies. Plain pydantic models rather than ninja's Schema: the views build
-    dicts, so Schema's per-field attribute resolver is not needed, and on a page of
-    fifty tickets it cost more than the database."""
-
-    model_config = ConfigDict(from_attributes=True)
 
 
 class PersonOut(Out):
@@ -95,69 +84,26 @@ class EventOut(Out):
     data: dict[str, Any]
 
 
-class ItemOut(Out):
-    id: int
-    item: str | None
-    description: str
-    quantity: Decimal
-    labour_fee: Decimal
-    material_fee: Decimal
-    service_fee: Decimal
-    total: Decimal
-    review: str
-    review_note: str
-    removed: bool
+def _detail_model() -> type[TicketOut]:
+    """One ticket in full: the summary, each kind's own part (e.g. ``work_order``, null
+    for tickets of other kinds), its deadlines and its timeline."""
+    parts: dict[str, Any] = {k.detail.name: (k.detail.schema | None, None) for k in kinds() if k.detail}
+    return create_model(
+        "TicketDetailOut",
+        __base__=TicketOut,
+        **parts,
+        deadlines=(list[DeadlineOut], ...),
+        timeline=(list[EventOut], ...),
+    )
 
 
-class QuoteOut(Out):
-    version: int
-    status: str
-    lines: list[dict[str, Any]]
-    labour_total: Decimal
-    material_total: Decimal
-    service_total: Decimal
-    total: Decimal
-    created_at: datetime.datetime
-    decided_at: datetime.datetime | None
-    decided_by_name: str
-
-
-class MaterialCheckOut(Out):
-    material: str
-    passed: bool
-    note: str
-    checked_at: datetime.datetime
-
-
-class WorkOrderOut(Out):
-    is_paid: bool
-    rework_of: str | None
-    reworks: list[str]
-    dispatched_at: datetime.datetime | None
-    accepted_at: datetime.datetime | None
-    arrived_at: datetime.datetime | None
-    started_at: datetime.datetime | None
-    completed_at: datetime.datetime | None
-    signed_off_at: datetime.datetime | None
-    reported_at: datetime.datetime | None
-    fault_note: str
-    result_note: str
-    materials_used: str
-    satisfaction: int | None
-    satisfied: bool | None
-    signed_by: str
-    deferred_reason: str
-    promised_at: datetime.datetime | None
-    escalated_at: datetime.datetime | None
-    items: list[ItemOut]
-    quotes: list[QuoteOut]
-    material_checks: list[MaterialCheckOut]
-
-
-class TicketDetailOut(TicketOut):
-    work_order: WorkOrderOut | None
-    deadlines: list[DeadlineOut]
-    timeline: list[EventOut]
+# Put together from the registered kinds (every app is ready when the URLs load this).
+if TYPE_CHECKING:
+    TicketDraft = TicketDraftBase
+    TicketDetailOut = TicketOut
+else:
+    TicketDraft = draft_model()
+    TicketDetailOut = _detail_model()
 
 
 class TicketPage(Out):
@@ -172,22 +118,6 @@ class ActionOut(Schema):
     fields: dict[str, Any] = Field(..., description="JSON Schema of the body the action takes.")
 
 
-class CandidateOut(Schema):
-    username: str
-    name: str
-    team: str | None
-    on_duty: bool
-    has_trade: bool
-    open_load: int
-    suggested: bool
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[dict[str, str]] | None = None
-
-
 def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
     """The summary of a ticket read through ``tickets.selectors.with_labels``."""
     assignee = t.assignee_username  # type: ignore[attr-defined]
@@ -195,7 +125,7 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
         "number": t.number,
         "kind": t.kind,
         "status": t.status,
-        "status_label": workflow_for(t.kind).state_label(t.status),
+        "status_label": t.status_label,
         "property": t.property.code,
         "property_name": t.property.name,
         "building_id": t.building_id,
@@ -219,44 +149,10 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
     }
 
 
-def _work_order_out(t: Ticket) -> dict[str, Any] | None:
-    try:
-        wo = t.work_order
-    except Ticket.work_order.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
-        return None
-    return {
-        **{
-            f: getattr(wo, f)
-            for f in WorkOrderOut.model_fields
-            if hasattr(wo, f) and f not in {"items", "quotes", "material_checks", "rework_of", "reworks"}
-        },
-        "rework_of": wo.rework_of.ticket.number if wo.rework_of else None,
-        "reworks": [r.ticket.number for r in wo.reworks.all()],
-        "items": [
-            {
-                "id": i.pk,
-                "item": i.service_item.code if i.service_item else None,
-                "description": i.description,
-                "quantity": i.quantity,
-                "labour_fee": i.labour_fee,
-                "material_fee": i.material_fee,
-                "service_fee": i.service_fee,
-                "total": i.total,
-                "review": i.review,
-                "review_note": i.review_note,
-                "removed": i.removed_at is not None,
-            }
-            for i in wo.items.all()
-        ],
-        "quotes": list(wo.quotes.all()),
-        "material_checks": list(wo.material_checks.all()),
-    }
-
-
 def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
     return {
         **ticket_out(t, now),
-        "work_order": _work_order_out(t),
+        **{k.detail.name: k.detail.build(t) for k in kinds() if k.detail},
         "deadlines": [
             {
                 "clock": d.clock,
@@ -283,9 +179,6 @@ def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
             for e in t.timeline  # type: ignore[attr-defined]
         ],
     }
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.post("", response={201: TicketOut, **ERRORS}, summary="Record a ticket")
@@ -356,25 +249,3 @@ def take_action(
     ticket = ticket_for_action(user_of(request), number)
     ticket_act(ticket=ticket, action=action, by=user_of(request), data=body or {})
     return ticket_detail_out(ticket_detail(user_of(request), number), timezone.now())
-
-
-@router.get("/{number}/candidates", response={200: list[CandidateOut], **ERRORS}, summary="Suggested technicians")
-def candidates(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    """Technicians for this job, best first (R2.5): on duty, trade, current open load."""
-    user = user_of(request)
-    ticket = ticket_for_action(user, number)
-    if not may_see_dispatch_suggestions(user):
-        raise Forbidden(_("Only the desk and supervisors see dispatch suggestions."))
-    rows = dispatch_candidates(ticket)
-    return [
-        {
-            "username": c.user.username,
-            "name": str(c.user),
-            "team": c.user.team.name if c.user.team else None,
-            "on_duty": c.on_duty,
-            "has_trade": c.has_trade,
-            "open_load": c.open_load,
-            "suggested": n == 0,
-        }
-        for n, c in enumerate(rows)
-    ]

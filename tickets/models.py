@@ -11,51 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from people.access import visible_tickets
+from tickets.choices import Channel, Impact, Route, Urgency
+from tickets.kinds import kind_for, kind_label
 
 if TYPE_CHECKING:
     from people.models import User
-
-
-class Kind(models.TextChoices):
-    REPAIR = "repair", _("repair request")
-    COMPLAINT = "complaint", _("complaint")
-    HELP = "help", _("help request")
-    CONSULTATION = "consultation", _("consultation")
-    SUGGESTION = "suggestion", _("suggestion")
-
-
-class Channel(models.TextChoices):
-    """How the matter reached us (R1.2); ``patrol`` is a defect found by staff (R1.3)."""
-
-    PHONE = "phone", _("phone")
-    WALK_IN = "walk_in", _("walk-in")
-    WRITTEN = "written", _("written")
-    ONLINE = "online", _("online")
-    PATROL = "patrol", _("patrol")
-
-
-class Urgency(models.TextChoices):
-    ROUTINE = "routine", _("routine")
-    EMERGENCY = "emergency", _("emergency")
-
-
-class Impact(models.TextChoices):
-    """How far the fault reaches (R2.2): one home, a whole building or the estate."""
-
-    HOUSEHOLD = "household", _("one household")
-    BUILDING = "building", _("a whole building")
-    PROPERTY = "property", _("the whole property")
-
-
-class Route(models.TextChoices):
-    """Who is responsible for the fix (来电来访 tags, R2.21-R2.24): the property's own
-    team, the builder under warranty (Z), an outside provider (Q), or a coordination
-    matter expected to take over two days (GT)."""
-
-    OWN = "", _("our own team")
-    BUILDER = "Z", _("builder's warranty (Z)")
-    PROVIDER = "Q", _("outside provider (Q)")
-    COORDINATION = "GT", _("coordination (GT)")
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -70,7 +30,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 class Ticket(models.Model):
     number = models.CharField(_("ticket number"), max_length=32, unique=True)
     property = models.ForeignKey("estates.Property", models.PROTECT, related_name="tickets")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, help_text=_("One of the registered kinds (tickets.kinds)."))
     status = models.CharField(_("status"), max_length=30)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
     category = models.ForeignKey("catalog.Category", models.PROTECT, null=True, blank=True, related_name="+")
@@ -152,6 +112,14 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @builtins.property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @builtins.property
+    def status_label(self) -> str:
+        return kind_for(self.kind).workflow.state_label(self.status)
 
     @builtins.property
     def location_label(self) -> str:
@@ -239,3 +207,16 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+__all__ = [
+    "Attachment",
+    "Channel",
+    "IdempotencyKey",
+    "Impact",
+    "NumberCounter",
+    "Route",
+    "Ticket",
+    "TicketEvent",
+    "Urgency",
+]

@@ -1,5 +1,5 @@
-"""Readable ticket numbers (R1.5): kind prefix, the property's local date, and a
-sequence for that prefix and day, e.g. ``BX-20261123-0007``.
+"""Readable ticket numbers (R1.5): the kind's prefix (tickets.kinds), the property's
+local date, and a sequence for that prefix and day, e.g. ``BX-20261123-0007``.
 
 The counter row is bumped with one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``
 statement, which both SQLite (3.35+) and PostgreSQL run atomically, so two desks
@@ -12,15 +12,7 @@ import datetime
 
 from django.db import connection
 
-from tickets.models import Kind
-
-PREFIX = {
-    Kind.REPAIR: "BX",  # 报修
-    Kind.COMPLAINT: "TS",  # 投诉
-    Kind.HELP: "QZ",  # 求助
-    Kind.CONSULTATION: "ZX",  # 咨询
-    Kind.SUGGESTION: "JY",  # 建议
-}
+from tickets.kinds import kind_for
 
 _SQL = (
     "INSERT INTO tickets_numbercounter (key, value) VALUES (%s, 1) "
@@ -30,7 +22,7 @@ _SQL = (
 
 
 def ticket_number_next(*, kind: str, day: datetime.date) -> str:
-    key = f"{PREFIX[Kind(kind)]}{day:%Y%m%d}"
+    key = f"{kind_for(kind).prefix}{day:%Y%m%d}"
     with connection.cursor() as cursor:
         cursor.execute(_SQL, [key])
         (value,) = cursor.fetchone()

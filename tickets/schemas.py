@@ -7,35 +7,15 @@ import datetime
 
 from pydantic import Field
 
-from assistance.models import HelpCategory
 from base.schemas import Input
-from complaints.models import Severity
-from people.models import Department
-from tickets.models import Channel, Impact, Kind, Route, Urgency
-
-# --- The kind-specific parts of a draft -------------------------------------------------
-# Each kind's on_check/on_create reads its own part (see tickets.workflow.Workflow).
-
-
-class ComplaintIn(Input):
-    """R4.2: time and place of the event, who is complained about, what happened (the
-    draft's description), what the customer asks for."""
-
-    severity: Severity = Field(Severity.MINOR, description="minor, important or major (R4.1).")
-    department: Department = Field(description="The department complained about.")
-    person: str = Field("", description="The person complained about, if any.")
-    event_at: datetime.datetime | None = Field(None, description="When it happened.")
-    event_place: str = Field("", description="Where it happened.")
-    demand: str = Field("", description="What the customer asks for.")
-    damage_ongoing: bool = Field(False, description="Damage still going on: stop it first (R4.7).")
-
-
-class HelpIn(Input):
-    category: HelpCategory = Field(description="medical, security, disaster or other (R5.1).")
+from tickets.choices import Channel, Impact, Route, Urgency
 
 
 class TicketDraft(Input):
-    kind: Kind = Kind.REPAIR
+    """The core's part of a draft. Clients send ``tickets.kinds.draft_model()``, which
+    adds the kinds: ``kind`` is one of them, and each kind's own part is a field."""
+
+    kind: str = Field("", description="The kind of matter; see the enum for the kinds there are.")
     property: str | None = Field(None, description="Property code, e.g. YGJY. Residents may leave it out.")
     unit: str | None = Field(None, description="Unit as building-room, e.g. 3-1202.")
     common_area: str | None = Field(None, description="Name of a common area, e.g. 3栋电梯.")
@@ -52,5 +32,3 @@ class TicketDraft(Input):
     )
     route: Route = Field(Route.OWN, description="Z, Q or GT (R2.21-R2.24); empty for our own team.")
     party: str | None = Field(None, description="Code of the builder (Z) or provider (Q) to send it to.")
-    complaint: ComplaintIn | None = Field(None, description="Required for a complaint.")
-    help: HelpIn | None = Field(None, description="Required for a help request.")

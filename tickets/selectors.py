@@ -6,20 +6,20 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import F, Model, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Schema
 
 from base.errors import InvalidInput, NotFound
-from estates.models import Property
+from estates.models import CommonArea, Property, Unit
+from people.models import Team, User
+from tickets.kinds import related as kinds_related
 from tickets.models import Ticket, TicketEvent, TicketQuerySet
-
-if TYPE_CHECKING:
-    from people.models import User
+from tickets.workflow import workflow_for
 
 
 def with_labels(qs: TicketQuerySet) -> TicketQuerySet:
@@ -32,8 +32,6 @@ def with_labels(qs: TicketQuerySet) -> TicketQuerySet:
     to all six took 15 ms to plan and 0.5 ms to run. A scalar subquery is planned on
     its own and costs one index probe per row of the page.
     """
-    from estates.models import CommonArea, Unit
-    from people.models import Team, User
 
     def one(model: type[Model], column: str, field: str) -> Subquery:
         return Subquery(model._default_manager.filter(pk=OuterRef(column)).order_by().values(field)[:1])
@@ -164,10 +162,6 @@ OVERDUE = "overdue"
 def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime) -> dict[str, int]:
     """Open tickets of a kind at a property per work queue of its workflow, and how
     many are past a promise (``overdue``), in one aggregate query."""
-    from django.db.models import Count
-
-    from tickets.workflow import workflow_for
-
     counts: dict[str, Any] = {q.code: Count("id", filter=Q(status__in=q.states)) for q in workflow_for(kind).queues}
     counts[OVERDUE] = Count("id", filter=Q(next_due_at__lt=now))
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
@@ -178,8 +172,6 @@ def queue_tickets(
     user: User, property_id: int, kind: str, queue: str, now: datetime.datetime, *, limit: int = 100
 ) -> list[Ticket]:
     """One work queue, earliest promise first (the first ``limit`` rows)."""
-    from tickets.workflow import workflow_for
-
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
     if queue == OVERDUE:
         qs = qs.filter(next_due_at__lt=now)
@@ -213,20 +205,16 @@ def place_history(
 
 
 def ticket_detail(user: User, number: str) -> Ticket:
-    """One ticket with its kind's record, deadlines and timeline, in a fixed number of queries."""
-    from repairs.models import WorkOrder, WorkOrderItem
-
+    """One ticket with its kind's record, deadlines and timeline, in a fixed number of
+    queries (each kind names what its record joins and prefetches, tickets.kinds)."""
+    joined, fetched = kinds_related()
     ticket = (
         with_labels(Ticket.objects.visible_to(user))
-        .select_related("work_order", "complaint", "help_request", "answer", "origin", "property")
+        .select_related(*joined, "origin", "property")
         .prefetch_related(
-            "work_order__rework_of__ticket",
             "deadlines",
             Prefetch("events", queryset=TicketEvent.objects.prefetch_related("attachments"), to_attr="timeline"),
-            Prefetch("work_order__items", queryset=WorkOrderItem.objects.select_related("service_item")),
-            "work_order__quotes",
-            "work_order__material_checks",
-            Prefetch("work_order__reworks", queryset=WorkOrder.objects.select_related("ticket")),
+            *fetched,
         )
         .filter(number=number)
         .first()

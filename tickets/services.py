@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from base import validation
@@ -21,9 +20,10 @@ from people.access import is_resident, property_with_access, works_at
 from promises.models import Deadline
 from promises.policy import limits_for
 from promises.services import opening_deadlines
-from tickets.models import IdempotencyKey, Kind, Route, Ticket
+from tickets.kinds import kind_for, kinds
+from tickets.models import IdempotencyKey, Route, Ticket
 from tickets.numbering import ticket_number_next
-from tickets.workflow import event_append, workflow_for, workflows
+from tickets.workflow import event_append
 
 if TYPE_CHECKING:
     from people.models import User
@@ -41,9 +41,10 @@ def ticket_create(
     so the day's number counter (a row lock) is held for as short a time as possible.
     """
     now = timezone.now()
-    if draft.kind not in workflows():
+    if draft.kind not in {k.code for k in kinds()}:
         raise InvalidInput(_("Tickets of this kind cannot be recorded yet."), field="kind")
-    wf = workflow_for(draft.kind)
+    kind = kind_for(draft.kind)
+    wf = kind.workflow
     prop = _property(by, draft)
     place = _place(by, prop, draft)
     category = _category(draft)
@@ -58,10 +59,10 @@ def ticket_create(
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
     if draft.route and is_resident(by):
         raise Forbidden(_("The service desk decides who takes a matter."), code="route_by_desk")
-    if draft.route in (Route.BUILDER, Route.PROVIDER) and draft.kind != Kind.REPAIR:
+    if draft.route in (Route.BUILDER, Route.PROVIDER) and not kind.referable:
         raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
-    if wf.on_check:
-        import_string(wf.on_check)(draft)
+    if kind.check:
+        kind.check(draft)
     ticket = Ticket(
         property=prop,
         kind=draft.kind,
@@ -86,7 +87,7 @@ def ticket_create(
         appointment_at=appointment_at,
         updated_at=now,
     )
-    limits = limits_for(prop.pk, wf.policy_for(draft))
+    limits = limits_for(prop.pk, kind.policy_for(draft))
     clocks = opening_deadlines(ticket=ticket, clocks=wf.opening_clocks, limits=limits, now=now)
     ticket.next_due_at = min((d.due_at for d in clocks if d.status == Deadline.Status.OPEN), default=None)
 
@@ -106,8 +107,8 @@ def ticket_create(
             note=description[:200],
             data={"origin": origin.number} if origin else None,
         )
-        if wf.on_create:
-            import_string(wf.on_create)(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
+        if kind.open:
+            kind.open(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
     return ticket
 
 

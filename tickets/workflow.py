@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from base.errors import Conflict, Forbidden, IllegalTransition
+from base.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from people.access import holds
 from people.models import Role
+from tickets.kinds import kind_for
 from tickets.models import Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -77,7 +77,10 @@ class Queue:
 
 @dataclass(frozen=True)
 class Workflow:
-    kind: str
+    """A kind's state machine: its states, the one table of allowed transitions, the
+    clocks a new ticket starts, and the console's work queues. The kind registers it
+    (``tickets.kinds.TicketKind``)."""
+
     states: type[models.TextChoices]
     initial: str
     closed: frozenset[str]
@@ -85,26 +88,10 @@ class Workflow:
     # The promise clocks started when a ticket is recorded (see promises.services.opening_deadlines);
     # a clock the policy gives no limit for is skipped.
     opening_clocks: tuple[str, ...] = ()
-    # Dotted path of the function ticket_create calls, inside its transaction, to open
-    # the kind's own records: f(*, ticket, by, now, draft, rework_of).
-    on_create: str | None = None
-    # Dotted path of the function ticket_create calls before its transaction to check
-    # the kind's own part of the draft: f(draft) -> None, raising InvalidInput.
-    on_check: str | None = None
-    # Dotted path of a check beyond the table, for rules that depend on the ticket's own
-    # record (a complaint's severity decides who may extend it): f(ticket, action, user)
-    # -> a refusal or None. Used by ``refusal``, so the actions offered are the ones allowed.
-    guard: str | None = None
-    # The promise policy key of a draft when limits differ within the kind (complaint
-    # severity, oral or written consultation); by default the kind.
-    policy_key: Callable[[Any], str] | None = None
     # The console's work queues, in the order the desk works through them.
     queues: tuple[Queue, ...] = ()
     # Timeline entries that are not transitions (a system step, a ticked checklist point).
     event_labels: dict[str, Any] = field(default_factory=dict)
-
-    def policy_for(self, draft: Any) -> str:
-        return self.policy_key(draft) if self.policy_key else self.kind
 
     def action_label(self, action: str) -> str:
         """How the timeline names a step: a transition's label, or the steps every kind shares."""
@@ -127,10 +114,15 @@ class Workflow:
             return state
 
 
-_WORKFLOWS: dict[str, Workflow] = {}
 # What else happens, in the same transaction, when a ticket reaches a closed state: e.g.
 # its follow-up is planned (followups). Registered by the app that owns the rule.
 _CLOSE_HOOKS: list[Callable[[Ticket, datetime.datetime], object]] = []
+
+
+# What else happens, in the same transaction, when a ticket of a kind takes a step: e.g.
+# the desk's same-day call after a repair is reported back (followups). Registered by
+# the app that owns the rule, by kind and action.
+_STEP_HOOKS: dict[tuple[str, str], list[Callable[[Ticket, datetime.datetime], object]]] = {}
 
 
 def on_close(hook: Callable[[Ticket, datetime.datetime], object]) -> None:
@@ -138,17 +130,14 @@ def on_close(hook: Callable[[Ticket, datetime.datetime], object]) -> None:
         _CLOSE_HOOKS.append(hook)
 
 
-def register(workflow: Workflow) -> Workflow:
-    _WORKFLOWS[workflow.kind] = workflow
-    return workflow
+def on_step(kind: str, action: str, hook: Callable[[Ticket, datetime.datetime], object]) -> None:
+    hooks = _STEP_HOOKS.setdefault((kind, action), [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 def workflow_for(kind: str) -> Workflow:
-    return _WORKFLOWS[kind]
-
-
-def workflows() -> dict[str, Workflow]:
-    return dict(_WORKFLOWS)
+    return kind_for(kind).workflow
 
 
 def is_assigned_to(ticket: Ticket, user: User) -> bool:
@@ -157,7 +146,7 @@ def is_assigned_to(ticket: Ticket, user: User) -> bool:
     return bool(ticket.team_id and ticket.team_id == user.team_id)
 
 
-def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTransition | None:
+def refusal(ticket: Ticket, t: Transition, user: User) -> DomainError | None:
     """Why ``user`` may not take ``t`` on ``ticket`` now, or None if they may.
     Assumes the caller already checked the ticket is visible to the user."""
     wf = workflow_for(ticket.kind)
@@ -180,9 +169,8 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> Forbidden | IllegalTra
             _("Cannot %(action)s: ticket %(number)s is %(state)s.")
             % {"action": str(t.label), "number": ticket.number, "state": wf.state_label(ticket.status)}
         )
-    if wf.guard:
-        return import_string(wf.guard)(ticket, t.action, user)
-    return None
+    guard = kind_for(ticket.kind).guard
+    return guard(ticket, t.action, user) if guard else None
 
 
 def check(ticket: Ticket, action: str, user: User) -> Transition:
@@ -270,6 +258,8 @@ def ticket_transition(
     event = event_append(
         ticket=ticket, action=action, by=by, at=now, from_status=from_status, to_status=target, note=note, data=data
     )
+    for step_hook in _STEP_HOOKS.get((ticket.kind, action), ()):
+        step_hook(ticket, now)
     if target in wf.closed and from_status not in wf.closed:
         for hook in _CLOSE_HOOKS:
             hook(ticket, now)

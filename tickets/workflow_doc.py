@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils import translation
 
 from people.models import Role
-from tickets.workflow import Workflow, workflows
+from tickets.kinds import kinds
+from tickets.workflow import Workflow
 
 BEGIN = "<!-- BEGIN GENERATED: {kind} -->"
 END = "<!-- END GENERATED: {kind} -->"
@@ -20,7 +21,7 @@ def _roles(t_roles: frozenset[str], assigned: frozenset[str]) -> str:
     return ", ".join(names)
 
 
-def workflow_markdown(wf: Workflow) -> str:
+def workflow_markdown(kind: str, wf: Workflow) -> str:
     with translation.override("en"):
         states = "\n".join(f"| `{s.value}` | {s.label} | {'yes' if s.value in wf.closed else ''} |" for s in wf.states)
         rows = "\n".join(
@@ -29,12 +30,12 @@ def workflow_markdown(wf: Workflow) -> str:
             for t in wf.transitions.values()
         )
     return (
-        f"{BEGIN.format(kind=wf.kind)}\n"
+        f"{BEGIN.format(kind=kind)}\n"
         f"States (initial: `{wf.initial}`):\n\n| state | meaning | ends the ticket |\n|---|---|---|\n{states}\n\n"
         f"Actions:\n\n| action | meaning | from | to | who |\n|---|---|---|---|---|\n{rows}\n"
-        f"{END.format(kind=wf.kind)}"
+        f"{END.format(kind=kind)}"
     )
 
 
 def all_markdown() -> dict[str, str]:
-    return {kind: workflow_markdown(wf) for kind, wf in workflows().items()}
+    return {k.code: workflow_markdown(k.code, k.workflow) for k in kinds()}

@@ -46,6 +46,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+import assistance.kind
+import complaints.kind
+import repairs.kind
 from catalog.models import Category
 from conftest import SHANGHAI, login
 from estates.models import CommonArea, Company, Property, Unit
@@ -65,7 +68,7 @@ from reports.services import (
     packs_generate_due,
     previous_month,
 )
-from tickets.models import Channel, Impact, Kind, Ticket, Urgency
+from tickets.models import Channel, Impact, Ticket, Urgency
 
 MONTH = "2026-11"
 MIN = datetime.timedelta(minutes=1)
@@ -247,7 +250,7 @@ def build() -> None:
     y, w = d.ygjy, d.wlbg
     t1, t2, t3, wt1 = (User.objects.get(username=u) for u in ("ygjy-tech1", "ygjy-tech2", "ygjy-tech3", "wlbg-tech1"))
     desk = User.objects.get(username="ygjy-agent")
-    R, C, H = Kind.REPAIR, Kind.COMPLAINT, Kind.HELP
+    R, C, H = repairs.kind.REPAIR, complaints.kind.COMPLAINT, assistance.kind.HELP
     Q, SVC = FollowUp.Purpose.QUICK_CALL, FollowUp.Status
 
     # October 31 23:30 local (15:30 UTC): an October ticket, but its job was done, paid,
@@ -415,12 +418,12 @@ def build() -> None:
     d.followup(h1, Service.HELP, local(2026, 11, 14), done=local(2026, 11, 8, 10), satisfaction=4)
     h2 = d.ticket(y, H, local(2026, 11, 19, 10), unit="3-1201")
     d.followup(h2, Service.MEDICAL, local(2026, 11, 26))
-    d.ticket(y, Kind.CONSULTATION, local(2026, 11, 21, 10), channel=Channel.WRITTEN, unit="2-801")
+    d.ticket(y, assistance.kind.CONSULTATION, local(2026, 11, 21, 10), channel=Channel.WRITTEN, unit="2-801")
 
     # For the 12-month trend: its first instant, a second before it, and June.
-    d.ticket(y, Kind.CONSULTATION, local(2025, 12, 1))
+    d.ticket(y, assistance.kind.CONSULTATION, local(2025, 12, 1))
     d.ticket(y, C, local(2025, 11, 30, 23, 59, 59))
-    d.ticket(y, Kind.SUGGESTION, local(2026, 6, 15, 10))
+    d.ticket(y, assistance.kind.SUGGESTION, local(2026, 6, 15, 10))
 
     # WLBG: two repairs at A-101 (one paid, 90 minutes, unhappy) and a complaint.
     w1 = d.ticket(w, R, local(2026, 11, 10, 9), category="plumbing", unit="A-101", assignee=wt1)
@@ -666,8 +669,8 @@ def test_company_wide_repeat_units_keep_units_of_different_properties_apart(esta
     tower = Unit.objects.filter(property=d.wlbg).first()
     assert tower is not None
     Unit.objects.create(property=d.wlbg, building_id=tower.building_id, code="102", label="1-102", floor=1)
-    d.ticket(d.ygjy, Kind.REPAIR, local(2026, 11, 5, 9), category="plumbing", unit="1-102")
-    d.ticket(d.wlbg, Kind.REPAIR, local(2026, 11, 6, 9), category="plumbing", unit="1-102")
+    d.ticket(d.ygjy, repairs.kind.REPAIR, local(2026, 11, 5, 9), category="plumbing", unit="1-102")
+    d.ticket(d.wlbg, repairs.kind.REPAIR, local(2026, 11, 6, 9), category="plumbing", unit="1-102")
     with translation.override("en"):
         assert ygjy_pack().table("repeat_units").rows == []
         assert company_pack().table("repeat_units").rows == []
@@ -679,10 +682,10 @@ def test_a_technician_whose_job_was_reworked_is_listed(estate, names):
     d = Rows()
     t1, t3 = (User.objects.get(username=u) for u in ("ygjy-tech1", "ygjy-tech3"))
     old = d.ticket(
-        d.ygjy, Kind.REPAIR, local(2026, 10, 20, 9), unit="1-101", assignee=t3, closed=local(2026, 10, 21, 9)
+        d.ygjy, repairs.kind.REPAIR, local(2026, 10, 20, 9), unit="1-101", assignee=t3, closed=local(2026, 10, 21, 9)
     )
     first = d.order(old, completed=local(2026, 10, 20, 11), satisfaction=5)
-    redo = d.ticket(d.ygjy, Kind.REPAIR, local(2026, 11, 5, 9), unit="1-101", assignee=t1)
+    redo = d.ticket(d.ygjy, repairs.kind.REPAIR, local(2026, 11, 5, 9), unit="1-101", assignee=t1)
     d.order(redo, rework_of=first)  # not completed yet
     with translation.override("en"):
         pack = ygjy_pack()
@@ -898,7 +901,9 @@ def test_a_generated_pack_is_kept_with_its_files_and_read_back(dataset, media):
     assert pack_from_json(pack_to_json(live)).table("paid").rows[0][2] == "309.56"  # to the cent
 
     # Kept means kept: later data changes the live figures, not the kept pack.
-    Ticket.objects.filter(number__startswith="RPT", property=ygjy, kind=Kind.CONSULTATION).update(kind=Kind.COMPLAINT)
+    Ticket.objects.filter(number__startswith="RPT", property=ygjy, kind=assistance.kind.CONSULTATION).update(
+        kind=complaints.kind.COMPLAINT
+    )
     assert pack_to_json(pack_for(company, ygjy, MONTH)) == pack_to_json(live)
     assert pack_to_json(ygjy_pack()) != pack_to_json(live)
 

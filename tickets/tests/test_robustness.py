@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import repair_draft
-from repairs.workflow import REPAIR
+from repairs.workflow import WORKFLOW
 
 PERSONAS = [
     "ygjy-agent",
@@ -40,7 +40,7 @@ def test_no_action_ever_answers_500(api, step):
         r = clients[who].act(number, action, body)
         assert r.status_code == 200, (action, r.content)
     for persona, client in clients.items():
-        for action in [*REPAIR.transitions, "nonsense"]:
+        for action in [*WORKFLOW.transitions, "nonsense"]:
             for body in BODIES:
                 r = client.act(number, action, body)
                 assert r.status_code < 500, (persona, action, body, r.content)

@@ -1,0 +1,100 @@
+"""The repair (报修): registered with the core as a kind of ticket (tickets.kinds)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Role
+from promises.models import Clock
+from promises.policy import DAY, Limit
+from repairs import pages
+from repairs.actions import ACTIONS
+from repairs.api import WorkOrderOut, work_order_out
+from repairs.models import WorkOrder, WorkOrderItem
+from repairs.services import work_order_check, work_order_open
+from repairs.workflow import WORKFLOW
+from tickets.kinds import DetailPart, Intake, TicketKind, register
+
+REPAIR = "repair"
+
+S = Role.SERVICE_SUPERVISOR
+PROMISES: dict[str, dict[str, Limit]] = {
+    REPAIR: {
+        # R2.16: record the request within 2 minutes of the call; notify the team within 2.
+        Clock.RECORD: Limit(2, None, S),
+        Clock.NOTIFY: Limit(2, None, S),
+        # R2.17: arrive within 15 minutes of notification, emergencies within 5.
+        Clock.ARRIVE: Limit(15, 5, Role.ENGINEERING_SUPERVISOR),
+        # R2.18: report the result back within 20 minutes of completion.
+        Clock.REPORT_BACK: Limit(20, None, Role.ENGINEERING_SUPERVISOR),
+        # R2.13: a promised time given to the customer; its length is set case by case.
+        Clock.PROMISE: Limit(0, None, S),
+        # R3.3, R2.22-R2.23: a builder comes within 24 hours and fixes within 15 days; a
+        # provider's own promise replaces these (catalog.Provider.response_hours).
+        Clock.PARTY_ARRIVE: Limit(DAY, None, S),
+        Clock.PARTY_FIX: Limit(15 * DAY, None, S),
+    },
+}
+
+LABELS = {
+    "assignee": _("technician"),
+    "team": _("team"),
+    "promised_at": _("promised time"),
+    "fault_note": _("fault found on site"),
+    "reported_item_wrong": _("the reported item was wrong"),
+    "customer_name": _("customer"),
+    "material": _("material"),
+    "passed": _("passed the check"),
+    "result_note": _("result"),
+    "materials_used": _("materials used"),
+    "satisfaction": _("satisfaction"),
+    "satisfied": _("the customer accepts the work"),
+    "signed_by": _("signed by"),
+    "comment": _("customer's comment"),
+    "items": _("items"),
+    "item": _("catalogue item"),
+    "quantity": _("quantity"),
+    "labour_fee": _("labour fee"),
+    "material_fee": _("material fee"),
+    "service_fee": _("service fee"),
+    "decisions": _("decisions"),
+    "item_id": _("item"),
+    "approve": _("approve"),
+    "checklist": _("visit conduct"),
+    "route": _("route"),
+    "party": _("builder or provider"),
+    "update": _("status report"),
+    "customer_told": _("the customer has been told"),
+}
+
+register(
+    TicketKind(
+        code=REPAIR,
+        label=_("repair request"),
+        prefix="BX",  # 报修
+        workflow=WORKFLOW,
+        actions=ACTIONS,
+        check=work_order_check,
+        open=work_order_open,
+        promises=PROMISES,
+        referable=True,
+        field_work=True,
+        followup_service="repair",
+        related=("work_order",),
+        prefetch=(
+            "work_order__rework_of__ticket",
+            Prefetch("work_order__items", queryset=WorkOrderItem.objects.select_related("service_item")),
+            "work_order__quotes",
+            "work_order__material_checks",
+            Prefetch("work_order__reworks", queryset=WorkOrder.objects.select_related("ticket")),
+        ),
+        detail=DetailPart("work_order", WorkOrderOut, work_order_out),
+        page_template="repairs/page.html",
+        page_context=pages.page_context,
+        options=pages.options,
+        labels=LABELS,
+        intake=Intake(ticket_fields=("category", "urgency", "appointment_at")),
+        default=True,
+    )
+)

@@ -1,0 +1,74 @@
+"""What the pages show of a repair beyond the ticket itself: the referral on the ticket
+page, and the options of its action forms (the technicians to dispatch to, best first;
+the service catalogue; the items waiting for review; the visit's conduct checklist; the
+builders and providers)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from catalog.models import Builder, Provider, ServiceItem
+from people.models import Team
+from repairs.conduct import CONDUCT
+from repairs.dispatch import dispatch_candidates
+from repairs.models import Referral, WorkOrderItem
+from tickets.choices import Route
+from tickets.kinds import FormOptions
+from tickets.models import Ticket
+
+TECHNICIANS_MAX = 200  # every technician of a property can be picked; the best is starred
+
+
+def page_context(ticket: Ticket) -> dict[str, Any]:
+    return {"referral": ticket.referrals.select_related("builder", "provider").first()}  # type: ignore[attr-defined]
+
+
+def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptions:
+    out = FormOptions()
+    if action in ("dispatch", "reassign"):
+        out.choices["assignee"] = [("", "—")] + [
+            (
+                c.user.username,
+                f"{'★ ' if i == 0 else ''}{c.user} · {_('on duty') if c.on_duty else _('off duty')}"
+                f" · {_('%(n)s open') % {'n': c.open_load}}",
+            )
+            for i, c in enumerate(dispatch_candidates(ticket, limit=TECHNICIANS_MAX))
+        ]
+        out.choices["team"] = [("", "—")] + [
+            (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
+        ]
+    if "items" in fields:
+        catalogue = (
+            ServiceItem.objects.filter(active=True, company_id=ticket.property.company_id)
+            .select_related("category")
+            .order_by("category__code", "code")
+        )
+        out.choices["item"] = [("", _("— outside the catalogue —"))] + [
+            (s.code, f"{s.category.name} · {s.name} ¥{s.labour_fee + s.material_fee + s.service_fee}")
+            for s in catalogue
+        ]
+    if "decisions" in fields:  # the items waiting for the supervisor's review (R2.6)
+        pending = WorkOrderItem.objects.filter(
+            order__ticket=ticket, review=WorkOrderItem.Review.PENDING, removed_at__isnull=True
+        ).order_by("id")
+        out.choices["item_id"] = [("", "—")] + [(str(i.pk), f"{i.description} ×{i.quantity:g}") for i in pending]
+        out.rows["decisions"] = len(pending)  # one decision per pending item
+    if "checklist" in fields:
+        out.choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
+    if "party" in fields:
+        company = ticket.property.company_id
+        out.choices["party"] = [("", "—")]
+        out.choices["party"] += [
+            (b.code, f"Z · {b.name}") for b in Builder.objects.filter(company_id=company, active=True)
+        ]
+        out.choices["party"] += [
+            (p.code, f"Q · {p.name} ({p.service})") for p in Provider.objects.filter(company_id=company, active=True)
+        ]
+    if "route" in fields:
+        out.choices["route"] = [(r.value, str(r.label)) for r in (Route.BUILDER, Route.PROVIDER)]
+    if "update" in fields:
+        out.choices["update"] = [(value, str(label)) for value, label in Referral.Update.choices]
+    return out
