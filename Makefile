@@ -26,9 +26,11 @@ test: $(STAMP)
 	$(PYTEST)
 	$(MAKE) --no-print-directory lint
 
+## Style, the layers (.importlinter: no domain app imports a face, the core imports no kind) and types.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy .
 
 ## The same suite on PostgreSQL (DATABASE_URL, default the local server).

@@ -16,16 +16,15 @@ import pytest
 import time_machine
 from django.test import Client
 
-from estates import demo
+from demo import seed as demo
 from people.models import User
+from people.tokens import token_create
 
 
 class Api:
     """A JSON client for the API, logged in as one persona with a personal token."""
 
     def __init__(self, user: User, lang: str = "zh-hans"):
-        from api.auth import token_create
-
         self.user = user
         self.client = Client(
             HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='test')}", HTTP_ACCEPT_LANGUAGE=lang

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from assistance.models import Answer, ContingencyPlan, HelpRequest
-from base.admin import ReadOnlyAdmin
-from people.admin import PropertyScoped
+from base.admin import PropertyScoped, ReadOnlyAdmin
 
 
 @admin.register(HelpRequest)

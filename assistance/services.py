@@ -19,10 +19,10 @@ from notify.services import notify_role
 from people.access import may_decide
 from people.models import Department, Role
 from promises.models import Clock
-from promises.services import deadline_meet, next_due_refresh
+from promises.services import deadline_meet
 from tickets.kinds import draft_from, part_of
 from tickets.models import Channel, Ticket, TicketEvent
-from tickets.services import ticket_create
+from tickets.services import next_due_refresh, ticket_create
 from tickets.workflow import ticket_transition
 
 if TYPE_CHECKING:

@@ -1,6 +1,20 @@
 """Admin bases shared by every app."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+
+# How rows of a property are cut down to the properties an account works at:
+# scope(queryset, user, path) and the ids of those properties, property_ids(user).
+# Registered by the access rules (people.access) when the apps are ready, so every
+# app's admin is scoped by the one rule without importing it.
+_SCOPE: dict[str, Callable[..., Any]] = {}
+
+
+def scope_with(*, scoped: Callable[[QuerySet, Any, str], QuerySet], property_ids: Callable[[Any], QuerySet]) -> None:
+    _SCOPE.update(scoped=scoped, property_ids=property_ids)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,3 +39,29 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class PropertyScoped:
+    """For the admin of rows that belong to a property: a staff user sees, filters by and
+    picks only the properties they work at, and only the rows of those properties among
+    the places, households and other property rows a form points at. ``property_path``
+    leads from the row to its property."""
+
+    property_path = "property"
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return _SCOPE["scoped"](super().get_queryset(request), request.user, self.property_path)  # type: ignore[misc]
+
+    def get_list_filter(self, request):  # type: ignore[no-untyped-def]
+        return [
+            (name, admin.RelatedOnlyFieldListFilter) if name == self.property_path else name
+            for name in super().get_list_filter(request)  # type: ignore[misc]
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        related = db_field.related_model
+        if related._meta.label == "estates.Property":
+            kwargs["queryset"] = related._default_manager.filter(pk__in=_SCOPE["property_ids"](request.user))
+        elif any(f.name == "property" for f in related._meta.get_fields()):
+            kwargs["queryset"] = _SCOPE["scoped"](related._default_manager.all(), request.user, "property")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
 
-from people.models import User
+if TYPE_CHECKING:
+    from people.models import User
 
 
 def user_of(request: HttpRequest) -> User:
     """Every API route requires authentication, so the account is a real User here."""
-    return cast(User, request.user)
+    return cast("User", request.user)

@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tgt: target.Target) -> int:
-    from api.auth import token_create
     from bench import dataset, probes, report
-    from estates import demo
+    from demo import seed as demo
     from estates.models import Property, Unit
     from people.models import ApiToken, User
+    from people.tokens import token_create
     from tickets.models import Ticket
 
     def agent_token() -> str:

@@ -202,7 +202,7 @@ def reference() -> Reference:
             raise RuntimeError(f"bench: property {p.code} lacks units, agents or technicians; is the demo seeded?")
         props.append(ref)
     if [p.code for p in props] != ["YGJY", "WLBG"]:
-        raise RuntimeError("bench: the demo properties YGJY and WLBG are missing; run estates.demo.seed('full')")
+        raise RuntimeError("bench: the demo properties YGJY and WLBG are missing; run demo.seed.seed('full')")
     return props, {code: c.pk for code, c in categories.items()}, dict(items)
 
 

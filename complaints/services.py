@@ -20,9 +20,10 @@ from people.access import outranks
 from people.models import Department, Role
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
-from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh, on_breach
+from promises.services import deadline_meet, deadline_start, deadlines_cancel, on_breach
 from tickets.kinds import part_of
 from tickets.models import Ticket
+from tickets.services import next_due_refresh
 from tickets.workflow import event_append, ticket_transition
 
 if TYPE_CHECKING:
@@ -325,4 +326,4 @@ def complaints_month_overdue(deadlines: list[Deadline], now: datetime.datetime) 
         _route(ticket, Severity.MAJOR, now)
 
 
-on_breach(Clock.MONTH, complaints_month_overdue)
+on_breach(complaints_month_overdue, clock=Clock.MONTH)

@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "promises",
     "notify",
     "api",
+    "pages",
     "console",
     "field",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

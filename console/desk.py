@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assistance.models import ContingencyPlan, HelpCategory
+from assistance.printing import answer_pdf
 from base.errors import Forbidden
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
@@ -140,8 +141,6 @@ def plan(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def answer_print(request: HttpRequest, number: str) -> HttpResponse:
-    from assistance.printing import answer_pdf
-
     user = staff_member(request.user)
     ticket = ticket_detail(user, number)
     if not hasattr(ticket, "answer"):

@@ -3,7 +3,6 @@ and renders. Scoping is the same ``visible_to`` rule as the API's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,11 +14,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from pydantic import ValidationError
 
-from base.errors import DomainError, Forbidden, field_path, pydantic_message
-from console import forms
+from base.errors import Forbidden
 from contacts.models import DirectoryEntry
+from pages import forms
+from pages.actions import action_from_form, action_widgets, ticket_and_transition
 from people.access import (
     is_resident,
     is_technician,
@@ -33,12 +32,10 @@ from repairs.dispatch import ranked, teams_at, technicians_at
 from repairs.kind import REPAIR
 from repairs.pages import TECHNICIANS_MAX
 from repairs.printing import work_order_pdf
-from tickets.actions import spec_for, ticket_act
-from tickets.attachments import Upload
-from tickets.kinds import FormOptions, default_kind, kind_for, kinds
+from tickets.kinds import default_kind, kind_for, kinds
 from tickets.models import Attachment, Ticket
-from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail, ticket_for_action
-from tickets.workflow import Transition, allowed_actions
+from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail
+from tickets.workflow import allowed_actions
 
 QUEUE_ROWS = 50  # the most urgent first; a longer queue says how many more there are
 
@@ -89,20 +86,6 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
     return render(request, template, context)
 
 
-def action_widgets(ticket: Ticket, t: Transition) -> list[forms.Widget]:
-    """The form of one action: its fields drawn from the action's input model, with the
-    options the ticket's kind gives them."""
-    spec = spec_for(ticket.kind, t.action)
-    if spec is None:
-        return []
-    kind = kind_for(ticket.kind)
-    fields = spec.form.model_fields
-    options = kind.options(ticket, t.action, fields) if kind.options else FormOptions()
-    if "satisfaction" in fields:
-        options.choices.setdefault("satisfaction", [("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)])
-    return forms.fields_of(spec.form, options.choices, options.rows, kind.labels)
-
-
 def kind_context(ticket: Ticket) -> dict[str, Any]:
     """What the ticket page shows beside the ticket: its linked tickets, its follow-ups,
     the quick-response directory (R1.7, read only if the kind's section shows it) and
@@ -151,46 +134,6 @@ def _ticket_page(
 @require_GET
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
     return _ticket_page(request, staff_member(request.user), number)
-
-
-def ticket_and_transition(user: User, number: str, action: str) -> tuple[Ticket, Transition]:
-    """The ticket the user may act on and the named row of its workflow table, or 404."""
-    ticket = ticket_for_action(user, number)
-    transition = kind_for(ticket.kind).workflow.transitions.get(action)
-    if transition is None:
-        raise Http404(_("There is no such action."))
-    return ticket, transition
-
-
-def action_from_form(
-    request: HttpRequest,
-    user: User,
-    ticket: Ticket,
-    transition: Transition,
-    widgets: list[forms.Widget],
-    uploads: Callable[[], list[Upload]] | None = None,
-) -> tuple[str, int] | None:
-    """Take ``transition`` with the submitted form (and the photos or signature that
-    ``uploads`` reads from the request). None when it was taken; else the message and
-    HTTP status, with the typed values and the errors put back into ``widgets``."""
-    errors: dict[str, str] = {}
-    message, status = "", 422
-    try:
-        with timezone.override(ticket.property.time_zone):  # times are typed in the property's local time
-            data = forms.data_from_post(widgets, request.POST)
-        ticket_act(ticket=ticket, action=transition.action, by=user, data=data, uploads=uploads() if uploads else ())
-    except ValidationError as e:
-        for err in e.errors():
-            errors.setdefault(field_path(err.get("loc")), pydantic_message(dict(err)))
-        message = _("Check the fields marked below.")
-    except DomainError as e:
-        message, status = e.message, e.status
-        if e.field:
-            errors[e.field] = e.message
-    if not message:
-        return None
-    forms.fill(widgets, request.POST, errors)
-    return message, status
 
 
 @login_required

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from base.admin import ReadOnlyAdmin
+from base.admin import PropertyScoped, ReadOnlyAdmin
 from contacts.models import Contact, DirectoryEntry
-from people.admin import PropertyScoped
 
 
 @admin.register(Contact)

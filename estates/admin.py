@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import PropertyScoped
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
-from people.admin import PropertyScoped
 
 
 @admin.register(Company)

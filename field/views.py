@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import InvalidInput
-from console.views import action_from_form, action_widgets, ticket_and_transition
+from pages.actions import action_from_form, action_widgets, ticket_and_transition
 from people.access import is_technician
 from people.models import User
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from base.admin import ReadOnlyAdmin
+from base.admin import PropertyScoped, ReadOnlyAdmin
 from followups.models import CorrectiveAction, FollowUp, FollowUpPolicy, ReviewDecision
-from people.admin import PropertyScoped
 
 
 @admin.register(FollowUpPolicy)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from base.admin import PropertyScoped
 from notify.models import Notification
-from people.admin import PropertyScoped
 
 
 @admin.register(Notification)

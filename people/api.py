@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from api.auth import token_create
 from base.errors import DomainError
 from base.request import user_of
 from base.schemas import Input
 from people.access import is_resident
 from people.models import Role
+from people.tokens import token_create
 
 router = Router(tags=["accounts"])
 

@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from base.admin import ReadOnlyAdmin
-from people.admin import PropertyScoped
+from base.admin import PropertyScoped, ReadOnlyAdmin
 from promises.models import Deadline, PromisePolicy
 from promises.services import sweep
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,16 +115,6 @@ def deadlines_cancel(*, ticket: Ticket, clocks: Sequence[str] | None = None) -> 
     qs.update(status=Deadline.Status.CANCELLED)
 
 
-def next_due_refresh(ticket: Ticket) -> None:
-    """Keep ``Ticket.next_due_at`` (the queue's sort key) equal to the earliest open clock."""
-    from tickets.models import Ticket
-
-    due = Deadline.objects.filter(ticket=ticket, status=Deadline.Status.OPEN).aggregate(m=Min("due_at"))["m"]
-    if due != ticket.next_due_at:
-        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
-        ticket.next_due_at = due
-
-
 def sweep(now: datetime.datetime | None = None) -> int:
     """Record every missed, still-running clock as breached, once, and escalate it.
     Safe to run from several processes at once. Returns the number of new breaches."""
@@ -138,9 +128,6 @@ def sweep(now: datetime.datetime | None = None) -> int:
 
 
 def _sweep_batch(now: datetime.datetime) -> int:
-    from notify.services import escalate_breaches
-    from tickets.models import Ticket
-
     with transaction.atomic():
         due = Deadline.objects.filter(status=Deadline.Status.OPEN, breached_at__isnull=True, due_at__lt=now).order_by(
             "due_at"
@@ -152,7 +139,7 @@ def _sweep_batch(now: datetime.datetime) -> int:
             return 0
         ids = [d.pk for d in batch]
         # Conditional on "not yet breached": with row locks held this is exactly once.
-        held_by = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("assignee_id")[:1]
+        held_by = Deadline.objects.filter(pk=OuterRef("pk")).values("ticket__assignee_id")[:1]
         marked = Deadline.objects.filter(pk__in=ids, breached_at__isnull=True).update(
             breached_at=now, assignee=Subquery(held_by)
         )
@@ -160,23 +147,25 @@ def _sweep_batch(now: datetime.datetime) -> int:
             log.warning("sweep: %s of %s rows were breached concurrently", len(ids) - marked, len(ids))
         for d in batch:
             d.breached_at = now
-        escalate_breaches(batch, now=now)
-        for clock, handler in BREACH_HANDLERS.items():
-            mine = [d for d in batch if d.clock == clock]
+        for clock, handler in BREACH_HANDLERS:
+            mine = [d for d in batch if clock is None or d.clock == clock]
             if mine:
                 handler(mine, now)
         return len(batch)
 
 
-# What else a breach of a clock sets off, beyond the event and the escalation: e.g. a
-# complaint unresolved after a month becomes major (R4.1). Called inside the sweep's
-# transaction, once per newly breached row. Registered by the app that owns the rule.
+# What a breach sets off, registered by the app that owns the rule: the timeline event
+# and the escalation to the role the policy names, for every clock (tickets), and e.g. a
+# complaint unresolved after a month becoming major (R4.1, complaints). Called inside the
+# sweep's transaction, once per newly breached row, in the order registered.
 BreachHandler = Callable[[list[Deadline], datetime.datetime], None]
-BREACH_HANDLERS: dict[str, BreachHandler] = {}
+BREACH_HANDLERS: list[tuple[str | None, BreachHandler]] = []
 
 
-def on_breach(clock: str, handler: BreachHandler) -> None:
-    BREACH_HANDLERS[clock] = handler
+def on_breach(handler: BreachHandler, *, clock: str | None = None) -> None:
+    """Call ``handler`` with each batch of new breaches (of ``clock`` only, if given)."""
+    if (clock, handler) not in BREACH_HANDLERS:
+        BREACH_HANDLERS.append((clock, handler))
 
 
 def clock_label(clock: str) -> str:

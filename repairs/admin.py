@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from base.admin import ReadOnlyAdmin
-from people.admin import PropertyScoped
+from base.admin import PropertyScoped, ReadOnlyAdmin
 from repairs.models import MaterialCheck, Quote, Referral, WorkOrder, WorkOrderItem
 
 

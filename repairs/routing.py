@@ -17,9 +17,10 @@ from catalog.models import Builder, Provider
 from notify.models import Notification
 from notify.services import notify_user
 from promises.models import Clock
-from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
+from promises.services import deadline_meet, deadline_start, deadlines_cancel
 from repairs.models import Referral, WorkOrder
 from tickets.models import Route, Ticket
+from tickets.services import next_due_refresh
 from tickets.workflow import ticket_transition
 
 if TYPE_CHECKING:

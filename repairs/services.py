@@ -25,7 +25,7 @@ from people.access import is_technician, staff_at
 from people.models import Role, Team, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
-from promises.services import deadline_meet, deadline_start, deadlines_cancel, next_due_refresh
+from promises.services import deadline_meet, deadline_start, deadlines_cancel
 from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.routing import party_find, referral_send
@@ -33,7 +33,7 @@ from repairs.schemas import ItemIn, ReviewDecision
 from repairs.workflow import WORKFLOW, RepairStatus
 from tickets.kinds import draft_from
 from tickets.models import Route, Ticket, TicketEvent
-from tickets.services import ticket_create
+from tickets.services import next_due_refresh, ticket_create
 from tickets.workflow import event_append, ticket_transition
 
 if TYPE_CHECKING:

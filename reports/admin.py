@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from base.admin import ReadOnlyAdmin
+from base.admin import PropertyScoped, ReadOnlyAdmin
 from people.access import may_read_company_reports
-from people.admin import PropertyScoped
 from reports.models import ReportPack
 
 

@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from base.rates import rate
 from followups.models import FollowUp, Service
 from followups.policy import DEFAULTS as FOLLOW_UP_TARGETS
 from followups.policy import window_for
@@ -39,7 +40,6 @@ from promises.services import clock_label
 from repairs.kind import REPAIR
 from repairs.models import WorkOrder, WorkOrderItem
 from reports.months import month_bounds, months_add
-from reports.rates import rate
 from reports.tallies import month_counts
 from surveys.selectors import survey_summary
 from tickets.kinds import kind_label, kinds

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from base.admin import ReadOnlyAdmin, ReadOnlyInline
-from people.admin import PropertyScoped
+from base.admin import PropertyScoped, ReadOnlyAdmin, ReadOnlyInline
 from surveys.models import Survey, SurveyAnswer, SurveyPlan, SurveyQuestion, SurveyScore
 
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from base.rates import rate
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
 from people.access import household_ids
-from reports.rates import rate
 from surveys.defaults import UNSATISFIED_AT_MOST, WEAK_BELOW
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
 

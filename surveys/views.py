@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import DomainError, InvalidInput
+from base.rates import rate
 from estates.localtime import local_today
 from estates.models import Property
 from people.access import (
@@ -26,7 +27,6 @@ from people.access import (
     staff_member,
 )
 from people.models import User
-from reports.rates import rate
 from surveys.defaults import default_aspects, default_title
 from surveys.forms import date_or_none, scores_from
 from surveys.models import Survey, SurveyAnswer

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import Min, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,3 +234,11 @@ def _category(draft: TicketDraft) -> Category | None:
     if category is None:
         raise InvalidInput(_("Unknown category “%(code)s”.") % {"code": draft.category[:30]}, field="category")
     return category
+
+
+def next_due_refresh(ticket: Ticket) -> None:
+    """Keep ``Ticket.next_due_at`` (the queue's sort key) equal to the earliest open clock."""
+    due = Deadline.objects.filter(ticket=ticket, status=Deadline.Status.OPEN).aggregate(m=Min("due_at"))["m"]
+    if due != ticket.next_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
+        ticket.next_due_at = due

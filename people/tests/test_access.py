@@ -11,7 +11,7 @@ from django.utils import timezone
 from assistance.models import ContingencyPlan
 from base.errors import NotFound
 from conftest import login, recorded, repair_draft
-from estates.models import Property, Resident
+from estates.models import Company, Property, Resident
 from followups.models import FollowUpPolicy
 from people import access
 from people.models import Role, User
@@ -67,8 +67,6 @@ def test_leadership_works_at_every_property_of_its_company(persona):
 
 
 def test_another_company_s_leadership_works_at_none_of_ours(persona):
-    from estates.models import Company
-
     other = User.objects.create(username="other-leader", role=Role.EXECUTIVE, company=Company.objects.create(name="X"))
     assert access.properties_of(other) == []
     assert not access.works_at(other, Property.objects.get(code="YGJY"))

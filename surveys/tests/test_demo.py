@@ -3,7 +3,7 @@ on, and ``resident`` still able to answer it."""
 
 from __future__ import annotations
 
-from estates import demo
+from demo import seed as demo
 from surveys.models import Survey, SurveyPlan
 from surveys.selectors import open_surveys_for, survey_results
 from surveys.tests.conftest import user

@@ -18,9 +18,18 @@ from django.db import transaction
 
 from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
 from contacts.models import DirectoryEntry
+from estates.localtime import local_today
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
 from people.models import Role, Team, Trade, User
 from promises.policy import policies_seed
+from repairs import services as work
+from repairs.schemas import ItemIn
+from surveys.defaults import default_aspects, default_title
+from surveys.models import SurveyAnswer, SurveyPlan
+from surveys.services import survey_answer, survey_open
+from tickets.kinds import draft_from
+from tickets.schemas import TicketDraft
+from tickets.services import ticket_create
 
 PASSWORD = "demo-2026"
 COMPANY = "长沙友元物业"
@@ -296,12 +305,6 @@ def seed(size: str = "full") -> dict[str, str]:
 
 def demo_tickets() -> None:
     """A few tickets in different states, made through the services like real work."""
-    from repairs import services as work
-    from repairs.schemas import ItemIn
-    from tickets.kinds import draft_from
-    from tickets.schemas import TicketDraft
-    from tickets.services import ticket_create
-
     agent, tech = User.objects.get(username="ygjy-agent"), User.objects.get(username="ygjy-tech1")
 
     def draft(**fields: object) -> TicketDraft:
@@ -382,11 +385,6 @@ def demo_surveys() -> None:
     some households through the desk and by ``neighbour`` online; greening scores low,
     so the results page has a weak aspect to act on (R8.3). ``resident`` (3-1202) has not
     answered yet and can try the survey on the resident pages."""
-    from estates.localtime import local_today
-    from surveys.defaults import default_aspects, default_title
-    from surveys.models import SurveyAnswer, SurveyPlan
-    from surveys.services import survey_answer, survey_open
-
     estate, office = Property.objects.get(code="YGJY"), Property.objects.get(code="WLBG")
     SurveyPlan.objects.create(property=estate, every_months=3, days_open=30)
     SurveyPlan.objects.create(property=office, every_months=6, days_open=30)
