@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import AUTH
+from assistance.api import router as plans_router
 from catalog.api import router as catalog_router
 from contacts.api import router as contacts_router
 from notify.api import router as notify_router
@@ -40,4 +41,5 @@ api.add_router("/v1/tickets", repairs_router)
 api.add_router("/v1/catalog", catalog_router)
 api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/notifications", notify_router)
+api.add_router("/v1/plans", plans_router)
 api.add_router("/v1", people_router)

@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.checklists import MEDICAL_OPTIONS, required_steps, steps_for
-from assistance.models import Answer, HelpCategory, HelpRequest
+from assistance.models import Answer, ContingencyPlan, HelpCategory, HelpRequest
 from assistance.schemas import HelpIn
 from base import validation
-from base.errors import Forbidden, IllegalTransition, InvalidInput
+from base.documents import document_type
+from base.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from base.history import history_record
 from notify.models import Notification
 from notify.services import notify_role
-from people.access import may_decide
+from people.access import may_decide, may_edit_directory, works_at
 from people.models import Department, Role
 from promises.models import Clock
 from promises.services import deadline_meet
@@ -26,6 +28,9 @@ from tickets.services import next_due_refresh, ticket_create
 from tickets.workflow import ticket_transition
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from estates.models import Property
     from people.models import User
     from tickets.schemas import TicketDraft
 
@@ -222,3 +227,37 @@ def suggestion_acknowledge(*, ticket: Ticket, by: User, note: str = "") -> None:
         at=now,
         note=validation.note_clean(note),
     )
+
+
+# --- Contingency plans (R5.4) -------------------------------------------------------------
+
+PLAN_MAX = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def contingency_plan_add(*, prop: Property, by: User, category: str, title: str, file: UploadedFile) -> ContingencyPlan:
+    """A plan for one kind of help, linked from every help request of that kind; kept by
+    supervisors and managers. The file is checked by what it is, not what it claims."""
+    if not works_at(by, prop):
+        raise NotFound(_("There is no property %(code)s you work at.") % {"code": prop.code})
+    if not may_edit_directory(by):
+        raise Forbidden(_("Only supervisors and managers upload contingency plans."))
+    if category not in HelpCategory.values:
+        raise InvalidInput(_("Choose the kind of help the plan is for."), field="category")
+    title = validation.text_clean(title, field="title", max_length=100)
+    if (file.size or 0) > PLAN_MAX:
+        raise InvalidInput(_("A plan is a PDF, Word or picture file of at most 20 MB."), field="file")
+    content_type = document_type(file)
+    if content_type is None:
+        raise InvalidInput(_("A plan is a PDF, Word or picture file of at most 20 MB."), field="file")
+    plan = ContingencyPlan.objects.create(
+        property=prop,
+        category=category,
+        title=title,
+        file=file,
+        content_type=content_type,
+        uploaded_at=timezone.now(),
+        uploaded_by=by,
+    )
+    history_record(by=by, obj=plan, action="add", message=f"{plan.get_category_display()}: {title}")
+    return plan

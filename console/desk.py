@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,24 +15,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assistance.models import ContingencyPlan, HelpCategory
 from assistance.printing import answer_pdf
-from base.errors import Forbidden
+from assistance.services import contingency_plan_add
+from base.errors import DomainError, Forbidden, InvalidInput, NotFound
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
+from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.export import daily_log_xlsx
 from contacts.models import DirectoryEntry
 from contacts.selectors import daily_log
-from estates.models import Unit
+from estates.models import Property, Unit
 from people.access import desk_member, may_edit_directory, may_read_contact_log, property_of, staff_member
+from people.models import User
 from tickets.models import Route
 from tickets.selectors import ticket_detail
-
-PLAN_TYPES = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-PLAN_MAX = 20 * 1024 * 1024
 
 
 @login_required
@@ -67,38 +61,45 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "console/contact_log.html", context)
 
 
-@login_required
-def directory(request: HttpRequest, code: str) -> HttpResponse:
-    """The quick-response directory; supervisors and managers keep it up to date."""
-    user = desk_member(request.user)
-    prop = property_of(user, code)
-    can_edit = may_edit_directory(user)
-    error = ""
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("Only supervisors and managers change the directory."))
-        if request.POST.get("delete"):
-            DirectoryEntry.objects.filter(property=prop, pk=request.POST["delete"]).delete()
-            return redirect("console:directory", code=prop.code)
-        name, phone = request.POST.get("name", "").strip(), request.POST.get("phone", "").strip()
-        group = request.POST.get("group", "")
-        if not name or not phone or group not in DirectoryEntry.Group.values:
-            error = _("Give the group, the name and the phone.")
-        else:
-            DirectoryEntry.objects.create(
-                property=prop, group=group, name=name[:100], phone=phone[:30], note=request.POST.get("note", "")[:200]
-            )
-            return redirect("console:directory", code=prop.code)
+def _directory_page(request: HttpRequest, user: User, prop: Property, error: DomainError | None = None) -> HttpResponse:
     context = {
         "property": prop,
         "entries": DirectoryEntry.objects.filter(property=prop),
         "groups": DirectoryEntry.Group.choices,
-        "can_edit": can_edit,
-        "error": error,
+        "can_edit": may_edit_directory(user),
+        "error": error.message if error else "",
+        "field": error.field if error else "",
+        "values": request.POST if error else {},
         "plans": ContingencyPlan.objects.filter(property=prop),
         "categories": HelpCategory.choices,
     }
-    return render(request, "console/directory.html", context, status=422 if error else 200)
+    return render(request, "console/directory.html", context, status=error.status if error else 200)
+
+
+@login_required
+def directory(request: HttpRequest, code: str) -> HttpResponse:
+    """The quick-response directory and the contingency plans; supervisors and managers
+    keep them up to date."""
+    user = desk_member(request.user)
+    prop = property_of(user, code)
+    if request.method != "POST":
+        return _directory_page(request, user, prop)
+    post = request.POST
+    try:
+        if "delete" in post:
+            directory_entry_remove(prop=prop, by=user, entry_id=post["delete"])
+        else:
+            directory_entry_add(
+                prop=prop,
+                by=user,
+                group=post.get("group", ""),
+                name=post.get("name", ""),
+                phone=post.get("phone", ""),
+                note=post.get("note", ""),
+            )
+    except (InvalidInput, NotFound) as e:
+        return _directory_page(request, user, prop, e)
+    return redirect("console:directory", code=prop.code)
 
 
 @login_required
@@ -106,24 +107,19 @@ def directory(request: HttpRequest, code: str) -> HttpResponse:
 def plan_upload(request: HttpRequest, code: str) -> HttpResponse:
     user = desk_member(request.user)
     prop = property_of(user, code)
-    if not may_edit_directory(user):
-        raise PermissionDenied(_("Only supervisors and managers upload contingency plans."))
     upload = request.FILES.get("file")
-    title = request.POST.get("title", "").strip()[:100]
-    category = request.POST.get("category", "")
-    if upload is None or not title or category not in HelpCategory.values:
-        raise PermissionDenied(_("Give the kind, a title and the file."))
-    if upload.content_type not in PLAN_TYPES or (upload.size or 0) > PLAN_MAX:
-        raise PermissionDenied(_("A plan is a PDF, Word or picture file of at most 20 MB."))
-    ContingencyPlan.objects.create(
-        property=prop,
-        category=category,
-        title=title,
-        file=upload,
-        content_type=upload.content_type,
-        uploaded_at=timezone.now(),
-        uploaded_by=user,
-    )
+    try:
+        if upload is None:
+            raise InvalidInput(_("Choose the file of the plan."), field="file")
+        contingency_plan_add(
+            prop=prop,
+            by=user,
+            category=request.POST.get("category", ""),
+            title=request.POST.get("title", ""),
+            file=upload,
+        )
+    except InvalidInput as e:
+        return _directory_page(request, user, prop, e)
     return redirect("console:directory", code=prop.code)
 
 

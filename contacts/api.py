@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 
 from base.errors import Forbidden
 from base.request import user_of
-from base.schemas import Input
+from base.schemas import ERRORS, Input
+from contacts.directory import directory_entry_add, directory_entry_remove
+from contacts.models import DirectoryEntry
 from contacts.schemas import ContactIn
 from contacts.selectors import daily_log, row_kind, row_tag
 from contacts.services import contact_record
-from people.access import may_read_contact_log, property_of
+from estates.models import Property
+from people.access import may_read_contact_log, may_read_personal_details, property_of
+from people.models import User
 from tickets.kinds import draft_model
 from tickets.schemas import TicketDraft as TicketDraftBase
 
@@ -110,3 +114,63 @@ def contact_log(request: HttpRequest, property: str, day: datetime.date | None =
         "by_tag": [{"code": code, "label": label, "count": n} for code, label, n in log.by_tag],
         "by_kind": [{"code": code, "label": label, "count": n} for code, label, n in log.by_kind],
     }
+
+
+# --- The quick-response directory (R1.7) ---------------------------------------------------
+
+
+class DirectoryEntryIn(Input):
+    property: str
+    group: str = Field(description="public, resident, supplier or subcontractor.")
+    name: str
+    phone: str
+    note: str = ""
+
+
+class DirectoryEntryOut(Schema):
+    id: int
+    group: str
+    group_label: str
+    name: str
+    phone: str
+    note: str
+
+
+def _entry_out(e: DirectoryEntry) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "group": e.group,
+        "group_label": e.get_group_display(),
+        "name": e.name,
+        "phone": e.phone,
+        "note": e.note,
+    }
+
+
+def _directory_property(user: User, code: str) -> Property:
+    prop = property_of(user, code)
+    if not may_read_personal_details(user):
+        raise Forbidden(_("The directory is for the service desk."))
+    return prop
+
+
+@router.get("/directory", response={200: list[DirectoryEntryOut], **ERRORS}, summary="The quick-response directory")
+def directory(request: HttpRequest, property: str) -> list[dict[str, Any]]:
+    prop = _directory_property(user_of(request), property)
+    return [_entry_out(e) for e in DirectoryEntry.objects.filter(property=prop)]
+
+
+@router.post("/directory", response={201: DirectoryEntryOut, **ERRORS}, summary="Add to the directory")
+def directory_add(request: HttpRequest, body: DirectoryEntryIn) -> Status:
+    """Supervisors and managers keep the directory."""
+    user = user_of(request)
+    prop = _directory_property(user, body.property)
+    entry = directory_entry_add(prop=prop, by=user, group=body.group, name=body.name, phone=body.phone, note=body.note)
+    return Status(201, _entry_out(entry))
+
+
+@router.delete("/directory/{entry_id}", response={204: None, **ERRORS}, summary="Remove from the directory")
+def directory_remove(request: HttpRequest, entry_id: int, property: str) -> Status:
+    user = user_of(request)
+    directory_entry_remove(prop=_directory_property(user, property), by=user, entry_id=entry_id)
+    return Status(204, None)
