@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assistance.actions import CONSULTATION_ACTIONS, HELP_ACTIONS, SUGGESTION_ACTIONS
 from assistance.checklists import MEDICAL_OPTIONS, steps_for
@@ -17,7 +18,7 @@ from assistance.workflow import CONSULTATION_WORKFLOW, HELP_WORKFLOW, SUGGESTION
 from catalog.models import Category
 from people.models import Role
 from promises.models import Clock
-from promises.policy import DAY, Limit
+from promises.policy import DAY, Limit, limit_text, limits_for
 from tickets.choices import Channel
 from tickets.kinds import DraftPart, FormOptions, Intake, TicketKind, kind_label, register
 from tickets.models import Ticket
@@ -72,7 +73,7 @@ def help_intake_draft(values: dict[str, str], local: Any) -> dict[str, Any]:
 register(
     TicketKind(
         code=HELP,
-        label=_("help request"),
+        label=gettext_lazy("help request"),
         prefix="QZ",  # 求助
         workflow=HELP_WORKFLOW,
         actions=HELP_ACTIONS,
@@ -86,7 +87,7 @@ register(
         page_template="assistance/help.html",
         page_context=help_page,
         options=help_options,
-        labels={"step": _("step"), "option": _("course chosen")},
+        labels={"step": gettext_lazy("step"), "option": gettext_lazy("course chosen")},
         intake=Intake(
             fields=("help_category",),
             template="assistance/intake_help.html",
@@ -101,15 +102,27 @@ register(
 # --- Consultations and suggestions --------------------------------------------------------
 
 
-def consultation_policy(draft: TicketDraft) -> str:
+def consultation_policy(draft: TicketDraft | Ticket) -> str:
     """R5.5: an oral consultation is answered at once, a written one in writing."""
     return "consultation:written" if draft.channel == Channel.WRITTEN else "consultation:oral"
+
+
+def answer_page(ticket: Ticket) -> dict[str, Any]:
+    """How the matter is answered and by when, from the property's promise policy (R5.5)."""
+    key = consultation_policy(ticket)
+    reply = limits_for(ticket.property_id, key).get(Clock.REPLY)
+    when = limit_text(reply) if reply else ""
+    if ticket.channel == Channel.WRITTEN:
+        terms = _("Written matter: answered in writing %(when)s") % {"when": when}
+    else:
+        terms = _("Oral: answered at once, or by the supervisor %(when)s") % {"when": when}
+    return {"reply_terms": terms}
 
 
 register(
     TicketKind(
         code=CONSULTATION,
-        label=_("consultation"),
+        label=gettext_lazy("consultation"),
         prefix="ZX",  # 咨询
         workflow=CONSULTATION_WORKFLOW,
         actions=CONSULTATION_ACTIONS,
@@ -122,13 +135,14 @@ register(
         },
         related=("answer",),
         page_template="assistance/consultation.html",
+        page_context=answer_page,
     )
 )
 
 register(
     TicketKind(
         code=SUGGESTION,
-        label=_("suggestion"),
+        label=gettext_lazy("suggestion"),
         prefix="JY",  # 建议
         workflow=SUGGESTION_WORKFLOW,
         actions=SUGGESTION_ACTIONS,
@@ -136,5 +150,6 @@ register(
         promises={SUGGESTION: {Clock.REPLY: Limit(2 * DAY, None, M)}},
         related=("answer",),
         page_template="assistance/suggestion.html",
+        page_context=answer_page,
     )
 )

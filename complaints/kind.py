@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from complaints.actions import ACTIONS
-from complaints.models import DEFINITIONS, Severity
+from complaints.models import Severity
 from complaints.schemas import ComplaintIn
-from complaints.services import complaint_check, complaint_guard, complaint_open, policy_key
+from complaints.services import complaint_check, complaint_guard, complaint_open, policy_key, severity_definitions
 from complaints.workflow import WORKFLOW
 from people.models import Department, Role
 from promises.models import Clock
@@ -54,14 +54,12 @@ def draft_policy(draft: TicketDraft) -> str:
 
 
 def page_context(ticket: Ticket) -> dict[str, Any]:
-    return {"definitions": [(severity.label, text) for severity, text in DEFINITIONS.items()]}
+    return {"definitions": [(s.label, text) for s, text in severity_definitions(ticket.property_id).items()]}
 
 
 def intake_context(prop: Any) -> dict[str, Any]:
-    return {
-        "severities": [(s.value, s.label, DEFINITIONS[s]) for s in Severity],
-        "departments": Department.choices,
-    }
+    definitions = severity_definitions(prop.pk)
+    return {"severities": [(s.value, s.label, definitions[s]) for s in Severity], "departments": Department.choices}
 
 
 def intake_draft(values: dict[str, str], local: Any) -> dict[str, Any]:

@@ -17,19 +17,15 @@ class Severity(models.TextChoices):
     MAJOR = "major", _("major")
 
 
-# R4.1, shown beside each choice at the moment of choosing.
-DEFINITIONS = {
-    Severity.MINOR: _(
-        "Inconvenience from the limits of the service, not anyone's fault, easily put right. "
-        "The service supervisor; resolved within 2 days or by the customer's deadline."
-    ),
-    Severity.IMPORTANT: _(
-        "Caused by a fault of our management or service. The property manager within 1 hour; resolved within 3 days."
-    ),
+# R4.1: what each severity means, shown beside each choice at the moment of choosing,
+# followed by its time limits as the property's promise policy has them
+# (complaints.services.severity_definitions).
+MEANINGS = {
+    Severity.MINOR: _("Inconvenience from the limits of the service, not anyone's fault, easily put right."),
+    Severity.IMPORTANT: _("Caused by a fault of our management or service."),
     Severity.MAJOR: _(
         "A promised or contracted service not delivered or clearly wrong after repeated requests; "
-        "a fault of ours causing major economic loss or injury; or a valid complaint unresolved for a month. "
-        "Company leadership the same day; a clear answer within 2 days; resolved within 10 days."
+        "a fault of ours causing major economic loss or injury; or a valid complaint unresolved for a month."
     ),
 }
 

@@ -8,18 +8,19 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import Forbidden, IllegalTransition, InvalidInput
-from complaints.models import APPROVER, OWNER, Complaint, Severity
+from complaints.models import APPROVER, MEANINGS, OWNER, Complaint, Severity
 from complaints.schemas import ComplaintIn
 from notify.models import Notification
 from notify.services import notify_role
 from people.access import outranks
 from people.models import Department, Role
 from promises.models import Clock, Deadline
-from promises.policy import limits_for
+from promises.policy import limit_text, limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, on_breach
 from tickets.kinds import part_of
 from tickets.models import Ticket
@@ -36,6 +37,29 @@ RANK = {Severity.MINOR: 0, Severity.IMPORTANT: 1, Severity.MAJOR: 2}
 
 def policy_key(severity: str) -> str:
     return f"complaint:{severity}"
+
+
+def severity_definitions(property_id: int) -> dict[Severity, str]:
+    """What each severity means (R4.1) and who takes it up and by when, from the
+    property's promise policy (R4.3, R4.5): the words the desk reads when choosing."""
+    out = {}
+    for severity in Severity:
+        limits = limits_for(property_id, policy_key(severity))
+        role = capfirst(Role(OWNER[severity]).label)
+        take_up, answer, resolve = limits.get(Clock.TAKE_UP), limits.get(Clock.ANSWER), limits.get(Clock.RESOLVE)
+        terms = [
+            _("%(role)s takes it up %(when)s") % {"role": role, "when": limit_text(take_up)}
+            if take_up
+            else _("%(role)s takes it up") % {"role": role}
+        ]
+        if answer:
+            terms.append(_("a clear answer %(when)s") % {"when": limit_text(answer)})
+        if resolve and severity == Severity.MINOR:
+            terms.append(_("resolved %(when)s or by the customer's deadline") % {"when": limit_text(resolve)})
+        elif resolve:
+            terms.append(_("resolved %(when)s") % {"when": limit_text(resolve)})
+        out[severity] = _("%(meaning)s %(terms)s.") % {"meaning": MEANINGS[severity], "terms": _("; ").join(terms)}
+    return out
 
 
 def _complaint(ticket: Ticket) -> Complaint:

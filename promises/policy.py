@@ -12,6 +12,9 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from estates.localtime import end_of_day
 from promises.models import PromisePolicy
 
@@ -46,6 +49,18 @@ class Limit:
 # an existing property; change its rows in the admin, or re-apply the defaults to it
 # there (policies_reset).
 DEFAULTS: dict[tuple[str, str], Limit] = {}
+
+
+def limit_text(limit: Limit) -> str:
+    """A limit as people say it: "within 2 days", "within 1 hour", "the same day"."""
+    minutes = limit.minutes
+    if minutes == END_OF_DAY:
+        return _("the same day")
+    if minutes % DAY == 0:
+        return ngettext("within %(n)d day", "within %(n)d days", minutes // DAY) % {"n": minutes // DAY}
+    if minutes % 60 == 0:
+        return ngettext("within %(n)d hour", "within %(n)d hours", minutes // 60) % {"n": minutes // 60}
+    return ngettext("within %(n)d minute", "within %(n)d minutes", minutes) % {"n": minutes}
 
 
 def defaults_add(key: str, clocks: Mapping[str, Limit]) -> None:
