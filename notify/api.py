@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from base.request import user_of
 from notify.models import Notification
+from notify.services import notification_read
 
 router = Router(tags=["notifications"])
 
@@ -43,7 +43,5 @@ def my_notifications(request: HttpRequest, unread: bool = False, limit: int = 50
 
 @router.post("/{notification_id}/read", response={204: None}, summary="Mark one as read")
 def mark_read(request: HttpRequest, notification_id: int) -> Status:
-    Notification.objects.filter(pk=notification_id, recipient=user_of(request), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    notification_read(user=user_of(request), notification_id=notification_id)
     return Status(204, None)

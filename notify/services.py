@@ -41,3 +41,13 @@ def notify_user(
         message=message,
         created_at=at or timezone.now(),
     )
+
+
+def notification_read(*, user: User, notification_id: int) -> bool:
+    """Mark one of the user's own notifications read; another's is left as it is.
+    Returns whether it changed."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
