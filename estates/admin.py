@@ -5,7 +5,9 @@ from estates.models import Building, CommonArea, Company, Household, Property, R
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(PropertyScoped, admin.ModelAdmin):
+    property_path = "properties"
+
     search_fields = ["name"]
 
 

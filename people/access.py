@@ -170,7 +170,8 @@ def scoped(qs: QS, user: Any, path: str = "property") -> QS:
         return qs.none()
     if user.is_superuser:
         return qs
-    return qs.filter(**{f"{path}__in": property_ids(user)})
+    # Through a subquery, so a row reached by several properties is listed once.
+    return qs.filter(pk__in=qs.model._default_manager.filter(**{f"{path}__in": property_ids(user)}).values("pk"))
 
 
 # --- What they may do beyond the workflow tables -------------------------------------------

@@ -1,15 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from base.admin import PropertyScoped
+from people.access import scoped
 from people.models import ApiToken, Team, Trade, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "team", "on_duty", "is_active"]
-    list_filter = ["role", "is_active", "on_duty", "properties"]
+    list_filter = ["role", "is_active", "on_duty", ("properties", admin.RelatedOnlyFieldListFilter)]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """A staff user sees the accounts of the properties they work at: its staff and
+        its residents (and their own)."""
+        accounts = super().get_queryset(request)
+        staff = scoped(accounts, request.user, "properties")
+        residents = scoped(accounts, request.user, "residencies__property")
+        if request.user.is_superuser:
+            return accounts
+        return accounts.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=residents.values("pk")) | Q(pk=request.user.pk))
+
     search_fields = ["username", "display_name", "phone"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]

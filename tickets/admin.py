@@ -4,7 +4,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from base.admin import ReadOnlyAdmin, ReadOnlyInline
+from base.admin import PropertyScoped, ReadOnlyAdmin, ReadOnlyInline
 from promises.models import Deadline
 from tickets.kinds import kinds
 from tickets.models import Ticket, TicketEvent
@@ -34,7 +34,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdmin):
+class TicketAdmin(PropertyScoped, ReadOnlyAdmin):
     list_display = [
         "number",
         "kind_label",
@@ -55,6 +55,7 @@ class TicketAdmin(ReadOnlyAdmin):
     inlines = [DeadlineInline, EventInline]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """The tickets the user may see (the same rule as every other face)."""
         return Ticket.objects.visible_to(request.user).select_related(*self.list_select_related)
 
     @admin.display(description=_("kind"))

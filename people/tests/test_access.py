@@ -172,3 +172,24 @@ def test_policies_plans_and_teams_of_another_property_stay_out_of_the_admin(
 def test_the_admin_of_properties_shows_only_the_user_s_own(admin_manager):
     body = admin_manager.get("/admin/estates/property/").content.decode()
     assert "阳光嘉园小区" in body and "五凌办公楼" not in body
+
+
+def admin_pages() -> list[str]:
+    from django.contrib import admin
+
+    return sorted(f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry)
+
+
+@pytest.mark.parametrize("page", admin_pages())
+def test_every_admin_list_opens_for_a_scoped_staff_user(admin_manager, page):
+    """Each admin list (with its filters) opens for a staff user who may only view;
+    nothing of the other property is listed."""
+    response = admin_manager.get(f"/admin/{page}/")
+    assert response.status_code == 200, page
+    assert "五凌办公楼" not in response.content.decode()
+
+
+def test_the_account_admin_lists_the_staff_and_residents_of_the_user_s_properties(admin_manager):
+    body = admin_manager.get("/admin/people/user/?all=").content.decode()
+    assert "ygjy-agent" in body and "resident" in body and "neighbour" in body
+    assert "wlbg-agent" not in body and "tenant" not in body
