@@ -4,18 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck test-postgres bench screenshots messages clean
+.PHONY: run dev test lint typecheck test-postgres bench screenshots messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-## Set up (venv, database, demo data) and serve on http://127.0.0.1:8000 with the worker.
+## Set up (venv, database, demo data) and serve on http://127.0.0.1:8000 with the worker:
+## gunicorn, DEBUG off, static files from the app, a secret key generated under var/.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	./scripts/serve.sh
+
+## For development: Django's server with DEBUG and auto-reload, and the worker.
+dev: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --quiet
+	$(BIN)/python manage.py run_huey --quiet & trap 'kill $$!' EXIT; DEBUG=1 $(BIN)/python manage.py runserver $${ADDRESS:-127.0.0.1:8000}
 
 # The suite runs on every core (pytest-xdist) and measures coverage of the application
 # code; it fails under the floor in pyproject.toml ([tool.coverage.report] fail_under).

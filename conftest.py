@@ -27,7 +27,7 @@ class Api:
     def __init__(self, user: User, lang: str = "zh-hans"):
         self.user = user
         self.client = Client(
-            HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='test')}", HTTP_ACCEPT_LANGUAGE=lang
+            HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='test')[0]}", HTTP_ACCEPT_LANGUAGE=lang
         )
 
     def get(self, path: str, **params: Any):
@@ -200,6 +200,12 @@ class Browser:
         self.context = chromium.new_context(viewport=size, locale="zh-CN", is_mobile=phone, has_touch=phone)
         self.page = self.context.new_page()
         self.base = base
+        # Every page must satisfy the Content-Security-Policy the app sends (settings).
+        self.violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
 
     def login(self, username: str) -> Any:
         page = self.page
@@ -228,3 +234,4 @@ def browser(chromium, live_estate) -> Iterator[Any]:
     yield open
     for b in opened:
         b.context.close()
+    assert not [v for b in opened for v in b.violations], "pages broke the Content-Security-Policy"

@@ -6,23 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from people.models import ApiToken
-from people.tokens import token_digest
+from people.tokens import token_user
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
-        if row is None or not row.user.is_active:
-            return None
-        today = timezone.localdate()
-        if row.last_used_on != today:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
-        request.user = row.user
-        return row.user
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class ActiveSessionAuth(SessionAuth):

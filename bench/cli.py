@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
 
     def agent_token() -> str:
         ApiToken.objects.filter(name="bench").delete()
-        return token_create(user=User.objects.get(username="ygjy-agent"), name="bench")
+        return token_create(user=User.objects.get(username="ygjy-agent"), name="bench")[0]
 
     def ygjy_units() -> list[str]:
         return list(Unit.objects.filter(property__code="YGJY").order_by("label").values_list("label", flat=True))

@@ -1,14 +1,20 @@
 """Settings for the property service desk.
 
-One file, driven by the environment (see README "Configuration"): SQLite by default,
-PostgreSQL when ``DATABASE_URL`` is set; huey on SQLite by default, on Redis when
-``REDIS_URL`` is set.
+One file, driven by the environment (see README "Configuration" and docs/deploy.md):
+SQLite by default, PostgreSQL when ``DATABASE_URL`` is set; huey, the cache and the
+login throttle on local files by default, on Redis when ``REDIS_URL`` is set; uploads
+on the local disk, or on S3-compatible object storage when ``S3_BUCKET`` is set.
+Safe by default: DEBUG off, a secret key generated once under ``VAR_DIR``, served on
+127.0.0.1; ``HTTPS=1`` switches on secure cookies, HSTS and the redirect to https.
 """
 
 import os
+import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))  # SQLite files, uploads
@@ -19,10 +25,77 @@ def envbool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = envbool("DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Keys known to the world: the old development default. A production key is long and random.
+PUBLIC_KEYS = {"", "dev-only-insecure-key-change-me"}
+
+
+def secret_key() -> str:
+    """SECRET_KEY from the environment; else one generated on first start and kept in
+    VAR_DIR/secret_key (readable by its owner only), so sessions survive a restart."""
+    if "SECRET_KEY" in os.environ:
+        key = os.environ["SECRET_KEY"].strip()
+        if not DEBUG and (key in PUBLIC_KEYS or len(key) < 32):
+            raise ImproperlyConfigured(
+                "SECRET_KEY is empty, the public development key or shorter than 32 characters; "
+                "set a long random one, or leave it unset to have one generated under VAR_DIR."
+            )
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(secrets.token_urlsafe(50))
+        except FileExistsError:  # another process wrote it first
+            pass
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+
+# Behind a reverse proxy that ends TLS (docs/deploy.md): HTTPS=1.
+HTTPS = envbool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a promise to browsers' built-in lists that the domain's owner makes.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the monitor asks on the machine, over plain http
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy every page satisfies: no inline script or style, nothing
+# from another site (django-csp). The browser tests fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,6 +107,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "django_htmx",
+    "csp",
+    "axes",
     "estates",
     "people",
     "catalog",
@@ -52,11 +127,14 @@ INSTALLED_APPS = [
     "console",
     "field",
     "portal",
+    "ops",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +145,8 @@ MIDDLEWARE = [
     "api.middleware.RefuseNulMiddleware",
     "base.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so a locked-out login gets the lockout answer (people.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,10 +188,35 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is hashed.
+    "people.lockout.LoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: a new password revokes the account's API tokens (people.tokens).
+    {"NAME": "people.tokens.RevokeTokensOnPasswordChange"},
+]
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT failures an account, or an
+# address, waits AXES_COOLOFF_MINUTES; the console, the admin and the API's token
+# endpoint alike. Lockouts are listed in the admin (Axes).
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "people.lockout.lockout_response"
+# How many reverse proxies stand in front (docs/deploy.md): the client's address is then
+# read from X-Forwarded-For, else every client would share the proxy's and its lockout.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+# Personal API tokens expire after this many days (0: never).
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # photos come six at a time at most
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -127,12 +232,47 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]  # vendored browser assets (static/vendor/NAME/)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Static files are served by the app (whitenoise), compressed and with hashed names
+# once `manage.py collectstatic` has run (`make run` does).
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFiles"},
+}
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    # Uploads (photos, signatures, plans, kept reports) on S3-compatible object storage,
+    # shared by every web server and worker (docs/deploy.md).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": os.environ.get("S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
-# --- Background work ---------------------------------------------------------------------
+# --- Background work and shared state ---------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds the login throttle and the API's rate limits: shared by every process
+# on this machine (files under VAR_DIR), or by every machine (Redis).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 HUEY_IMMEDIATE = envbool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {
@@ -150,6 +290,12 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# Backups (ops/backup.py, docs/deploy.md): where the archives go, how many are kept, and
+# the age after which the health endpoint says the last one is too old.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = envint("BACKUP_KEEP", 14)
+BACKUP_MAX_AGE_HOURS = envint("BACKUP_MAX_AGE_HOURS", 26)
 
 LOGGING = {
     "version": 1,

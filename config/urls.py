@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from api.api import api
+from ops.views import health
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(template_name="console/login.html"), name="login"),
@@ -17,6 +18,7 @@ urlpatterns = [
         auth.PasswordChangeDoneView.as_view(template_name="console/password_done.html"),
         name="password_change_done",
     ),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

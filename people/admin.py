@@ -48,9 +48,19 @@ class TradeAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "user", "created_at", "last_used_on"]
+    """Tokens are listed and revoked (deleted) here; they are made through the API so
+    that the key can be shown once."""
+
+    list_display = ["name", "prefix", "user", "created_at", "expires_at", "last_used_on"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username", "name", "prefix"]
     readonly_fields = ["digest", "prefix", "created_at", "last_used_on"]
     raw_id_fields = ["user"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        """A staff user sees the tokens of the accounts they see."""
+        accounts = UserAdmin(User, self.admin_site).get_queryset(request)
+        return super().get_queryset(request).filter(user__in=accounts.values("pk"))
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # tokens are made through the API so the key can be shown once

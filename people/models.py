@@ -95,6 +95,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("prefix"), max_length=8, help_text=_("The first characters, to tell tokens apart."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_on = models.DateField(_("last used on"), null=True, blank=True)
 
     class Meta:

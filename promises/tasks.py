@@ -3,10 +3,14 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from ops.heartbeats import SWEEP, heartbeat
 from promises.services import sweep
 
 
 @db_periodic_task(crontab(minute="*"))
 def sweep_deadlines() -> int:
-    """Every minute: record missed promises and escalate them."""
-    return sweep()
+    """Every minute: record missed promises and escalate them; the health endpoint reads
+    when it last ran."""
+    found = sweep()
+    heartbeat(SWEEP, note=f"{found} new breaches")
+    return found

@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime
 import json
+import zoneinfo
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -98,4 +100,34 @@ def packs_generate_due(*, today: datetime.date) -> int:
             made += 1
         pack_generate(company=company, prop=None, month=month)
         made += 1
+    return made
+
+
+REPORT_HOUR = 6  # the packs of the report day are kept from 06:00, the property's local time
+
+
+def month_due(now: datetime.datetime, time_zone: str) -> str:
+    """The latest month whose pack is due by ``now`` at a property: last month once its
+    report day's 06:00 local has come, else the month before."""
+    local = now.astimezone(zoneinfo.ZoneInfo(time_zone))
+    report_day = min(30, calendar.monthrange(local.year, local.month)[1])
+    if (local.day, local.hour) >= (report_day, REPORT_HOUR):
+        return previous_month(local.date())
+    return previous_month(local.date().replace(day=1) - datetime.timedelta(days=1))
+
+
+def packs_generate_missing(*, now: datetime.datetime) -> int:
+    """Keep every pack that is due and not kept yet: each property's by its own time zone
+    and the company's by its first property's. Run hourly, so a run the worker missed
+    while it was down is made up when it comes back."""
+    made = 0
+    for company in Company.objects.all():
+        props = list(Property.objects.filter(company=company).order_by("id"))
+        scopes: list[Property | None] = [*props, None]
+        for prop in scopes:
+            zone = prop.time_zone if prop else (props[0].time_zone if props else settings.TIME_ZONE)
+            month = month_due(now, zone)
+            if not ReportPack.objects.filter(company=company, property=prop, month=month).exists():
+                pack_generate(company=company, prop=prop, month=month)
+                made += 1
     return made

@@ -39,6 +39,7 @@ def upload(name: str, content: bytes, claimed: str = "application/pdf") -> Simpl
 @pytest.mark.parametrize(
     ("name", "content", "stored_as"),
     [("火灾预案.pdf", PDF, documents.PDF), ("急救流程.docx", docx(), documents.DOCX)],
+    ids=["pdf", "docx"],
 )
 def test_a_supervisor_uploads_a_plan_kept_as_what_it_is(estate, media, name, content, stored_as):
     page = login("ygjy-supervisor")
@@ -66,6 +67,7 @@ def test_a_supervisor_uploads_a_plan_kept_as_what_it_is(estate, media, name, con
         ({"category": "picnic", "title": "野餐", "file": upload("x.pdf", PDF)}, "category"),
         ({"category": "disaster", "title": "没有文件"}, "file"),
     ],
+    ids=["html-claiming-pdf", "no-title", "no-such-category", "no-file"],
 )
 def test_a_bad_plan_is_refused_clearly_and_nothing_is_kept(estate, media, form, field):
     r = login("ygjy-supervisor").post("/desk/YGJY/plans/", form)

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from conftest import SHANGHAI, recorded, repair_draft
 from demo import seed as demo
-from estates.models import Company
+from estates.models import Company, Property
 from followups.models import FollowUp
 from followups.tasks import archive_tickets, plan_warranty_visits, sample_followups
 from reports.models import ReportPack
@@ -108,12 +109,27 @@ def test_the_hourly_sampling_task_samples_the_days_that_are_over(api):
     assert not FollowUp.objects.filter(status=FollowUp.Status.PENDING).exists()
 
 
-def test_the_morning_report_task_keeps_the_packs_on_the_30th_only(estate, settings, tmp_path):
+def test_the_report_task_keeps_last_month_s_packs_from_06_00_on_the_30th_and_makes_up_a_missed_run(
+    estate, settings, tmp_path
+):
+    """R8.1: the packs are kept on the 30th; the hourly task keeps them once that day's
+    06:00 has come where the property is, and a run missed while the worker was down is
+    made up when it comes back."""
     settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(datetime.datetime(2026, 11, 29, 6, 30, tzinfo=SHANGHAI), tick=False):
-        assert generate_monthly_packs.call_local() == 0
+    Property.objects.filter(code="WLBG").update(time_zone="America/New_York")
+
+    def kept(month: str) -> set[str | None]:
+        return {p.property.code if p.property else None for p in ReportPack.objects.filter(month=month)}
+
+    # 06:30 on the 30th in Changsha is 17:30 on the 29th in New York.
     with time_machine.travel(datetime.datetime(2026, 11, 30, 6, 30, tzinfo=SHANGHAI), tick=False):
-        made = generate_monthly_packs.call_local()
-    # Each property's pack and the company's, for October.
-    assert made == 3
-    assert set(ReportPack.objects.values_list("month", flat=True)) == {"2026-10"}
+        generate_monthly_packs.call_local()
+        assert kept("2026-10") == {"YGJY", None}  # the company follows its first property
+        assert generate_monthly_packs.call_local() == 0
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 6, 30, tzinfo=ZoneInfo("America/New_York")), tick=False):
+        assert generate_monthly_packs.call_local() == 1
+        assert kept("2026-10") == {"YGJY", "WLBG", None}
+    # The worker was down from the 29th of December to the 2nd of January.
+    with time_machine.travel(datetime.datetime(2027, 1, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert generate_monthly_packs.call_local() == 3
+    assert kept("2026-11") == {"YGJY", "WLBG", None}

@@ -17,3 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, role in logins.items():
             self.stdout.write(f"  {username:<20} {role}")
+        self.stdout.write(
+            f"\nThe shared password {demo.PASSWORD} exists only in the demo data. Before this serves a real"
+            "\noffice, start from an empty database and give every account its own password (docs/deploy.md)."
+        )
