@@ -61,7 +61,7 @@ def _media_names(folder: str = "") -> Iterator[str]:
 
 
 def _postgres_env() -> tuple[dict[str, str], list[str]]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
@@ -78,10 +78,12 @@ def _postgres_env() -> tuple[dict[str, str], list[str]]:
 
 def _database_into(folder: Path) -> str:
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
+        # A connection of its own: it copies what is committed, beside the app's writers (WAL).
+        source = sqlite3.connect(connection.settings_dict["NAME"], timeout=30)
         target = sqlite3.connect(folder / SQLITE_NAME)
         with target:
-            connection.connection.backup(target)  # type: ignore[union-attr]
+            source.backup(target)
+        source.close()
         target.close()
         return SQLITE_NAME
     if connection.vendor == "postgresql":
@@ -174,7 +176,7 @@ def backup_restore(archive_path: Path) -> dict[str, Any]:
 
 def _database_from(path: Path) -> None:
     if connection.vendor == "sqlite":
-        target = Path(settings.DATABASES["default"]["NAME"])
+        target = Path(connection.settings_dict["NAME"])
         connection.close()
         source = sqlite3.connect(path)
         dest = sqlite3.connect(target)
