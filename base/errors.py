@@ -71,6 +71,10 @@ def pydantic_message(error: dict[str, Any]) -> str:
         "list_type": _("Give a list."),
         "enum": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
         "literal_error": _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")},
+        "greater_than_equal": _("Give a number of at least %(ge)s.") % {"ge": ctx.get("ge", "")},
+        "less_than_equal": _("Give a number of at most %(le)s.") % {"le": ctx.get("le", "")},
+        "date_out_of_range": _("Give a date between %(first)s and %(last)s.")
+        % {"first": ctx.get("first", ""), "last": ctx.get("last", "")},
         "json_invalid": _("The request body is not valid JSON."),
         "model_attributes_type": _("Give an object."),
         "model_type": _("Give an object."),

@@ -1,7 +1,11 @@
-"""How a domain error becomes an HTTP answer on the pages, in one place (the API has
-its own, ``api.errors``): a view lets ``NotFound`` and ``Forbidden`` go up, and the
-person gets the not-found or refusal page with the message in their language. Any
-other domain error a view did not handle shows its message with its status."""
+"""How an error becomes an HTTP answer on the pages, in one place (the API has its own,
+``api.errors``, for the errors it knows):
+
+a view lets ``NotFound`` and ``Forbidden`` go up, and the person gets the not-found or
+refusal page with the message in their language; any other domain error a view did not
+handle shows its message with its status. (A database that is down or read-only is
+answered 503 by the 500 handler, ``config.errors.server_error``, wherever it fails.)
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from base.errors import DomainError, Forbidden, NotFound
+from base.http import error_response
 
 
 class DomainErrorMiddleware:
@@ -27,5 +31,5 @@ class DomainErrorMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, DomainError):
-            return render(request, "refused.html", {"message": exception.message}, status=exception.status)
+            return error_response(request, exception.status, exception.message, exception.code)
         return None

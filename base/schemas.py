@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+# The years a date or time given by a person may fall in: anything outside is a typo or
+# a probe, and some of it (year 1, year 9999) cannot even be stored or shifted by a day.
+YEARS = (2000, 2100)
+
+
+def _sane(value: Any) -> Any:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise PydanticCustomError(
+            "date_out_of_range", "Give a date between {first} and {last}.", {"first": YEARS[0], "last": YEARS[1]}
+        )
+    return value
+
+
+# Use these, not plain date and datetime, for every date or time a client sends.
+Day = Annotated[datetime.date, AfterValidator(_sane)]
+Moment = Annotated[datetime.datetime, AfterValidator(_sane)]
 
 
 class Input(BaseModel):

@@ -69,10 +69,17 @@ def not_in_future(value: datetime.datetime, *, field: str, now: datetime.datetim
     return value
 
 
+# How far ahead an appointment, a promised time or a new deadline may be set: beyond it a
+# clock would never run out, and no customer is promised a visit in years.
+HORIZON = datetime.timedelta(days=366)
+
+
 def in_future(value: datetime.datetime, *, field: str, now: datetime.datetime) -> datetime.datetime:
     value = aware(value)
     if value < now - CLOCK_SKEW:
         raise InvalidInput(_("This time is in the past; give a time from now on."), field=field)
+    if value > now + HORIZON:
+        raise InvalidInput(_("This time is more than a year ahead; give a nearer one."), field=field)
     return value
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from pydantic import Field
 
-from base.schemas import Input
+from base.schemas import Input, Moment
 from complaints.models import Severity
 from people.models import Department
 
@@ -43,7 +41,7 @@ class AnswerForm(Input):
 
 
 class ExtendForm(Input):
-    resolve_by: datetime.datetime
+    resolve_by: Moment
     reason: str
 
 
@@ -62,7 +60,7 @@ class ComplaintIn(Input):
     severity: Severity = Field(Severity.MINOR, description="minor, important or major (R4.1).")
     department: Department = Field(description="The department complained about.")
     person: str = Field("", description="The person complained about, if any.")
-    event_at: datetime.datetime | None = Field(None, description="When it happened.")
+    event_at: Moment | None = Field(None, description="When it happened.")
     event_place: str = Field("", description="Where it happened.")
     demand: str = Field("", description="What the customer asks for.")
     damage_ongoing: bool = Field(False, description="Damage still going on: stop it first (R4.7).")

@@ -28,3 +28,8 @@ urlpatterns = [
     path("", include("surveys.urls")),  # /desk/<code>/surveys/ and /my/surveys/: before the console's queues
     path("", include("console.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -17,6 +17,7 @@ from assistance.models import ContingencyPlan, HelpCategory
 from assistance.printing import answer_pdf
 from assistance.services import contingency_plan_add
 from base.errors import DomainError, Forbidden, InvalidInput, NotFound
+from base.files import file_response
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
 from contacts.directory import directory_entry_add, directory_entry_remove
@@ -44,6 +45,8 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
         day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
     except ValueError:
         day = today
+    if not 2000 <= day.year <= 2100:
+        day = today  # a day no log can hold
     log = daily_log(prop, day)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
@@ -131,7 +134,7 @@ def plan(request: HttpRequest, pk: int) -> FileResponse:
     if item is None:
         raise Http404(_("There is no such plan."))
     property_of(user, item.property.code)  # 404 unless the user works there
-    return FileResponse(item.file.open("rb"), content_type=item.content_type)
+    return file_response(item.file, content_type=item.content_type)
 
 
 @login_required

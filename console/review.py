@@ -71,6 +71,8 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
         due_on = datetime.date.fromisoformat(post["due_on"]) if post.get("due_on") else None
     except ValueError:
         due_on = None
+    if due_on and not 2000 <= due_on.year <= 2100:
+        due_on = None
     try:
         finding_decide(
             prop=prop,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import Forbidden
+from base.files import file_response
 from contacts.models import DirectoryEntry
 from pages import forms
 from pages.actions import action_from_form, action_widgets, ticket_and_transition
@@ -214,6 +215,6 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = Attachment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user)).first()
     if item is None:
         raise Http404(_("There is no such file you can see."))
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response = file_response(item.file, content_type=item.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

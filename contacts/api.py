@@ -13,7 +13,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from base.errors import Forbidden
 from base.request import user_of
-from base.schemas import ERRORS, Input
+from base.schemas import ERRORS, Day, Input
 from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.models import DirectoryEntry
 from contacts.schemas import ContactIn
@@ -100,7 +100,7 @@ def log_contact(
 
 
 @router.get("", response=DailyLogOut, summary="One day's contact log with subtotals")
-def contact_log(request: HttpRequest, property: str, day: datetime.date | None = None) -> dict[str, Any]:
+def contact_log(request: HttpRequest, property: str, day: Day | None = None) -> dict[str, Any]:
     user = user_of(request)
     prop = property_of(user, property)
     if not may_read_contact_log(user):

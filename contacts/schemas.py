@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from pydantic import Field
 
-from base.schemas import Input
+from base.schemas import Input, Moment
 from tickets.models import Channel
 
 
@@ -17,5 +15,5 @@ class ContactIn(Input):
     phone: str = ""
     unit: str | None = Field(None, description="The caller's unit, e.g. 3-1202.")
     summary: str = Field("", description="What was said; defaults to the ticket's description.")
-    at: datetime.datetime | None = Field(None, description="When; default now.")
+    at: Moment | None = Field(None, description="When; default now.")
     concerns: list[str] = Field(default_factory=list, description="Numbers of existing tickets the contact is about.")

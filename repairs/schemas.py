@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from base.schemas import Input
+from base.schemas import Input, Moment
 
 
 class ItemIn(Input):
@@ -77,7 +76,7 @@ class MaterialForm(Input):
 
 class DeferForm(Input):
     reason: str
-    promised_at: datetime.datetime
+    promised_at: Moment
     note: str = ""
 
 

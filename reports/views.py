@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.errors import Forbidden
+from base.files import file_response
 from estates.models import Company, Property
 from people.access import may_read_company_reports, may_read_reports, properties_of, property_of, staff_member
 from reports.export import pack_pdf, pack_xlsx
@@ -42,6 +43,8 @@ def _month(value: str) -> str:
     parts = value.split("-")
     if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         raise Http404(_("A month is written like 2026-11."))
+    if not 2000 <= int(parts[0]) <= 2100:
+        raise Http404(_("There are no reports of that year."))
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 
@@ -83,4 +86,4 @@ def kept_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if row is None or kind not in ("xlsx", "pdf"):
         raise Http404
     _scope(request, row.property.code if row.property else COMPANY)
-    return FileResponse(getattr(row, kind).open("rb"), as_attachment=kind == "xlsx")
+    return file_response(getattr(row, kind), as_attachment=kind == "xlsx")

@@ -10,10 +10,13 @@ from surveys.models import SurveyQuestion
 
 
 def date_or_none(value: str | None) -> datetime.date | None:
+    """A date typed in a form, or None when there is none, it cannot be read, or it lies
+    outside the years a survey can (2000-2100)."""
     try:
-        return datetime.date.fromisoformat(value) if value else None
+        day = datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day and 2000 <= day.year <= 2100 else None
 
 
 def scores_from(post: QueryDict, questions: list[SurveyQuestion]) -> dict[int, int | None]:

@@ -3,11 +3,9 @@ Types only: the services check the values (base.validation)."""
 
 from __future__ import annotations
 
-import datetime
-
 from pydantic import Field
 
-from base.schemas import Input
+from base.schemas import Input, Moment
 from tickets.choices import Channel, Impact, Route, Urgency
 
 
@@ -26,8 +24,8 @@ class TicketDraft(Input):
     reporter_name: str | None = Field(None, description="Defaults to the household's first resident.")
     reporter_phone: str | None = Field(None, description="Mainland mobile or landline with area code.")
     description: str = ""
-    reported_at: datetime.datetime | None = Field(None, description="When the customer called; default now.")
-    appointment_at: datetime.datetime | None = Field(
+    reported_at: Moment | None = Field(None, description="When the customer called; default now.")
+    appointment_at: Moment | None = Field(
         None, description="The customer's requested time; for a minor complaint, the customer's deadline."
     )
     route: Route = Field(Route.OWN, description="Z, Q or GT (R2.21-R2.24); empty for our own team.")

@@ -12,9 +12,10 @@ from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 
 from base.errors import InvalidInput, NotFound
+from base.schemas import Day
 from estates.models import CommonArea, Property, Unit
 from people.models import Team, User
 from tickets.kinds import related as kinds_related
@@ -55,12 +56,12 @@ class TicketFilter(Schema):
     status: str | None = None  # comma-separated
     open: bool | None = None
     property: str | None = None
-    building: int | None = None
+    building: int | None = Field(None, ge=1, le=2**31 - 1)
     unit: str | None = None
     assignee: str | None = None
     overdue: bool | None = None
-    reported_from: datetime.date | None = None
-    reported_to: datetime.date | None = None
+    reported_from: Day | None = None
+    reported_to: Day | None = None
     q: str | None = None
     archived: bool = False  # records closed over two years ago are left out unless asked for
     ordering: str = "-reported"  # or "due": the queue order, earliest promise first
@@ -114,13 +115,25 @@ def _cursor_encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
 
-def _cursor_decode(cursor: str) -> list:
+def _cursor_decode(cursor: str, *, nullable: bool) -> tuple[datetime.datetime | None, int]:
+    """A cursor this API made: a time (None allowed only when ``nullable``) and an id.
+    Anything else, however it was forged, is the same clear error."""
+    bad = InvalidInput(_("This cursor is not valid; start again from the first page."), field="cursor")
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        assert isinstance(values, list) and len(values) == 2
-        return values
-    except Exception:  # noqa: BLE001 - any malformed cursor is the same error to the caller
-        raise InvalidInput(_("This cursor is not valid; start again from the first page."), field="cursor") from None
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise bad from None
+    if not (isinstance(values, list) and len(values) == 2) or type(values[1]) is not int:
+        raise bad
+    if values[0] is None and nullable:
+        return None, values[1]
+    try:
+        at = parse_datetime(values[0]) if isinstance(values[0], str) else None
+    except ValueError:
+        at = None
+    if at is None or not 2000 <= at.year <= 2100 or not 0 < values[1] < 2**63:
+        raise bad
+    return at, values[1]
 
 
 def tickets_page(
@@ -133,11 +146,10 @@ def tickets_page(
     if ordering == "due":
         qs = qs.order_by(F("next_due_at").asc(nulls_last=True), "id")
         if cursor:
-            due_s, pk = _cursor_decode(cursor)
-            if due_s is None:
+            due, pk = _cursor_decode(cursor, nullable=True)
+            if due is None:
                 qs = qs.filter(next_due_at__isnull=True, id__gt=pk)
             else:
-                due = parse_datetime(due_s)
                 qs = qs.filter(Q(next_due_at__gt=due) | Q(next_due_at=due, id__gt=pk) | Q(next_due_at__isnull=True))
         rows = list(qs[: limit + 1])
         last = rows[limit - 1] if len(rows) > limit else None
@@ -145,8 +157,7 @@ def tickets_page(
     elif ordering == "-reported":
         qs = qs.order_by("-reported_at", "-id")
         if cursor:
-            at_s, pk = _cursor_decode(cursor)
-            at = parse_datetime(at_s)
+            at, pk = _cursor_decode(cursor, nullable=False)
             qs = qs.filter(Q(reported_at__lt=at) | Q(reported_at=at, id__lt=pk))
         rows = list(qs[: limit + 1])
         last = rows[limit - 1] if len(rows) > limit else None
