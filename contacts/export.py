@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from base.spreadsheets import row_append
 from contacts.selectors import DailyLog, row_tag
 
 
@@ -18,18 +19,19 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Contact log")[:31]
-    sheet.append([f"{log.property.name} {_('contact log')} {log.day:%Y-%m-%d}"])
+    row_append(sheet, [f"{log.property.name} {_('contact log')} {log.day:%Y-%m-%d}"])
     sheet["A1"].font = Font(bold=True)
     headers = [_("Time"), _("Channel"), _("Caller"), _("Phone"), _("Unit"), _("What was said")]
     headers += [_("Tickets"), _("Tag"), _("Status"), _("Taken by")]
-    sheet.append(headers)
+    row_append(sheet, headers)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     tz = log.property.time_zone
     for c in log.rows:
         tickets = [link.ticket for link in c.links]  # type: ignore[attr-defined]
         statuses = [f"{t.number} {t.status_label}" + (f" ({_('done')})" if t.closed_at else "") for t in tickets]
-        sheet.append(
+        row_append(
+            sheet,
             [
                 timezone.localtime(c.at, timezone=zoneinfo.ZoneInfo(tz)).strftime("%H:%M"),
                 c.get_channel_display(),
@@ -41,15 +43,15 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
                 row_tag(c),
                 "; ".join(statuses),
                 c.staff_name,
-            ]
+            ],
         )
-    sheet.append([])
-    sheet.append([_("Subtotals per tag")])
+    row_append(sheet, [])
+    row_append(sheet, [_("Subtotals per tag")])
     for code, label, count in log.by_tag:
-        sheet.append([code or "—", label, count])
-    sheet.append([_("Subtotals per kind")])
+        row_append(sheet, [code or "—", label, count])
+    row_append(sheet, [_("Subtotals per kind")])
     for _code, label, count in log.by_kind:
-        sheet.append(["", label, count])
+        row_append(sheet, ["", label, count])
     for column, width in zip("ABCDEFGHIJ", (8, 8, 12, 14, 10, 40, 22, 6, 30, 14), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from base.spreadsheets import row_append
 from reports.selectors import MonthlyPack
 
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -27,13 +28,13 @@ def pack_xlsx(pack: MonthlyPack) -> bytes:
             name = name[: SHEET_NAME_MAX - 1] + "_"
         used.add(name)
         sheet = book.create_sheet(name)
-        sheet.append([f"{pack.scope} · {pack.month} · {table.title}"])
+        row_append(sheet, [f"{pack.scope} · {pack.month} · {table.title}"])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.headers)
+        row_append(sheet, table.headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(["" if v is None else v for v in row])
+            row_append(sheet, ["" if v is None else v for v in row])
         sheet.column_dimensions["A"].width = 24
     out = io.BytesIO()
     book.save(out)
