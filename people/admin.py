@@ -1,17 +1,44 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from base.admin import PropertyScoped
 from people.access import scoped
 from people.models import ApiToken, Team, Trade, User
+from people.services import account_deactivate
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "team", "on_duty", "is_active"]
     list_filter = ["role", "is_active", "on_duty", ("properties", admin.RelatedOnlyFieldListFilter)]
+
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """Accounts are deactivated, never deleted: their names stay on the timelines,
+        promises and reports they are part of."""
+        return False
+
+    @admin.action(description=_("Deactivate the selected accounts"), permissions=["change"])
+    def deactivate(self, request, queryset):  # type: ignore[no-untyped-def]
+        for user in queryset.filter(is_active=True):
+            returned = account_deactivate(user=user, by=request.user)
+            self.message_user(
+                request,
+                gettext("%(user)s deactivated; %(n)d open jobs returned to dispatch.") % {"user": user, "n": returned},
+            )
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """Unticking "active" deactivates through the service, so open jobs go back."""
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            obj.is_active = True  # the service makes the change and hands the work back
+        super().save_model(request, obj, form, change)
+        if leaving:
+            account_deactivate(user=obj, by=request.user)
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         """A staff user sees the accounts of the properties they work at: its staff and

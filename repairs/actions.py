@@ -27,6 +27,7 @@ ACTIONS = {
     "refer": ActionSpec(f.ReferForm, r.work_order_refer),
     "party_update": ActionSpec(f.PartyUpdateForm, r.work_order_party_update),
     "close": ActionSpec(f.NoteForm, s.work_order_close),
+    "release": ActionSpec(f.ReasonForm, s.work_order_release),
     "cancel": ActionSpec(f.ReasonForm, s.work_order_cancel),
     "rework": ActionSpec(f.ReasonForm, s.work_order_rework),
 }

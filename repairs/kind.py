@@ -6,17 +6,16 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Role
+from people.services import on_deactivate
 from promises.models import Clock
 from promises.policy import DAY, Limit
 from repairs import pages
 from repairs.actions import ACTIONS
 from repairs.api import WorkOrderOut, work_order_out
 from repairs.models import WorkOrder, WorkOrderItem
-from repairs.services import work_order_check, work_order_open
-from repairs.workflow import WORKFLOW
+from repairs.services import work_order_check, work_order_open, work_orders_release_of
+from repairs.workflow import REPAIR, WORKFLOW
 from tickets.kinds import DetailPart, Intake, TicketKind, register
-
-REPAIR = "repair"
 
 S = Role.SERVICE_SUPERVISOR
 PROMISES: dict[str, dict[str, Limit]] = {
@@ -67,6 +66,9 @@ LABELS = {
     "update": _("status report"),
     "customer_told": _("the customer has been told"),
 }
+
+# A technician whose account is deactivated hands their open jobs back to dispatch.
+on_deactivate(work_orders_release_of)
 
 register(
     TicketKind(

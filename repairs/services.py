@@ -30,7 +30,7 @@ from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.routing import party_find, referral_send
 from repairs.schemas import ItemIn, ReviewDecision
-from repairs.workflow import WORKFLOW, RepairStatus
+from repairs.workflow import REPAIR, WORKFLOW, RepairStatus
 from tickets.kinds import draft_from
 from tickets.models import Route, Ticket, TicketEvent
 from tickets.services import next_due_refresh, ticket_create
@@ -657,6 +657,48 @@ def work_order_close(*, ticket: Ticket, by: User, note: str = "") -> None:
     ticket_transition(ticket=ticket, action="close", by=by, note=note, at=now)
     deadlines_cancel(ticket=ticket)
     next_due_refresh(ticket)
+
+
+@transaction.atomic
+def work_order_release(*, ticket: Ticket, by: User, reason: str) -> None:
+    """The job goes back to be dispatched again (its technician can no longer do it: left,
+    ill, deactivated): no one holds it, its arrival and promised-time clocks stop, and the
+    team is to be told again within the notify limit (R2.16). Items and quotes stay."""
+    now = timezone.now()
+    reason = validation.text_clean(reason, field="reason", max_length=500)
+    held_by = str(ticket.assignee or ticket.team or "")
+    ticket_transition(
+        ticket=ticket,
+        action="release",
+        by=by,
+        note=reason,
+        at=now,
+        changes={"assignee": None, "team": None},
+        data={"held_by": held_by},
+    )
+    deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE])
+    deadline_start(ticket=ticket, clock=Clock.NOTIFY, start=now)
+    next_due_refresh(ticket)
+    notify_role(
+        ticket=ticket,
+        role=Role.SERVICE_SUPERVISOR,
+        kind=Notification.Kind.REVIEW,
+        at=now,
+        message=_("%(number)s is back to be dispatched: %(reason)s")
+        % {"number": ticket.number, "reason": reason[:200]},
+    )
+
+
+def work_orders_release_of(user: User, by: User | None) -> int:
+    """Every open job a technician holds goes back to dispatch (their account is being
+    deactivated); returns how many. A job they share through their team stays with the team."""
+    reason = _("%(name)s can no longer take jobs (account deactivated).") % {"name": user}
+    released = 0
+    for ticket in Ticket.objects.filter(assignee=user, kind=REPAIR, closed_at__isnull=True).order_by("id"):
+        if ticket.status in WORKFLOW.transitions["release"].sources:
+            work_order_release(ticket=ticket, by=by or user, reason=reason)
+            released += 1
+    return released
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ class RepairStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+REPAIR = "repair"  # the kind's code (repairs.kind registers it)
 S = RepairStatus
 WORKING = {S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS}
 
@@ -174,6 +175,13 @@ WORKFLOW = Workflow(
                 DISPATCHERS,
             ),
             transition("close", _("close"), {S.REPORTED}, {S.CLOSED}, DESK),
+            transition(
+                "release",
+                _("return to dispatch"),
+                {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.AWAITING_REVIEW, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
+                {S.NEW},
+                DISPATCHERS,
+            ),
             transition(
                 "cancel",
                 _("cancel"),

