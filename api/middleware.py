@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from base.http import error_response
 
 
 class RefuseNulMiddleware:
@@ -18,5 +20,5 @@ class RefuseNulMiddleware:
         if request.method == "POST" and request.content_type != "application/json":
             values += [v for vs in request.POST.lists() for v in vs[1]]
         if any("\x00" in v for v in values):
-            return HttpResponseBadRequest(_("The request contains a NUL character."), content_type="text/plain")
+            return error_response(request, 400, _("The request contains a NUL character."), "nul_character")
         return self.get_response(request)

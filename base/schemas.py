@@ -55,4 +55,6 @@ class ErrorOut(Schema):
     errors: list[dict[str, str]] | None = None
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# The refusals every operation may answer (documented on each, as they happen): 503
+# when the database is down or read-only.
+ERRORS = {s: ErrorOut for s in (400, 401, 403, 404, 409, 422, 503)}

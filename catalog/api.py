@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from base.request import user_of
+from base.schemas import ERRORS
 from catalog.models import Category, ServiceItem
 
 router = Router(tags=["catalogue"])
@@ -30,7 +31,7 @@ class ServiceItemOut(Schema):
     service_fee: Decimal
 
 
-@router.get("/categories", response=list[CategoryOut], summary="Repair categories")
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Repair categories")
 def categories(request: HttpRequest) -> list[dict]:
     return [
         {
@@ -43,7 +44,7 @@ def categories(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/items", response=list[ServiceItemOut], summary="The fee schedule")
+@router.get("/items", response={200: list[ServiceItemOut], **ERRORS}, summary="The fee schedule")
 def items(request: HttpRequest, category: str | None = None) -> list[dict]:
     qs = ServiceItem.objects.filter(active=True).select_related("category")
     if user_of(request).company_id:

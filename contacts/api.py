@@ -87,7 +87,7 @@ def _out(c: Any) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: dict[str, Any]}, summary="Log a call or visit")
+@router.post("", response={201: dict[str, Any], **ERRORS}, summary="Log a call or visit")
 def log_contact(
     request: HttpRequest, body: ContactRecordIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> Status:
@@ -99,7 +99,7 @@ def log_contact(
     return Status(201, {"id": row.pk, "ticket": ticket.number if ticket else None})
 
 
-@router.get("", response=DailyLogOut, summary="One day's contact log with subtotals")
+@router.get("", response={200: DailyLogOut, **ERRORS}, summary="One day's contact log with subtotals")
 def contact_log(request: HttpRequest, property: str, day: Day | None = None) -> dict[str, Any]:
     user = user_of(request)
     prop = property_of(user, property)

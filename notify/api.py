@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from base.request import user_of
+from base.schemas import ERRORS
 from notify.models import Notification
 from notify.services import notification_read
 
@@ -23,7 +24,7 @@ class NotificationOut(Schema):
     read: bool
 
 
-@router.get("", response=list[NotificationOut], summary="My notifications, newest first")
+@router.get("", response={200: list[NotificationOut], **ERRORS}, summary="My notifications, newest first")
 def my_notifications(request: HttpRequest, unread: bool = False, limit: int = 50) -> list[dict]:
     qs = Notification.objects.filter(recipient=user_of(request)).select_related("ticket")
     if unread:
@@ -41,7 +42,7 @@ def my_notifications(request: HttpRequest, unread: bool = False, limit: int = 50
     ]
 
 
-@router.post("/{notification_id}/read", response={204: None}, summary="Mark one as read")
+@router.post("/{notification_id}/read", response={204: None, **ERRORS}, summary="Mark one as read")
 def mark_read(request: HttpRequest, notification_id: int) -> Status:
     notification_read(user=user_of(request), notification_id=notification_id)
     return Status(204, None)

@@ -57,7 +57,7 @@ class BadLogin(DomainError):
 @router.post(
     "/auth/token",
     auth=None,
-    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: TokenOut, **ERRORS, 429: ErrorOut},
     summary="Create a personal API token",
 )
 def create_token(request: HttpRequest, body: TokenIn) -> Status:
@@ -84,7 +84,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status:
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut, summary="Who am I")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = user_of(request)
     if is_resident(user):
