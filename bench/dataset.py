@@ -42,7 +42,7 @@ from promises.policy import limits_for
 from repairs.models import Quote, WorkOrder, WorkOrderItem
 from reports.models import TicketMonth
 from tickets.models import NumberCounter, Ticket, TicketEvent
-from tickets.numbering import PREFIX
+from tickets.kinds import kind_for
 
 UTC = datetime.UTC
 DAYS = 730
@@ -816,7 +816,7 @@ def _plan(n: int, seed: int) -> Plan:
     # Recorded a few seconds (online) to a few minutes (phone) after the call; the record clock is 2 minutes.
     created = [min(now, t + (rng.uniform(0, 20) if rng.random() < 0.25 else rng.uniform(20, 135))) for t in reported]
     counters = dict(NumberCounter.objects.values_list("key", "value"))
-    prefix = PREFIX["repair"]
+    prefix = kind_for("repair").prefix
     numbers = []
     for t in created:
         key = f"{prefix}{datetime.datetime.fromtimestamp(t, tz):%Y%m%d}"

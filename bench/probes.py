@@ -35,7 +35,7 @@ def session_of(username: str) -> str:
     """A logged-in session of a demo user, for the HTML pages."""
     from people.models import User
 
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(username=username))
     return client.cookies["sessionid"].value
 
@@ -91,7 +91,7 @@ def _request(client: Client, method: str, url: str, body: dict | None = None) ->
 
 def _page(session: str, url: str) -> tuple[int, list[dict]]:
     """GET an HTML page with a session cookie, twice; the queries of the second time."""
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     client.cookies["sessionid"] = session
     for _ in range(2):
         with CaptureQueriesContext(connection) as ctx:
@@ -103,7 +103,7 @@ def query_counts(token: str, units: list[str], closed_number: str | None, month:
     """Queries per request for create, the queue, the console's queue page, the monthly
     reports of ``month``, and the detail of a new and of a closed ticket. Each request
     runs once first, so once-a-day work (the token's last-used date) is not counted."""
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     out: dict[str, Any] = {"counts": {}, "status": {}, "sql": {}}
 
     def measure(name: str, method: str, url: str, body: dict | None = None) -> dict:
