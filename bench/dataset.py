@@ -41,8 +41,8 @@ from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from repairs.models import Quote, WorkOrder, WorkOrderItem
 from reports.models import TicketMonth
-from tickets.models import NumberCounter, Ticket, TicketEvent
 from tickets.kinds import kind_for
+from tickets.models import NumberCounter, Ticket, TicketEvent
 
 UTC = datetime.UTC
 DAYS = 730
