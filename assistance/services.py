@@ -17,7 +17,7 @@ from base.documents import document_type
 from base.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from base.history import history_record
 from notify.models import Notification
-from notify.services import notify_role
+from notify.services import notice_role
 from people.access import may_decide, may_edit_directory, works_at
 from people.models import Department, Role
 from promises.models import Clock
@@ -183,13 +183,14 @@ def consultation_refer(*, ticket: Ticket, by: User, note: str = "") -> None:
     """Ask the supervisor rather than guess (R5.5)."""
     now = timezone.now()
     note = validation.note_clean(note)
-    ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)
-    notify_role(
+    event = ticket_transition(ticket=ticket, action="refer", by=by, at=now, note=note)
+    notice_role(
         ticket=ticket,
         # A written matter is answered in writing by the property manager (R5.5).
         role=Role.MANAGER if ticket.channel == Channel.WRITTEN else Role.SERVICE_SUPERVISOR,
         kind=Notification.Kind.REVIEW,
-        message=_("Consultation %(number)s needs your answer.") % {"number": ticket.number},
+        wording=lambda: _("Consultation %(number)s needs your answer.") % {"number": ticket.number},
+        key=f"event:{event.pk}",
         at=now,
     )
 

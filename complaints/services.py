@@ -16,12 +16,13 @@ from base.errors import Forbidden, IllegalTransition, InvalidInput
 from complaints.models import APPROVER, MEANINGS, OWNER, Complaint, Severity
 from complaints.schemas import ComplaintIn
 from notify.models import Notification
-from notify.services import notify_role
+from notify.services import Words, notice_role
 from people.access import outranks
 from people.models import Department, Role
 from promises.models import Clock, Deadline
 from promises.policy import limit_text, limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel, on_breach
+from tickets.escalation import breach_key
 from tickets.kinds import part_of
 from tickets.models import Ticket
 from tickets.services import next_due_refresh
@@ -109,7 +110,7 @@ def complaint_open(
             due_at=customer_due
         )
         next_due_refresh(ticket)
-    _route(ticket, c.severity, now)
+    _route(ticket, c.severity, now, key=f"complaint:{ticket.pk}:{c.severity}")
 
 
 def customer_deadline(ticket: Ticket, severity: str) -> datetime.datetime | None:
@@ -117,14 +118,25 @@ def customer_deadline(ticket: Ticket, severity: str) -> datetime.datetime | None
     return ticket.appointment_at if severity == Severity.MINOR else None
 
 
-def _route(ticket: Ticket, severity: str, now: datetime.datetime) -> None:
-    message = _("%(severity)s complaint %(number)s: %(text)s") % {
-        "severity": Severity(severity).label,
-        "number": ticket.number,
-        "text": ticket.description[:80],
-    }
-    notify_role(
-        ticket=ticket, role=OWNER[Severity(severity)], kind=Notification.Kind.ESCALATION, message=message, at=now
+def _route(ticket: Ticket, severity: str, now: datetime.datetime, *, key: str, kind: str = "") -> None:
+    """Tell the complaint's owner (R4.3: the manager within the hour for an important
+    one, the leadership the same day for a major one), never held for quiet hours."""
+
+    def words() -> Words:
+        what = {"severity": Severity(severity).label, "number": ticket.number, "text": ticket.description[:80]}
+        return Words(
+            message=_("%(severity)s complaint %(number)s: %(text)s") % what,
+            sms=_("%(severity)s complaint %(number)s") % what,
+        )
+
+    notice_role(
+        ticket=ticket,
+        role=OWNER[Severity(severity)],
+        kind=kind or Notification.Kind.ESCALATION,
+        wording=words,
+        key=key,
+        urgent=severity != Severity.MINOR,
+        at=now,
     )
 
 
@@ -196,12 +208,12 @@ def complaint_classify(*, ticket: Ticket, by: User, severity: Severity, reason: 
     if severity == c.severity:
         raise InvalidInput(_("The complaint is already %(severity)s.") % {"severity": severity.label}, field="severity")
     now = timezone.now()
-    ticket_transition(
+    event = ticket_transition(
         ticket=ticket, action="classify", by=by, at=now, note=reason, data={"from": c.severity, "to": severity.value}
     )
     Complaint.objects.filter(pk=c.pk).update(severity=severity)
     _clocks_restart(ticket, severity, now=now, resolve_from=ticket.created_at)
-    _route(ticket, severity, now)
+    _route(ticket, severity, now, key=f"event:{event.pk}")
 
 
 @transaction.atomic
@@ -347,7 +359,8 @@ def complaints_month_overdue(deadlines: list[Deadline], now: datetime.datetime) 
             data={"from": old, "to": Severity.MAJOR.value},
         )
         _clocks_restart(ticket, Severity.MAJOR, now=now, resolve_from=now)
-        _route(ticket, Severity.MAJOR, now)
+        # The same notice as the missed promise's: whoever is told of both hears it once.
+        _route(ticket, Severity.MAJOR, now, key=breach_key(d), kind=Notification.Kind.BREACH)
 
 
 on_breach(complaints_month_overdue, clock=Clock.MONTH)

@@ -166,6 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pages.context.bell",
             ],
         },
     },
@@ -294,6 +295,31 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# --- Notices leaving the system (docs/notifications.md) -----------------------------------
+# E-mail through SMTP; with no host, e-mails wait in the local outbox page.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicedesk@localhost")
+# SMS through the office's gateway, an apprise URL (e.g. json://gateway.local/sms); each
+# message adds the phone (``to``) and the ticket number. None: the local outbox.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+# A delivery that fails is tried again after 1, 2, 4 ... minutes, NOTIFY_ATTEMPTS times in
+# all; one claimed and not finished within NOTIFY_CLAIM_SECONDS is taken up again.
+NOTIFY_ATTEMPTS = envint("NOTIFY_ATTEMPTS", 6)
+NOTIFY_CLAIM_SECONDS = envint("NOTIFY_CLAIM_SECONDS", 300)
+# Off: no notice is written at all (loading an estate's history, or a staging copy of
+# the production database that must not message real people).
+NOTIFY_ENABLED = envbool("NOTIFY_ENABLED", True)
+# How often an open page asks the bell for news.
+NOTIFY_BELL_SECONDS = envint("NOTIFY_BELL_SECONDS", 15)
+# Where the links in notices lead (the office's address), e.g. https://desk.example.cn
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Backups (ops/backup.py, docs/deploy.md): where the archives go, how many are kept, and
 # the age after which the health endpoint says the last one is too old.

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.api import api
 from ops.views import health
+from pages.language import language_set
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(template_name="console/login.html"), name="login"),
@@ -19,7 +20,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("health/", health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
+    path("notices/", include("pages.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("field/", include("field.urls")),

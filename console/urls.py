@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import desk, followups, intake, review, views
+from console import desk, followups, intake, outbox, review, views
 
 app_name = "console"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/<str:code>/intake/history/", intake.history, name="history"),
     path("desk/<str:code>/intake/route/", desk.route_choices, name="route_choices"),
     path("desk/<str:code>/log/", desk.contact_log, name="contact_log"),
+    path("desk/<str:code>/outbox/", outbox.deliveries, name="outbox"),
     path("desk/<str:code>/directory/", desk.directory, name="directory"),
     path("desk/<str:code>/plans/", desk.plan_upload, name="plan_upload"),
     path("desk/<str:code>/followups/", followups.workbench, name="followups"),

@@ -24,6 +24,7 @@ from people.access import (
     is_resident,
     is_technician,
     may_see_dispatch_suggestions,
+    may_watch_deliveries,
     properties_of,
     property_of,
     staff_member,
@@ -82,6 +83,7 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
         "rows": rows,
         "shown_of": counts.get(queue, 0) if len(rows) == QUEUE_ROWS else 0,
         "now": now,
+        "watch_outbox": may_watch_deliveries(user),
     }
     template = "console/_queue.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)

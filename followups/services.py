@@ -35,7 +35,7 @@ from estates.models import Building, Property
 from followups.models import FollowUp, Service
 from followups.policy import window_for
 from notify.models import Notification
-from notify.services import notify_role
+from notify.services import Words, notice_reporter, notice_role
 from people.access import may_review_followups, staff_at
 from people.models import Department, Role, User
 from repairs.kind import REPAIR
@@ -123,7 +123,27 @@ def followup_on_close(ticket: Ticket, now: datetime.datetime) -> FollowUp | None
     if reason:
         _assign(followup, ticket)
     followup.save()
+    if reason:
+        _followup_notice(ticket, followup)
     return followup
+
+
+def _followup_notice(ticket: Ticket, followup: FollowUp) -> None:
+    """R6: the resident hears that the office will call back, and when."""
+    tz = zoneinfo.ZoneInfo(ticket.property.time_zone)
+    span = {
+        "number": ticket.number,
+        "from": followup.due_from.astimezone(tz).strftime("%m-%d"),
+        "to": followup.due_by.astimezone(tz).strftime("%m-%d"),
+    }
+
+    def words() -> Words:
+        return Words(
+            message=_("%(number)s is closed. We will call you between %(from)s and %(to)s to ask how it went.") % span,
+            sms=_("%(number)s closed; we call back %(from)s-%(to)s") % span,
+        )
+
+    notice_reporter(ticket=ticket, wording=words, key=f"followup:{followup.pk}:reporter", at=followup.planned_at)
 
 
 on_close(followup_on_close)
@@ -247,11 +267,13 @@ def followup_record(
             data={"reached": True, "method": method, "satisfaction": satisfaction, "purpose": followup.purpose},
         )
     if followup.unsatisfied and followup.ticket is not None:
-        notify_role(
+        number = followup.ticket.number
+        notice_role(  # R6.5: the supervisor reviews it
             ticket=followup.ticket,
             role=Role.SERVICE_SUPERVISOR,
             kind=Notification.Kind.REVIEW,
-            message=_("Follow-up of %(number)s: the resident is not satisfied.") % {"number": followup.ticket.number},
+            wording=lambda: _("Follow-up of %(number)s: the resident is not satisfied.") % {"number": number},
+            key=f"followup:{followup.pk}",
             at=now,
         )
     return followup

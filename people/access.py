@@ -219,6 +219,12 @@ def may_read_company_reports(user: Any) -> bool:
     return holds(user, {Role.EXECUTIVE})
 
 
+def may_watch_deliveries(user: Any) -> bool:
+    """The property's outbox: every message sent or kept, its status and the channel's
+    error, and sending a failed one again (the desk supervisor and the leads)."""
+    return holds(user, roles.LEADS)
+
+
 def may_open_surveys(user: Any) -> bool:
     return holds(user, roles.LEADS)
 

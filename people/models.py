@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,13 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, models.SET_NULL, null=True, blank=True, related_name="members")
     trades = models.ManyToManyField(Trade, blank=True, related_name="technicians", verbose_name=_("trades"))
     on_duty = models.BooleanField(_("on duty"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the pages and of every notice to this person."),
+    )
 
     class Meta:
         verbose_name = _("account")

@@ -30,4 +30,5 @@ ACTIONS = {
     "release": ActionSpec(f.ReasonForm, s.work_order_release),
     "cancel": ActionSpec(f.ReasonForm, s.work_order_cancel),
     "rework": ActionSpec(f.ReasonForm, s.work_order_rework),
+    "tell_customer": ActionSpec(f.ToldForm, s.work_order_tell_customer),
 }

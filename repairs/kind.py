@@ -13,7 +13,7 @@ from repairs import pages
 from repairs.actions import ACTIONS
 from repairs.api import WorkOrderOut, work_order_out
 from repairs.models import WorkOrder, WorkOrderItem
-from repairs.services import work_order_check, work_order_open, work_orders_release_of
+from repairs.services import work_order_check, work_order_guard, work_order_open, work_orders_release_of
 from repairs.workflow import REPAIR, WORKFLOW
 from tickets.kinds import DetailPart, Intake, TicketKind, register
 
@@ -79,6 +79,7 @@ register(
         actions=ACTIONS,
         check=work_order_check,
         open=work_order_open,
+        guard=work_order_guard,
         promises=PROMISES,
         referable=True,
         field_work=True,

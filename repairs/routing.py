@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import InvalidInput
 from catalog.models import Builder, Provider
-from notify.models import Notification
-from notify.services import notify_user
 from promises.models import Clock
 from promises.services import deadline_meet, deadline_start, deadlines_cancel
+from repairs import notices
 from repairs.models import Referral, WorkOrder
 from tickets.models import Route, Ticket
 from tickets.services import next_due_refresh
@@ -106,7 +105,7 @@ def work_order_party_update(
     if update == Referral.Update.DONE:
         signed_by = validation.text_clean(signed_by, field="signed_by", max_length=50)
         data["signed_by"] = signed_by
-    ticket_transition(
+    event = ticket_transition(
         ticket=ticket,
         action="party_update",
         by=by,
@@ -129,11 +128,4 @@ def work_order_party_update(
     Referral.objects.filter(pk=referral.pk).update(**fields)
     next_due_refresh(ticket)
     if not customer_told and update != Referral.Update.CHASED:
-        notify_user(
-            ticket=ticket,
-            user=by,
-            kind=Notification.Kind.TELL_CUSTOMER,
-            message=_("Tell the customer of %(number)s: %(update)s.")
-            % {"number": ticket.number, "update": update.label},
-            at=now,
-        )
+        notices.party_reported(ticket, event, by, update.label)

@@ -106,6 +106,10 @@ class ReasonForm(Input):
     reason: str
 
 
+class ToldForm(Input):
+    note: str = Field(default="", description="How and when the customer was told, and what they said.")
+
+
 class ReferForm(Input):
     route: Literal["Z", "Q"] = Field(description="Z: the builder under warranty; Q: an outside provider.")
     party: str = Field(description="Code of the builder or provider.")

@@ -19,13 +19,12 @@ from base import validation
 from base.errors import IllegalTransition, InvalidInput
 from catalog.models import Category, ServiceItem
 from estates.models import Property
-from notify.models import Notification
-from notify.services import notify_role, notify_user
 from people.access import is_technician, staff_at
 from people.models import Role, Team, User
 from promises.models import Clock, Deadline
 from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel
+from repairs import notices
 from repairs.conduct import CONDUCT
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.routing import party_find, referral_send
@@ -124,7 +123,7 @@ def work_order_dispatch(
     user, group = _assignment(ticket, assignee, team)
     note = validation.note_clean(note)
     now = timezone.now()
-    ticket_transition(
+    event = ticket_transition(
         ticket=ticket,
         action=action,
         by=by,
@@ -136,11 +135,10 @@ def work_order_dispatch(
     WorkOrder.objects.filter(ticket=ticket).update(dispatched_at=now, accepted_at=None)
     deadline_meet(ticket=ticket, clock=Clock.NOTIFY, at=now)
     deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE])
-    deadline_start(ticket=ticket, clock=Clock.ARRIVE, start=now, due=_arrival_due(ticket, now))
+    due = _arrival_due(ticket, now)
+    deadline_start(ticket=ticket, clock=Clock.ARRIVE, start=now, due=due)
     next_due_refresh(ticket)
-    message = _("New job %(number)s at %(place)s.") % {"number": ticket.number, "place": ticket.location_label}
-    if user:
-        notify_user(ticket=ticket, user=user, kind=Notification.Kind.ESCALATION, message=message, at=now)
+    notices.assigned(ticket, event, user, group.pk if group else None, due)
 
 
 def work_order_reassign(
@@ -283,9 +281,10 @@ def _target(ticket: Ticket, order: WorkOrder, items: Sequence[WorkOrderItem]) ->
 
 
 def _after_items(
-    ticket: Ticket, order: WorkOrder, target: str, items: Sequence[WorkOrderItem], now: datetime.datetime
+    ticket: Ticket, order: WorkOrder, target: str, items: Sequence[WorkOrderItem], event: TicketEvent
 ) -> Quote | None:
     """Record whether the job is paid, then issue the quote, start work or ask for review."""
+    now = event.at
     paid = _is_paid(ticket, items)
     if paid != order.is_paid:
         order.is_paid = paid
@@ -294,13 +293,9 @@ def _after_items(
     if target == S.IN_PROGRESS and order.started_at is None:
         WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
     if target == S.AWAITING_REVIEW:
-        notify_role(
-            ticket=ticket,
-            role=Role.ENGINEERING_SUPERVISOR,
-            kind=Notification.Kind.REVIEW,
-            at=now,
-            message=_("%(number)s has items outside the service catalogue to review.") % {"number": ticket.number},
-        )
+        notices.review_needed(ticket, event)
+    if quote is not None:
+        notices.quote_waiting(ticket, event, quote.total)
     return quote
 
 
@@ -358,7 +353,7 @@ def work_order_confirm(
     order.items.filter(removed_at__isnull=True).update(removed_at=now)
     WorkOrderItem.objects.bulk_create(rows)
     WorkOrder.objects.filter(pk=order.pk).update(fault_note=fault_note)
-    _quote_note(event, _after_items(ticket, order, target, rows, now))
+    _quote_note(event, _after_items(ticket, order, target, rows, event))
 
 
 @transaction.atomic
@@ -406,15 +401,8 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
         deadlines_cancel(ticket=ticket)
         next_due_refresh(ticket)
     else:
-        _quote_note(event, _after_items(ticket, order, target, live, now))
-    notify_user(
-        ticket=ticket,
-        user=ticket.created_by,
-        kind=Notification.Kind.TELL_CUSTOMER,
-        at=now,
-        message=_("%(number)s: the supervisor's review is done (%(state)s); tell the customer.")
-        % {"number": ticket.number, "state": WORKFLOW.state_label(target)},
-    )
+        _quote_note(event, _after_items(ticket, order, target, live, event))
+    notices.review_decided(ticket, event, target)
 
 
 def _pending_quote(order: WorkOrder) -> Quote:
@@ -478,7 +466,7 @@ def work_order_revise(*, ticket: Ticket, by: User, items: Sequence[ItemIn], note
         data={"items": [r.description for r in rows]},
     )
     WorkOrderItem.objects.bulk_create(rows)
-    _quote_note(event, _after_items(ticket, order, target, live, now))
+    _quote_note(event, _after_items(ticket, order, target, live, event))
 
 
 @transaction.atomic
@@ -522,7 +510,7 @@ def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: date
     if promised_at > now + datetime.timedelta(days=90):
         raise InvalidInput(_("A promised time is at most 90 days ahead."), field="promised_at")
     renewal = ticket.status == S.DEFERRED
-    ticket_transition(
+    event = ticket_transition(
         ticket=ticket,
         action="defer",
         by=by,
@@ -534,13 +522,7 @@ def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: date
     deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE])
     deadline_start(ticket=ticket, clock=Clock.PROMISE, start=now, due=promised_at)
     next_due_refresh(ticket)
-    local = timezone.localtime(promised_at).strftime("%Y-%m-%d %H:%M")
-    message = (
-        _("%(number)s: the promised time is renewed to %(time)s; call the customer with an apology.")
-        if renewal
-        else _("%(number)s is deferred until %(time)s: call the customer with the reason.")
-    ) % {"number": ticket.number, "time": local}
-    notify_user(ticket=ticket, user=ticket.created_by, kind=Notification.Kind.TELL_CUSTOMER, message=message, at=now)
+    notices.deferred(ticket, event, reason, promised_at, renewal)
 
 
 @transaction.atomic
@@ -565,15 +547,9 @@ def work_order_escalate(*, ticket: Ticket, by: User, note: str) -> None:
     """A technical or cross-team problem goes to the equipment supervisor (R2.14)."""
     now = timezone.now()
     note = validation.text_clean(note, field="note")
-    ticket_transition(ticket=ticket, action="escalate", by=by, to=ticket.status, note=note, at=now)
+    event = ticket_transition(ticket=ticket, action="escalate", by=by, to=ticket.status, note=note, at=now)
     WorkOrder.objects.filter(ticket=ticket).update(escalated_at=now)
-    notify_role(
-        ticket=ticket,
-        role=Role.EQUIPMENT_SUPERVISOR,
-        kind=Notification.Kind.ESCALATION,
-        at=now,
-        message=_("%(number)s escalated: %(note)s") % {"number": ticket.number, "note": note[:200]},
-    )
+    notices.escalated(ticket, event, note)
 
 
 # --- Completion ----------------------------------------------------------------------
@@ -584,10 +560,11 @@ def work_order_complete(*, ticket: Ticket, by: User, result_note: str = "", note
     """Work done; the report-back clock starts (R2.18)."""
     now = timezone.now()
     result_note = validation.text_clean(result_note, field="result_note", required=False)
-    ticket_transition(ticket=ticket, action="complete", by=by, note=note or result_note, at=now)
+    event = ticket_transition(ticket=ticket, action="complete", by=by, note=note or result_note, at=now)
     WorkOrder.objects.filter(ticket=ticket).update(completed_at=now, result_note=result_note)
     deadline_start(ticket=ticket, clock=Clock.REPORT_BACK, start=now)
     next_due_refresh(ticket)
+    notices.completed(ticket, event)
 
 
 @transaction.atomic
@@ -666,27 +643,21 @@ def work_order_release(*, ticket: Ticket, by: User, reason: str) -> None:
     team is to be told again within the notify limit (R2.16). Items and quotes stay."""
     now = timezone.now()
     reason = validation.text_clean(reason, field="reason", max_length=500)
-    held_by = str(ticket.assignee or ticket.team or "")
-    ticket_transition(
+    held_by = ticket.assignee
+    held_name = str(ticket.assignee or ticket.team or "")
+    event = ticket_transition(
         ticket=ticket,
         action="release",
         by=by,
         note=reason,
         at=now,
         changes={"assignee": None, "team": None},
-        data={"held_by": held_by},
+        data={"held_by": held_name},
     )
     deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE])
     deadline_start(ticket=ticket, clock=Clock.NOTIFY, start=now)
     next_due_refresh(ticket)
-    notify_role(
-        ticket=ticket,
-        role=Role.SERVICE_SUPERVISOR,
-        kind=Notification.Kind.REVIEW,
-        at=now,
-        message=_("%(number)s is back to be dispatched: %(reason)s")
-        % {"number": ticket.number, "reason": reason[:200]},
-    )
+    notices.released(ticket, event, held_by, reason)
 
 
 def work_orders_release_of(user: User, by: User | None) -> int:
@@ -705,9 +676,40 @@ def work_orders_release_of(user: User, by: User | None) -> int:
 def work_order_cancel(*, ticket: Ticket, by: User, reason: str) -> None:
     now = timezone.now()
     reason = validation.text_clean(reason, field="reason", max_length=500)
-    ticket_transition(ticket=ticket, action="cancel", by=by, note=reason, at=now)
+    held_by = ticket.assignee
+    event = ticket_transition(ticket=ticket, action="cancel", by=by, note=reason, at=now)
     deadlines_cancel(ticket=ticket)
     next_due_refresh(ticket)
+    notices.cancelled(ticket, event, held_by, reason)
+
+
+@transaction.atomic
+def work_order_tell_customer(*, ticket: Ticket, by: User, note: str = "") -> None:
+    """The desk told the customer what it was asked to tell them (a review's decision,
+    a deferral, the builder's report: R2.6, R2.13, R2.23); the reminders are done."""
+    now = timezone.now()
+    note = validation.note_clean(note)
+    reminders = list(notices.to_tell(ticket).values_list("pk", "message"))
+    ticket_transition(
+        ticket=ticket,
+        action="tell_customer",
+        by=by,
+        note=note,
+        at=now,
+        data={"told": sorted({message for _pk, message in reminders})},
+    )
+    notices.told([pk for pk, _message in reminders], now)
+
+
+def work_order_guard(ticket: Ticket, action: str, user: User) -> IllegalTransition | None:
+    """The repair's own conditions on a step: recording that the customer was told is
+    offered only while a reminder to tell them is open."""
+    if action == "tell_customer" and not notices.to_tell(ticket).exists():
+        return IllegalTransition(
+            _("Nothing is waiting to be told to the customer of %(number)s.") % {"number": ticket.number},
+            code="nothing_to_tell",
+        )
+    return None
 
 
 @transaction.atomic

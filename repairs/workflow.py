@@ -189,6 +189,9 @@ WORKFLOW = Workflow(
                 {S.CANCELLED},
                 DESK | {Role.MANAGER},
             ),
+            # R2.6, R2.13, R2.23: the desk records that it told the customer what it was
+            # asked to (offered while such a reminder is open: repairs.services).
+            transition("tell_customer", _("record that the customer was told"), set(S), set(S), DESK),
             transition(
                 "rework",
                 _("open a rework order"),

@@ -66,6 +66,8 @@ class Survey(models.Model):
     opened_at = models.DateTimeField(_("opened at"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     opened_by_name = models.CharField(_("opened by"), max_length=50)
+    # When the residents with an account were sent its link (on its first day).
+    announced_at = models.DateTimeField(_("residents told"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("satisfaction survey")

@@ -26,6 +26,8 @@ from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from estates.localtime import local_today
 from followups.models import CorrectiveAction
 from followups.review import corrective_action_open
+from notify.models import Notification
+from notify.services import Words, notice
 from people.access import household_ids, is_resident, may_open_surveys, may_record_survey_answers, works_at
 from people.models import User
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
@@ -97,6 +99,50 @@ def survey_open(
         SurveyQuestion(property=prop, survey=survey, position=n, text=text) for n, text in enumerate(texts, 1)
     )
     return survey
+
+
+def survey_announce(*, survey: Survey, now: datetime.datetime) -> int:
+    """On its first day, every resident with an account at the property is sent the
+    survey's link, once (the conditional update); returns how many were told."""
+    if survey.opens_on > local_today(survey.property.time_zone, now) or survey.closes_on < survey.opens_on:
+        return 0
+    with transaction.atomic():
+        if not Survey.objects.filter(pk=survey.pk, announced_at__isnull=True).update(announced_at=now):
+            return 0
+        residents = User.objects.filter(
+            residencies__property_id=survey.property_id, residencies__household__isnull=False, is_active=True
+        ).distinct()
+        closes = survey.closes_on
+
+        def words() -> Words:
+            what = {"title": survey.title, "closes": closes.strftime("%m-%d")}
+            return Words(
+                message=_("Survey “%(title)s”: tell us how we are doing, by %(closes)s.") % what,
+                sms=_("Please rate our service by %(closes)s") % what,
+            )
+
+        return len(
+            notice(
+                to=residents,
+                kind=Notification.Kind.UPDATE,
+                wording=words,
+                property_id=survey.property_id,
+                link=f"/my/surveys/{survey.pk}/",
+                key=f"survey:{survey.pk}",
+                at=now,
+            )
+        )
+
+
+def surveys_announce_due(*, now: datetime.datetime) -> int:
+    """Announce the surveys whose first day has come; returns how many residents were told."""
+    told = 0
+    open_now = Survey.objects.filter(
+        announced_at__isnull=True, closes_on__gte=(now - datetime.timedelta(days=1)).date()
+    )
+    for survey in open_now.select_related("property"):
+        told += survey_announce(survey=survey, now=now)
+    return told
 
 
 def _answerer(*, survey: Survey, household: Household, by: User, method: str) -> None:

@@ -5,23 +5,38 @@ the role the property's policy names (R2.16-R2.18, R5.2). The promise sweep
 from __future__ import annotations
 
 import datetime
+import functools
+
+from django.utils.translation import gettext as _
 
 from notify.models import Notification
-from people.access import staff_at
-from people.models import User
+from notify.services import Words, notice_role
 from promises.models import Deadline
 from promises.policy import limits_for
-from promises.services import breach_note, on_breach
+from promises.services import breach_note, clock_label, on_breach
 from tickets.models import TicketEvent
 
 
+def breach_key(deadline: Deadline) -> str:
+    """The one key of the notices about a missed promise, whoever writes them."""
+    return f"breach:{deadline.pk}"
+
+
+def breach_sms(deadline: Deadline) -> str:
+    return _("%(number)s overdue: %(clock)s") % {"number": deadline.ticket.number, "clock": clock_label(deadline.clock)}
+
+
+def breach_words(deadline: Deadline) -> Words:
+    return Words(message=f"{deadline.ticket.number}: {breach_note(deadline)}", sms=breach_sms(deadline))
+
+
 def breaches_escalate(deadlines: list[Deadline], now: datetime.datetime) -> None:
-    """For each newly breached clock: a timeline event on its ticket and a notification
-    to the role the property's policy names (R2.16-R2.18)."""
+    """For each newly breached clock: a timeline event on its ticket and a notice to the
+    role the property's policy names (R2.16-R2.18), never held for quiet hours. The
+    notice is keyed by the clock, so another handler of the same breach (a complaint
+    made major, R4.1) that tells the same person does not tell them twice."""
     limits: dict[tuple[int, str], dict] = {}
-    recipients: dict[tuple[int, str], list[User]] = {}
     events: list[TicketEvent] = []
-    notes: list[Notification] = []
     for d in deadlines:
         ticket = d.ticket
         role = d.escalate_to
@@ -30,32 +45,26 @@ def breaches_escalate(deadlines: list[Deadline], now: datetime.datetime) -> None
             if key not in limits:
                 limits[key] = limits_for(*key)
             role = limits[key][d.clock].escalate_to
-        if (ticket.property_id, role) not in recipients:
-            recipients[(ticket.property_id, role)] = list(staff_at(ticket.property_id, role))
-        note = breach_note(d)
         events.append(
             TicketEvent(
                 ticket=ticket,
                 property_id=ticket.property_id,
                 at=now,
                 action="breach",
-                note=note,
+                note=breach_note(d),
                 data={"clock": d.clock, "due_at": d.due_at.isoformat(), "escalated_to": role},
             )
         )
-        notes.extend(
-            Notification(
-                property_id=ticket.property_id,
-                recipient=u,
-                ticket=ticket,
-                kind=Notification.Kind.BREACH,
-                message=f"{ticket.number}: {note}",
-                created_at=now,
-            )
-            for u in recipients[(ticket.property_id, role)]
+        notice_role(
+            ticket=ticket,
+            role=role,
+            kind=Notification.Kind.BREACH,
+            wording=functools.partial(breach_words, d),
+            key=breach_key(d),
+            urgent=True,
+            at=now,
         )
     TicketEvent.objects.bulk_create(events)
-    Notification.objects.bulk_create(notes)
 
 
 on_breach(breaches_escalate)

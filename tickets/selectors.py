@@ -236,7 +236,14 @@ def ticket_detail(user: User, number: str) -> Ticket:
 
 
 def ticket_for_action(user: User, number: str) -> Ticket:
-    ticket = Ticket.objects.visible_to(user).filter(number=number).first()
+    # What the step's notices say (the place, the category, the property's clock, the
+    # resident to tell) comes with the ticket.
+    ticket = (
+        Ticket.objects.visible_to(user)
+        .select_related("property", "unit", "common_area", "category", "resident__user")
+        .filter(number=number)
+        .first()
+    )
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
     return ticket

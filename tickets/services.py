@@ -16,6 +16,7 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
+from notify.services import Words, notice_reporter
 from people.access import is_resident, property_with_access, works_at
 from promises.models import Deadline
 from promises.policy import limits_for
@@ -109,7 +110,21 @@ def ticket_create(
         )
         if kind.open:
             kind.open(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
+        _recorded_notice(ticket)
     return ticket
+
+
+def _recorded_notice(ticket: Ticket) -> None:
+    """R1.5: the resident gets the number at once, to follow the matter by."""
+
+    def words() -> Words:
+        what = {"number": ticket.number, "place": ticket.location_label}
+        return Words(
+            message=_("Recorded as %(number)s (%(place)s). Quote this number to follow it.") % what,
+            sms=_("Recorded, number %(number)s") % what,
+        )
+
+    notice_reporter(ticket=ticket, wording=words, key=f"ticket:{ticket.pk}:recorded", at=ticket.created_at)
 
 
 def ticket_create_once(*, by: User, draft: TicketDraft, key: str) -> tuple[Ticket, bool]:

@@ -115,7 +115,9 @@ def test_a_broadband_fault_goes_to_the_provider_and_is_struck_off(browser):
     page = desk.login("ygjy-agent")
     page.goto(f"{desk.base}/desk/YGJY/intake/")
     pick_place(page, "2-301")
-    page.select_option("#f-category", "low_voltage")
+    # The routes offered follow the category: wait for them before choosing one.
+    with page.expect_response(lambda r: "/intake/route/" in r.url):
+        page.select_option("#f-category", "low_voltage")
     page.fill("#f-description", "宽带断网两天")
     page.wait_for_load_state("networkidle")
     page.check("input[name=route][value=Q]")

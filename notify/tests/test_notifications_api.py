@@ -26,7 +26,7 @@ def test_a_person_lists_and_reads_only_their_own_notifications(api, persona):
     listed = supervisor.get("/notifications").json()
     assert [(n["id"], n["message"], n["read"]) for n in listed] == [(mine.pk, "请审核", False)]
 
-    assert supervisor.post(f"/notifications/{theirs.pk}/read").status_code == 204
+    assert supervisor.post(f"/notifications/{theirs.pk}/read").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None  # another's stays unread
 
