@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that gunicorn is stopped on the way out
     tgt = target.prepare(sqlite=args.sqlite, tickets=args.tickets, fresh=args.fresh)
+    tgt.redis_empty()
     print(f"bench: {tgt.describe()}", flush=True)
 
     import django
@@ -112,9 +114,13 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
             results["explain"] = probes.explain({k: queries["sql"][k] for k in explained})
         results["sweep"] = probes.sweep_twice()
         results["http"] = http(args, tgt, token, units, numbers, month)
+        print("bench: notices on and off: creation and dispatch ...", flush=True)
+        results["http"] |= notices_on_off(args, tgt, token, units, last)
+        results["outbox"] = outbox_rate(last)
     finally:
         removed = dataset.remove_tickets_after(last)
         print(f"bench: removed the {removed} tickets the run created", flush=True)
+        tgt.redis_empty()  # the queued sends nobody works off, the cache
     results["dataset"] = {
         **meta,
         "reused": tgt.reused,
@@ -190,3 +196,93 @@ def http(
                     flush=True,
                 )
     return out
+
+
+def _dispatches(numbers: list[str], auth: dict[str, str]) -> tuple[Callable[[int], load.Request], int]:
+    """Dispatch each of these new tickets once: a fifth for the warm-up, the rest measured."""
+    body = json.dumps({"assignee": "ygjy-tech1"}).encode()
+    cut = max(1, len(numbers) // 5)
+    warm, measured = numbers[:cut], numbers[cut:] or numbers
+
+    def make(n: int) -> load.Request:
+        pool, i = (warm, n - 10**9) if n >= 10**9 else (measured, n)
+        headers = {**auth, "Content-Type": "application/json"}
+        return "POST", f"/api/v1/tickets/{pool[i % len(pool)]}/actions/dispatch", body, headers
+
+    return make, len(measured)
+
+
+def notices_on_off(
+    args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], last: int
+) -> dict[str, Any]:
+    """Ticket creation, then the dispatch of the tickets just created, with the notices
+    written (the resident's SMS, the technician's bell and SMS, the outbox rows) and
+    again on a server started with NOTIFY_ENABLED=0; the two are compared in the table."""
+    from bench import probes
+    from tickets.models import Ticket
+
+    auth = {"Authorization": f"Bearer {token}"}
+    run_id = uuid.uuid4().hex[:8]
+    out: dict[str, Any] = {}
+    for label, env in (("on", {}), ("off", {"NOTIFY_ENABLED": "0"})):
+
+        def create(n: int, label: str = label) -> load.Request:
+            body = json.dumps(probes.create_body(n, units)).encode()
+            key = f"bench-{run_id}-{label}-{n}"
+            return "POST", "/api/v1/tickets", body, {**auth, "Content-Type": "application/json", "Idempotency-Key": key}
+
+        log = target.RESULTS / f"gunicorn-notices-{label}.log"
+        with server.gunicorn(workers=args.workers, env=tgt.env() | env, log=log, token=token) as port:
+            for clients in args.concurrency:
+                first = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or last
+                name = f"create_notices_{label}@{clients}"
+                result = load.run(name, port, create, concurrency=clients, duration=args.duration, ok_status=201)
+                out[name] = result.as_dict()
+                new = list(
+                    Ticket.objects.filter(id__gt=first, status="new").order_by("id").values_list("number", flat=True)
+                )
+                make, count = _dispatches(new, auth)
+                name = f"dispatch_notices_{label}@{clients}"
+                result = load.run(name, port, make, concurrency=clients, duration=args.duration, max_requests=count)
+                out[name] = result.as_dict()
+                print(
+                    f"bench:   notices {label} @ {clients}: create {out[f'create_notices_{label}@{clients}']['throughput']}/s, "
+                    f"dispatch {result.throughput}/s",
+                    flush=True,
+                )
+    return out
+
+
+def outbox_rate(last: int, limit: int = 2000) -> dict[str, Any]:
+    """Deliveries per second from the outbox to a gateway on 127.0.0.1: the worker's own
+    code (claim, send through apprise over HTTP, mark sent), one worker, in this process."""
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from notify import outbox
+    from notify.models import Delivery
+
+    waiting = Delivery.objects.filter(ticket_id__gt=last, channel="sms").order_by("id")
+    ids = list(waiting.values_list("id", flat=True)[:limit])
+    now = timezone.now()
+    Delivery.objects.filter(id__in=ids).update(status="pending", next_attempt_at=now, attempts=0, claimed_at=None)
+    Delivery.objects.filter(ticket_id__gt=last).exclude(id__in=ids).update(status="failed")
+    from notify.tests.receivers import HttpReceiver
+
+    with HttpReceiver() as receiver, override_settings(SMS_GATEWAY_URL=f"json://{receiver.address}/sms"):
+        t0 = time.perf_counter()
+        sent = 0
+        while True:
+            done = outbox.deliveries_send()
+            if not done:
+                break
+            sent += done
+        seconds = time.perf_counter() - t0
+    result = {
+        "deliveries": sent,
+        "received": len(receiver.calls),
+        "seconds": round(seconds, 2),
+        "per_second": round(sent / seconds, 1) if seconds else 0.0,
+    }
+    print(f"bench:   outbox: {sent} SMS to a local gateway in {seconds:.1f} s, {result['per_second']}/s", flush=True)
+    return result

@@ -948,7 +948,7 @@ def generate(
 def remove_tickets_after(last_id: int) -> int:
     """Delete the tickets a benchmark run created (ids above the generated ones) with
     everything that points at them, so a stored data set stays the same run after run."""
-    from notify.models import Notification
+    from notify.models import Delivery, Notification
     from repairs.models import MaterialCheck
     from tickets.models import IdempotencyKey
 
@@ -959,6 +959,7 @@ def remove_tickets_after(last_id: int) -> int:
     with transaction.atomic():
         for model, path in (
             (IdempotencyKey, "ticket"),
+            (Delivery, "ticket"),
             (Notification, "ticket"),
             (TicketEvent, "ticket"),
             (Deadline, "ticket"),

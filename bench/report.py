@@ -73,6 +73,21 @@ def table(results: dict[str, Any]) -> str:
             )
             for e in r["error_sample"][:2]:
                 lines.append(f"    error: {e[:150]}")
+    ratios = [
+        f"{c} clients: create {http[f'create_notices_on@{c}']['throughput'] / http[f'create_notices_off@{c}']['throughput']:.0%}"
+        f", dispatch {http[f'dispatch_notices_on@{c}']['throughput'] / http[f'dispatch_notices_off@{c}']['throughput']:.0%}"
+        for c in o["concurrency"]
+        if http.get(f"create_notices_off@{c}", {}).get("throughput")
+        and http.get(f"dispatch_notices_off@{c}", {}).get("throughput")
+    ]
+    if ratios:
+        lines += ["", "Notices on, as a share of the throughput with them off: " + "; ".join(ratios)]
+    box = results.get("outbox")
+    if box:
+        lines.append(
+            f"Outbox: {box['deliveries']} SMS to a gateway on 127.0.0.1 in {box['seconds']} s: {box['per_second']}/s "
+            f"(one worker; {box['received']} received)"
+        )
     q = results.get("queries", {})
     if q:
         counts = ", ".join(f"{k} {v}" for k, v in q["counts"].items())

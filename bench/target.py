@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
 SQLITE_FILE = RESULTS / "bench.sqlite3"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Bump when the generated data changes shape, so stored data sets are rebuilt.
 GENERATOR_VERSION = 2
 
@@ -43,8 +44,18 @@ class Target:
     def env(self) -> dict[str, str]:
         """Environment for Django in this process and in the gunicorn workers."""
         if self.engine == "postgresql":
-            return {"DATABASE_URL": str(self.url)}
-        return {"DATABASE_URL": "", "SQLITE_PATH": str(self.path)}
+            # As in production: the worker's queue, the cache and the login throttle on
+            # Redis (a database number of the bench's own, emptied before and after).
+            return {"DATABASE_URL": str(self.url), "REDIS_URL": REDIS_URL}
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        queue = {"HUEY_SQLITE_PATH": str(RESULTS / "huey.sqlite3")}  # a queue of its own
+        return {"DATABASE_URL": "", "REDIS_URL": "", "SQLITE_PATH": str(self.path), **queue}
+
+    def redis_empty(self) -> None:
+        if self.engine == "postgresql":
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
 
     def describe(self) -> str:
         if self.engine == "postgresql":
