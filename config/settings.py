@@ -332,4 +332,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # apprise and urllib3 write the robots' and gateways' full addresses (their keys) at
+    # DEBUG and INFO: never below WARNING, whatever LOG_LEVEL says.
+    "loggers": {"apprise": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
 }

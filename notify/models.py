@@ -28,8 +28,12 @@ class Notification(models.Model):
         JOB = "job", _("your job")
         UPDATE = "update", _("about your matter")
 
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="notifications")
+    # Indexes are kept to what the pages ask (the inbox below, a ticket's notices): each
+    # one more is written with every notice.
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+", db_index=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="notifications", db_index=False
+    )
     ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     message = models.CharField(_("message"), max_length=300)
@@ -150,14 +154,19 @@ class Delivery(models.Model):
         KEPT = "kept", _("kept in the local outbox")
         FAILED = "failed", _("failed")
 
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
-    notification = models.ForeignKey(Notification, models.SET_NULL, null=True, blank=True, related_name="deliveries")
+    # As few indexes as the outbox's pass and page need: each is written with every message.
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+", db_index=False)
+    notification = models.ForeignKey(
+        Notification, models.SET_NULL, null=True, blank=True, related_name="deliveries", db_index=False
+    )
     ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, null=True, blank=True, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     recipient_name = models.CharField(_("to"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("address"), max_length=200, blank=True, help_text=_("E-mail or phone."))
-    route = models.ForeignKey(ChannelRoute, models.PROTECT, null=True, blank=True, related_name="+")
+    route = models.ForeignKey(ChannelRoute, models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     text = models.TextField(_("text"))
     urgent = models.BooleanField(_("urgent"), default=False)

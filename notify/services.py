@@ -282,11 +282,14 @@ def _robots(
 
 
 def _keep(deliveries: list[Delivery]) -> None:
-    """Write the deliveries with the change; once it commits, the worker sends them."""
+    """Write the deliveries with the change. Urgent ones (a job, a missed promise, an
+    emergency) are handed to the worker as soon as the change commits; routine ones go
+    with the worker's pass every minute, so recording a matter costs one row, not a
+    round trip to the queue as well."""
     if not deliveries:
         return
     made = Delivery.objects.bulk_create(deliveries)
-    ids = [d.pk for d in made if d.status == Delivery.Status.PENDING]
+    ids = [d.pk for d in made if d.status == Delivery.Status.PENDING and d.urgent]
     if ids:
         transaction.on_commit(lambda: deliveries_send(ids))
 

@@ -55,7 +55,9 @@ def ticket_create(
         validation.in_future(draft.appointment_at, field="appointment_at", now=now) if draft.appointment_at else None
     )
     # The caller, else the household's resident, else the staff member raising it (R1.3 patrol).
-    fallback_name, fallback_phone = place.resident_contact or (str(by), by.phone)
+    fallback_name, fallback_phone = (
+        (place.resident.name, place.resident.phone) if place.resident else (str(by), by.phone)
+    )
     reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
     reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
     if draft.route and is_resident(by):
@@ -78,7 +80,7 @@ def ticket_create(
         unit=place.unit,
         common_area=place.area,
         household_id=place.household_id,
-        resident_id=place.resident_id,
+        resident=place.resident,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
         description=description,
@@ -184,8 +186,7 @@ class _Place:
     unit: Unit | None = None
     area: CommonArea | None = None
     household_id: int | None = None
-    resident_id: int | None = None
-    resident_contact: tuple[str, str] | None = None  # the resident's name and phone
+    resident: Resident | None = None  # who lives there (their name and phone, their account)
 
     @property
     def building_id(self) -> int | None:
@@ -219,26 +220,26 @@ def _place(by: User, prop: Property, draft: TicketDraft) -> _Place:
         residency = residency or Resident.objects.filter(user=by).first()
         if residency:
             place.household_id = residency.household_id  # a report on a common area stays visible to them
-            place.resident_id, place.resident_contact = residency.pk, (residency.name, residency.phone)
+            residency.user = by  # the account reporting: no need to read it again
+            place.resident = residency
     elif place.unit:
-        place.household_id, resident = _occupants(place.unit)
-        if resident:
-            place.resident_id, place.resident_contact = resident[0], (resident[1], resident[2])
+        place.household_id, place.resident = _occupants(place.unit)
     return place
 
 
-def _occupants(unit: Unit) -> tuple[int | None, tuple[int, str, str] | None]:
-    """The household living in the unit now, and its first resident (id, name, phone):
-    the desk types the caller's name and phone, or they default from this resident."""
+def _occupants(unit: Unit) -> tuple[int | None, Resident | None]:
+    """The household living in the unit now, and its first resident: the desk types the
+    caller's name and phone, or they default from this resident, who is told of the
+    matter on their account if they have one."""
     households = Household.objects.filter(unit_id=unit.pk, moved_out_on__isnull=True).order_by("-id")
-    row = (
+    resident = (
         Resident.objects.filter(household_id=Subquery(households.values("id")[:1]))
         .order_by("id")
-        .values_list("household_id", "id", "name", "phone")
+        .only("id", "household_id", "name", "phone", "user_id")
         .first()
     )
-    if row:
-        return row[0], (row[1], row[2], row[3])
+    if resident:
+        return resident.household_id, resident
     return households.values_list("id", flat=True).first(), None  # a household with no resident on record
 
 

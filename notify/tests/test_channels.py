@@ -7,6 +7,7 @@ outbox page, which sends it again; a channel that is down never stops a ticket."
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 from django.test import override_settings
@@ -96,10 +97,12 @@ def test_the_technicians_sms_goes_through_the_gateway_once_with_the_number_and_a
 
 
 def test_the_group_robots_of_wecom_dingtalk_and_feishu_get_their_teams_and_roles_news(
-    clock, api, persona, tmp_path, monkeypatch
+    clock, api, persona, tmp_path, monkeypatch, caplog
 ):
     """The robots' own addresses (https://qyapi.weixin.qq.com ...) reached over HTTPS
-    through a proxy on 127.0.0.1 that answers for them."""
+    through a proxy on 127.0.0.1 that answers for them; their keys never reach a log,
+    even with everything logged."""
+    caplog.set_level(logging.DEBUG)
     number = record(api)
     ticket = Ticket.objects.get(number=number)
     team = persona("ygjy-tech1").team
@@ -127,6 +130,7 @@ def test_the_group_robots_of_wecom_dingtalk_and_feishu_get_their_teams_and_roles
     robots = Delivery.objects.filter(ticket=ticket, channel="robot")
     assert {d.status for d in robots} == {"sent"} and robots.count() == 3
     assert not any("token" in d.address or "key" in d.address for d in robots)  # the secret stays on the route
+    assert not any(s in caplog.text for s in ("teamkey123", "dingtoken456", "feishutoken789"))
 
 
 @override_settings(NOTIFY_ATTEMPTS=3)
@@ -181,14 +185,24 @@ def test_a_gateway_that_hangs_times_out_and_is_tried_again_later(clock, api, per
     assert delivery.status == "pending" and delivery.attempts == 1 and delivery.error
 
 
-def test_a_channel_that_is_down_never_stops_a_ticket_being_recorded(clock, api, django_capture_on_commit_callbacks):
-    """The delivery is tried after the commit; the gateway's refusal leaves it waiting."""
+def test_a_channel_that_is_down_never_stops_a_ticket_being_recorded_or_dispatched(
+    clock, api, persona, django_capture_on_commit_callbacks
+):
+    """An urgent delivery is tried as soon as the change commits, a routine one with the
+    next pass; the gateway's refusal leaves them waiting and the ticket as it was made."""
+    tech = persona("ygjy-tech1")
     with override_settings(SMS_GATEWAY_URL=f"json://127.0.0.1:{free_port()}/sms"):
         with django_capture_on_commit_callbacks(execute=True):
             number = record(api, unit="1-1001", reporter_phone="13912345678")
-    assert Ticket.objects.filter(number=number).exists()
-    sms = Delivery.objects.get(ticket__number=number, address="13912345678")
-    assert sms.status == "pending" and sms.attempts == 1 and sms.error
+            dispatched(api, number)
+        assert Ticket.objects.get(number=number).status == "dispatched"
+        job = Delivery.objects.get(ticket__number=number, address=tech.phone)
+        assert job.urgent and job.status == "pending" and job.attempts == 1 and job.error
+        recorded = Delivery.objects.get(ticket__number=number, address="13912345678", text__contains="已登记")
+        assert recorded.attempts == 0  # routine: with the worker's pass
+        outbox.deliveries_send()
+    recorded.refresh_from_db()
+    assert recorded.status == "pending" and recorded.attempts == 1 and recorded.error
 
 
 def test_with_no_channel_configured_messages_wait_in_the_local_outbox_page(clock, api, persona):
