@@ -39,6 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 x cores + 1)")
     p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
+    p.add_argument(
+        "--only",
+        choices=["notices"],
+        help="only the notices' measurements (creation and dispatch on and off, the outbox)",
+    )
     args = p.parse_args(argv)
     if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1:
         p.error("--tickets, --duration, --concurrency and --workers must be positive")
@@ -105,15 +110,17 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
         "database": tgt.describe(),
     }
     try:
-        print("bench: SQL queries per request, query plans, sweep ...", flush=True)
-        queries = probes.query_counts(token, units, closed.first(), month)
-        results["queries"] = {k: v for k, v in queries.items() if k != "sql"}
-        results["report_month"] = month
-        if tgt.engine == "postgresql":
-            explained = ("queue", "detail_closed", "create", *probes.REPORTS)
-            results["explain"] = probes.explain({k: queries["sql"][k] for k in explained})
-        results["sweep"] = probes.sweep_twice()
-        results["http"] = http(args, tgt, token, units, numbers, month)
+        results["http"] = {}
+        if args.only is None:
+            print("bench: SQL queries per request, query plans, sweep ...", flush=True)
+            queries = probes.query_counts(token, units, closed.first(), month)
+            results["queries"] = {k: v for k, v in queries.items() if k != "sql"}
+            results["report_month"] = month
+            if tgt.engine == "postgresql":
+                explained = ("queue", "detail_closed", "create", *probes.REPORTS)
+                results["explain"] = probes.explain({k: queries["sql"][k] for k in explained})
+            results["sweep"] = probes.sweep_twice()
+            results["http"] = http(args, tgt, token, units, numbers, month)
         print("bench: notices on and off: creation and dispatch ...", flush=True)
         results["http"] |= notices_on_off(args, tgt, token, units, last)
         results["outbox"] = outbox_rate(last)
@@ -212,44 +219,52 @@ def _dispatches(numbers: list[str], auth: dict[str, str]) -> tuple[Callable[[int
     return make, len(measured)
 
 
+NOTICES = {"on": {}, "off": {"NOTIFY_ENABLED": "0"}}
+NOTICE_ROUNDS = 4
+
+
 def notices_on_off(
     args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], last: int
 ) -> dict[str, Any]:
     """Ticket creation, then the dispatch of the tickets just created, with the notices
-    written (the resident's SMS, the technician's bell and SMS, the outbox rows) and
-    again on a server started with NOTIFY_ENABLED=0; the two are compared in the table."""
+    written (the resident's SMS, the technician's bell and SMS, the outbox rows) and on a
+    server started with NOTIFY_ENABLED=0, in ``NOTICE_ROUNDS`` rounds of alternating order
+    (on-off, off-on ...) so that neither always runs first; the table compares the
+    medians, which a noisy round (autovacuum, the other core busy) does not move."""
     from bench import probes
     from tickets.models import Ticket
 
     auth = {"Authorization": f"Bearer {token}"}
     run_id = uuid.uuid4().hex[:8]
     out: dict[str, Any] = {}
-    for label, env in (("on", {}), ("off", {"NOTIFY_ENABLED": "0"})):
+    for round_ in range(1, NOTICE_ROUNDS + 1):
+        labels = ("on", "off") if round_ % 2 else ("off", "on")
+        for label in labels:
 
-        def create(n: int, label: str = label) -> load.Request:
-            body = json.dumps(probes.create_body(n, units)).encode()
-            key = f"bench-{run_id}-{label}-{n}"
-            return "POST", "/api/v1/tickets", body, {**auth, "Content-Type": "application/json", "Idempotency-Key": key}
+            def create(n: int, tag: str = f"{label}{round_}") -> load.Request:
+                body = json.dumps(probes.create_body(n, units)).encode()
+                headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"bench-{run_id}-{tag}-{n}"}
+                return "POST", "/api/v1/tickets", body, headers
 
-        log = target.RESULTS / f"gunicorn-notices-{label}.log"
-        with server.gunicorn(workers=args.workers, env=tgt.env() | env, log=log, token=token) as port:
-            for clients in args.concurrency:
-                first = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or last
-                name = f"create_notices_{label}@{clients}"
-                result = load.run(name, port, create, concurrency=clients, duration=args.duration, ok_status=201)
-                out[name] = result.as_dict()
-                new = list(
-                    Ticket.objects.filter(id__gt=first, status="new").order_by("id").values_list("number", flat=True)
-                )
-                make, count = _dispatches(new, auth)
-                name = f"dispatch_notices_{label}@{clients}"
-                result = load.run(name, port, make, concurrency=clients, duration=args.duration, max_requests=count)
-                out[name] = result.as_dict()
-                print(
-                    f"bench:   notices {label} @ {clients}: create {out[f'create_notices_{label}@{clients}']['throughput']}/s, "
-                    f"dispatch {result.throughput}/s",
-                    flush=True,
-                )
+            log = target.RESULTS / f"gunicorn-notices-{label}.log"
+            with server.gunicorn(workers=args.workers, env=tgt.env() | NOTICES[label], log=log, token=token) as port:
+                for clients in args.concurrency:
+                    first = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or last
+                    created = f"create_notices_{label}@{clients}#{round_}"
+                    result = load.run(created, port, create, concurrency=clients, duration=args.duration, ok_status=201)
+                    out[created] = result.as_dict()
+                    new = Ticket.objects.filter(id__gt=first, status="new").order_by("id")
+                    make, count = _dispatches(list(new.values_list("number", flat=True)), auth)
+                    dispatched = f"dispatch_notices_{label}@{clients}#{round_}"
+                    result = load.run(
+                        dispatched, port, make, concurrency=clients, duration=args.duration, max_requests=count
+                    )
+                    out[dispatched] = result.as_dict()
+                    print(
+                        f"bench:   notices {label} @ {clients} (round {round_}): create "
+                        f"{out[created]['throughput']}/s, dispatch {result.throughput}/s",
+                        flush=True,
+                    )
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -73,15 +74,22 @@ def table(results: dict[str, Any]) -> str:
             )
             for e in r["error_sample"][:2]:
                 lines.append(f"    error: {e[:150]}")
+
+    def rate(step: str, label: str, clients: int) -> float:
+        rounds = [r["throughput"] for k, r in http.items() if k.startswith(f"{step}_notices_{label}@{clients}#")]
+        return statistics.median(rounds) if rounds else 0.0
+
     ratios = [
-        f"{c} clients: create {http[f'create_notices_on@{c}']['throughput'] / http[f'create_notices_off@{c}']['throughput']:.0%}"
-        f", dispatch {http[f'dispatch_notices_on@{c}']['throughput'] / http[f'dispatch_notices_off@{c}']['throughput']:.0%}"
+        f"{c} clients: create {rate('create', 'on', c) / rate('create', 'off', c):.0%}, "
+        f"dispatch {rate('dispatch', 'on', c) / rate('dispatch', 'off', c):.0%}"
         for c in o["concurrency"]
-        if http.get(f"create_notices_off@{c}", {}).get("throughput")
-        and http.get(f"dispatch_notices_off@{c}", {}).get("throughput")
+        if rate("create", "off", c) and rate("dispatch", "off", c)
     ]
     if ratios:
-        lines += ["", "Notices on, as a share of the throughput with them off: " + "; ".join(ratios)]
+        lines += [
+            "",
+            "Notices on, as a share of the throughput with them off (medians of the rounds): " + "; ".join(ratios),
+        ]
     box = results.get("outbox")
     if box:
         lines.append(
