@@ -12,7 +12,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from conftest import T0, login
+from conftest import T0, login, repair_draft
 from notify import outbox
 from notify.models import ChannelRoute, Delivery
 from notify.services import notice_role, notice_team, preference_set
@@ -25,17 +25,7 @@ MIN = datetime.timedelta(minutes=1)
 
 
 def record(api, **over) -> str:
-    body = {
-        "kind": "repair",
-        "property": "YGJY",
-        "unit": "3-1202",
-        "category": "plumbing",
-        "reporter_name": "王芳",
-        "reporter_phone": "13800138000",
-        "description": "厨房水龙头漏水",
-    }
-    body.update(over)
-    r = api("ygjy-agent").post("/tickets", body)
+    r = api("ygjy-agent").post("/tickets", repair_draft(**over))
     assert r.status_code == 201, r.content
     return r.json()["number"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from conftest import T0
+from conftest import T0, repair_draft
 from notify import outbox
 from notify.models import Delivery, NoticePreference, Notification
 from notify.services import notice_reporter, preference_set
@@ -24,17 +24,7 @@ def ok(response) -> dict:
 
 
 def record(api, who: str = "ygjy-agent", **over) -> str:
-    body = {
-        "kind": "repair",
-        "property": "YGJY",
-        "unit": "3-1202",
-        "category": "plumbing",
-        "reporter_name": "王芳",
-        "reporter_phone": "13800138000",
-        "description": "厨房水龙头漏水",
-    }
-    body.update(over)
-    r = api(who).post("/tickets", body)
+    r = api(who).post("/tickets", repair_draft(**over))
     assert r.status_code == 201, r.content
     return r.json()["number"]
 
