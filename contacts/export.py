@@ -19,7 +19,8 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Contact log")[:31]
-    row_append(sheet, [f"{log.property.name} {_('contact log')} {log.day:%Y-%m-%d}"])
+    title = _("%(property)s contact log %(day)s") % {"property": log.property.name, "day": f"{log.day:%Y-%m-%d}"}
+    row_append(sheet, [title])
     sheet["A1"].font = Font(bold=True)
     headers = [_("Time"), _("Channel"), _("Caller"), _("Phone"), _("Unit"), _("What was said")]
     headers += [_("Tickets"), _("Tag"), _("Status"), _("Taken by")]
@@ -29,7 +30,8 @@ def daily_log_xlsx(log: DailyLog) -> bytes:
     tz = log.property.time_zone
     for c in log.rows:
         tickets = [link.ticket for link in c.links]  # type: ignore[attr-defined]
-        statuses = [f"{t.number} {t.status_label}" + (f" ({_('done')})" if t.closed_at else "") for t in tickets]
+        done = _("done")
+        statuses = [f"{t.number} {t.status_label}" + (f" ({done})" if t.closed_at else "") for t in tickets]
         row_append(
             sheet,
             [

@@ -26,15 +26,18 @@ def page_context(ticket: Ticket) -> dict[str, Any]:
     return {"referral": ticket.referrals.select_related("builder", "provider").first()}  # type: ignore[attr-defined]
 
 
+def _candidate_label(candidate: Any, *, best: bool) -> str:
+    """A technician offered for dispatch: the best placed starred, their duty and load."""
+    duty = _("on duty") if candidate.on_duty else _("off duty")
+    load = _("%(n)s open") % {"n": candidate.open_load}
+    return ("★ " if best else "") + f"{candidate.user} · {duty} · {load}"
+
+
 def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptions:
     out = FormOptions()
     if action in ("dispatch", "reassign"):
         out.choices["assignee"] = [("", "—")] + [
-            (
-                c.user.username,
-                f"{'★ ' if i == 0 else ''}{c.user} · {_('on duty') if c.on_duty else _('off duty')}"
-                f" · {_('%(n)s open') % {'n': c.open_load}}",
-            )
+            (c.user.username, _candidate_label(c, best=i == 0))
             for i, c in enumerate(dispatch_candidates(ticket, limit=TECHNICIANS_MAX))
         ]
         out.choices["team"] = [("", "—")] + [
