@@ -10,6 +10,7 @@ from api.auth import AUTH
 from assistance.api import router as plans_router
 from catalog.api import router as catalog_router
 from contacts.api import router as contacts_router
+from notify.api import outbox_router
 from notify.api import router as notify_router
 from people.api import router as people_router
 from repairs.api import router as repairs_router
@@ -41,5 +42,6 @@ api.add_router("/v1/tickets", repairs_router)
 api.add_router("/v1/catalog", catalog_router)
 api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/notifications", notify_router)
+api.add_router("/v1/outbox", outbox_router)
 api.add_router("/v1/plans", plans_router)
 api.add_router("/v1", people_router)

@@ -118,3 +118,11 @@ def quantity(value: object, *, field: str) -> Decimal:
             _("The quantity must be more than 0 and at most %(max)s.") % {"max": QUANTITY_MAX}, field=field
         )
     return q
+
+
+def row_id(text: object) -> int | None:
+    """An id typed or forged in a URL, a form or a query (a page cursor, a row to act
+    on): the number if it can be one of the database's ids, else None. A database id is
+    at most 2**63 - 1; a longer number would make the query itself fail."""
+    value = str(text)
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None

@@ -4,18 +4,30 @@ hours and language."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
+from base.errors import Forbidden
 from base.request import user_of
 from base.schemas import ERRORS, Input, Out
 from notify.models import Notification
-from notify.services import bell_of, notification_read, notifications_read, preference_of, preference_set
+from notify.selectors import outbox
+from notify.services import (
+    bell_of,
+    deliveries_retry_failed,
+    notification_read,
+    notifications_read,
+    preference_of,
+    preference_set,
+)
+from people.access import may_watch_deliveries, property_of
 
 router = Router(tags=["notifications"])
+outbox_router = Router(tags=["outbox"])
 
 
 class NotificationOut(Out):
@@ -147,3 +159,86 @@ def preferences_set(request: HttpRequest, body: PreferenceIn) -> dict:
         language=body.language,
     )
     return _preference_out(user)
+
+
+# --- The outbox of a property (the service supervisor and the leads) ----------------------
+
+
+class DeliveryOut(Out):
+    id: int
+    created_at: datetime.datetime
+    to: str
+    address: str = Field(description="The e-mail or phone; empty for a group robot (its address is secret).")
+    channel: str
+    channel_label: str
+    ticket: str | None
+    subject: str
+    text: str
+    status: str = Field(description="pending, held, sending, sent, kept (the local outbox) or failed.")
+    status_label: str
+    attempts: int
+    next_attempt_at: datetime.datetime
+    error: str
+
+
+class OutboxOut(Out):
+    counts: dict[str, int]
+    items: list[DeliveryOut]
+
+
+class RetryIn(Input):
+    property: str
+    ids: list[Annotated[int, Field(gt=0, lt=2**63)]] | None = Field(
+        default=None, description="The failed deliveries to send again; all when left out."
+    )
+
+
+class RetryOut(Out):
+    retried: int
+
+
+def _watcher(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    user = user_of(request)
+    if not may_watch_deliveries(user):
+        raise Forbidden(_("The outbox is for the service supervisor and the leads."))
+    return property_of(user, code)
+
+
+@outbox_router.get("", response={200: OutboxOut, **ERRORS}, summary="A property's outgoing messages, newest first")
+def deliveries(
+    request: HttpRequest,
+    property: str,
+    status: str = "",
+    before: int | None = Query(None, gt=0, lt=2**63),  # noqa: B008 - ninja's way of declaring it
+    limit: int = Query(100, ge=1, le=500),  # noqa: B008
+) -> dict:
+    """``before``: the id of the last delivery of the previous page."""
+    rows, counts = outbox(_watcher(request, property), status=status, before=before, limit=limit)
+    return {
+        "counts": counts,
+        "items": [
+            {
+                "id": d.pk,
+                "created_at": d.created_at,
+                "to": d.recipient_name,
+                "address": d.address,
+                "channel": d.channel,
+                "channel_label": str(d.get_channel_display()),
+                "ticket": d.ticket.number if d.ticket else None,
+                "subject": d.subject,
+                "text": d.text,
+                "status": d.status,
+                "status_label": str(d.get_status_display()),
+                "attempts": d.attempts,
+                "next_attempt_at": d.next_attempt_at,
+                "error": d.error,
+            }
+            for d in rows
+        ],
+    }
+
+
+@outbox_router.post("/retry", response={200: RetryOut, **ERRORS}, summary="Send failed messages again")
+def retry(request: HttpRequest, body: RetryIn) -> dict:
+    prop = _watcher(request, body.property)
+    return {"retried": deliveries_retry_failed(property_id=prop.pk, ids=body.ids)}

@@ -303,6 +303,14 @@ def deliveries_retry(deliveries: Iterable[Delivery]) -> int:
     return len(ids)
 
 
+def deliveries_retry_failed(*, property_id: int, ids: Iterable[int] | None = None) -> int:
+    """Send again the property's failed deliveries (those of ``ids``, or all of them)."""
+    failed = Delivery.objects.filter(property_id=property_id, status=Delivery.Status.FAILED)
+    if ids is not None:
+        failed = failed.filter(pk__in=list(ids))
+    return deliveries_retry(list(failed))
+
+
 def notification_read(*, user: User, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; another's is left as it is.
     Returns whether it changed."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from base.errors import InvalidInput
+from base.validation import row_id
 from notify.models import Notification
 from notify.services import bell_of, notification_read, notifications_read, preference_of, preference_set
 from people.access import is_active, is_resident, is_technician
@@ -49,9 +50,9 @@ def notices(request: HttpRequest) -> HttpResponse:
     """My notices, newest first, fifty a page (``before``: the last id of the previous)."""
     user = _person(request)
     qs = Notification.objects.filter(recipient=user).select_related("ticket").order_by("-id")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
+    before = row_id(request.GET.get("before", ""))
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
     rows = list(qs[: PAGE + 1])
     context = {
         "rows": rows[:PAGE],

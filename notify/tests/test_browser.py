@@ -34,6 +34,10 @@ def test_a_new_dispatch_appears_on_the_technicians_phone_and_the_bell_counts_and
     page.click("a.bell")
     page.wait_for_load_state("networkidle")
     assert number in page.locator("ul.notices").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the notices fit the phone
+    page.goto(f"{phone.base}/notices/preferences/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.go_back()
     page.click("ul.notices li.unread a")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/field/j/{number}/")

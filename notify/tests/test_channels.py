@@ -293,3 +293,35 @@ def test_preferences_refuse_a_channel_without_its_address_and_half_quiet_hours(c
     assert agent.get("/notifications/preferences").json()["quiet_to"] == "06:45"
     preference_set(user=persona("ygjy-agent"), by_email=False, by_sms=False, quiet_from=None, quiet_to=None)
     assert agent.get("/notifications/preferences").json()["quiet_from"] is None
+
+
+def test_the_outbox_api_lists_and_sends_again_as_the_page_does(clock, api, persona):
+    number = record(api)
+    dispatched(api, number)
+    tech = persona("ygjy-tech1")
+    failed = Delivery.objects.get(ticket__number=number, address=tech.phone)
+    Delivery.objects.filter(pk=failed.pk).update(status="failed", attempts=6, error="网关拒收")
+    supervisor = api("ygjy-supervisor")
+    listed = supervisor.get("/outbox", property="YGJY", status="failed").json()
+    assert listed["counts"]["failed"] == 1
+    assert [(d["id"], d["address"], d["error"], d["ticket"]) for d in listed["items"]] == [
+        (failed.pk, tech.phone, "网关拒收", number)
+    ]
+    for who in ("ygjy-agent", "ygjy-tech1", "wlbg-supervisor"):
+        assert api(who).get("/outbox", property="YGJY").status_code in (403, 404)
+        assert api(who).post("/outbox/retry", {"property": "YGJY"}).status_code in (403, 404)
+    r = supervisor.post("/outbox/retry", {"property": "YGJY", "ids": [failed.pk, 2**62]})
+    assert r.status_code == 200 and r.json() == {"retried": 1}
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.error) == ("pending", 0, "")
+    assert supervisor.post("/outbox/retry", {"property": "YGJY", "ids": [10**30]}).status_code == 422
+
+
+def test_forged_ids_in_the_outbox_and_the_notices_answer_without_an_error(clock, api):
+    big = "9" * 30
+    supervisor = login("ygjy-supervisor")
+    assert supervisor.get("/desk/YGJY/outbox/", {"before": big}).status_code == 200
+    assert supervisor.post("/desk/YGJY/outbox/", {"delivery": big}).status_code == 302
+    assert supervisor.get("/notices/", {"before": big}).status_code == 200
+    assert supervisor.get(f"/notices/{big}/").status_code == 404
+    assert api("ygjy-supervisor").get("/outbox", property="YGJY", before=big).status_code == 422
