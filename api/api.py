@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from announcements.api import router as announcements_router
 from api import errors
 from api.auth import AUTH
 from assistance.api import router as plans_router
@@ -14,6 +15,7 @@ from notify.api import outbox_router
 from notify.api import router as notify_router
 from people.api import router as people_router
 from repairs.api import router as repairs_router
+from residents.api import router as residents_router
 from tickets.api import router as tickets_router
 
 
@@ -44,4 +46,6 @@ api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1/outbox", outbox_router)
 api.add_router("/v1/plans", plans_router)
+api.add_router("/v1/announcements", announcements_router)
 api.add_router("/v1", people_router)
+api.add_router("/v1", residents_router)

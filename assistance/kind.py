@@ -103,8 +103,10 @@ register(
 
 
 def consultation_policy(draft: TicketDraft | Ticket) -> str:
-    """R5.5: an oral consultation is answered at once, a written one in writing."""
-    return "consultation:written" if draft.channel == Channel.WRITTEN else "consultation:oral"
+    """R5.5: an oral consultation is answered at once, a written one in writing; a
+    question a resident types on their own pages is a written one."""
+    written = draft.channel in (Channel.WRITTEN, Channel.ONLINE)
+    return "consultation:written" if written else "consultation:oral"
 
 
 def answer_page(ticket: Ticket) -> dict[str, Any]:
@@ -112,7 +114,7 @@ def answer_page(ticket: Ticket) -> dict[str, Any]:
     key = consultation_policy(ticket)
     reply = limits_for(ticket.property_id, key).get(Clock.REPLY)
     when = limit_text(reply) if reply else ""
-    if ticket.channel == Channel.WRITTEN:
+    if key == "consultation:written":
         terms = _("Written matter: answered in writing %(when)s") % {"when": when}
     else:
         terms = _("Oral: answered at once, or by the supervisor %(when)s") % {"when": when}

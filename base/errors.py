@@ -49,6 +49,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooMany(DomainError):
+    """Asked too often (e.g. sign-in codes for one number); nothing was done."""
+
+    status = 429
+    code = "too_many"
+
+
 # --- How pydantic's validation errors are said to the user -----------------------------
 
 

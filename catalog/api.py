@@ -9,7 +9,8 @@ from ninja import Router, Schema
 
 from base.request import user_of
 from base.schemas import ERRORS
-from catalog.models import Category, ServiceItem
+from catalog.models import Category
+from catalog.selectors import fee_schedule
 
 router = Router(tags=["catalogue"])
 
@@ -45,12 +46,10 @@ def categories(request: HttpRequest) -> list[dict]:
 
 
 @router.get("/items", response={200: list[ServiceItemOut], **ERRORS}, summary="The fee schedule")
-def items(request: HttpRequest, category: str | None = None) -> list[dict]:
-    qs = ServiceItem.objects.filter(active=True).select_related("category")
-    if user_of(request).company_id:
-        qs = qs.filter(company_id=user_of(request).company_id or 0)
-    if category:
-        qs = qs.filter(category__code=category)
+def items(request: HttpRequest, category: str | None = None, q: str | None = None) -> list[dict]:
+    """The prices as the office publishes them; `q` finds words of an item's name, its
+    category's name or its code."""
+    qs = fee_schedule(user_of(request), q=q or "", category=category or "")
     return [
         {
             "code": i.code,

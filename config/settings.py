@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "complaints",
     "assistance",
     "contacts",
+    "residents",
+    "announcements",
     "followups",
     "surveys",
     "reports",
@@ -316,6 +318,8 @@ NOTIFY_CLAIM_SECONDS = envint("NOTIFY_CLAIM_SECONDS", 300)
 # Off: no notice is written at all (loading an estate's history, or a staging copy of
 # the production database that must not message real people).
 NOTIFY_ENABLED = envbool("NOTIFY_ENABLED", True)
+# How long a resident's one-time sign-in code is good for (docs/residents.md).
+SIGN_IN_CODE_MINUTES = envint("SIGN_IN_CODE_MINUTES", 5)
 # How often an open page asks the bell for news.
 NOTIFY_BELL_SECONDS = envint("NOTIFY_BELL_SECONDS", 15)
 # Where the links in notices lead (the office's address), e.g. https://desk.example.cn

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import desk, followups, intake, outbox, review, views
+from console import announcements, desk, followups, intake, outbox, residents, review, views
 
 app_name = "console"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("desk/<str:code>/intake/route/", desk.route_choices, name="route_choices"),
     path("desk/<str:code>/log/", desk.contact_log, name="contact_log"),
     path("desk/<str:code>/outbox/", outbox.deliveries, name="outbox"),
+    path("desk/<str:code>/announcements/", announcements.board, name="announcements"),
+    path("desk/<str:code>/announcements/<int:pk>/", announcements.detail, name="announcement"),
+    path("desk/<str:code>/residents/", residents.residents, name="residents"),
     path("desk/<str:code>/directory/", desk.directory, name="directory"),
     path("desk/<str:code>/plans/", desk.plan_upload, name="plan_upload"),
     path("desk/<str:code>/followups/", followups.workbench, name="followups"),

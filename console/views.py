@@ -4,6 +4,7 @@ and renders. Scoping is the same ``visible_to`` rule as the API's."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -133,9 +134,17 @@ def _ticket_page(
     return render(request, "console/ticket.html", context, status=status)
 
 
-@login_required
 @require_GET
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
+    """A ticket's page, also the address the printed work order's QR code opens: the
+    resident lands on their matter's page, the technician on the job, anyone not signed
+    in on the residents' sign-in page (which offers a password too)."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('portal:sign_in')}?{urlencode({'next': request.get_full_path()})}")
+    if is_resident(request.user):
+        return redirect("portal:matter", number=number)
+    if is_technician(request.user):
+        return redirect("field:job", number=number)
     return _ticket_page(request, staff_member(request.user), number)
 
 

@@ -15,8 +15,8 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from contacts.models import Contact, ContactTicket
 from estates.models import Unit
-from people.access import property_with_access, works_at
-from tickets.models import Ticket
+from people.access import is_resident, property_with_access, works_at
+from tickets.models import Channel, Ticket
 from tickets.services import ticket_create
 from tickets.workflow import event_append
 
@@ -105,3 +105,22 @@ def _concerned(by: User, property_id: int, numbers: list[str]) -> list[Ticket]:
     if missing:
         raise InvalidInput(_("No ticket %(number)s here.") % {"number": missing[0][:32]}, field="concerns")
     return list(found.values())
+
+
+def contact_log_online(ticket: Ticket, by: User) -> None:
+    """R1.6: a matter a resident reports online is a contact like a call: it is logged
+    with the resident as the caller, in the transaction that records it."""
+    if ticket.channel != Channel.ONLINE or not is_resident(by):
+        return
+    row = Contact.objects.create(
+        property_id=ticket.property_id,
+        at=ticket.created_at,
+        channel=Channel.ONLINE,
+        caller_name=ticket.reporter_name,
+        phone=ticket.reporter_phone,
+        unit=ticket.unit,
+        summary=ticket.description,
+        staff=None,
+        staff_name=str(by),
+    )
+    ContactTicket.objects.create(contact=row, ticket=ticket, raised=True)

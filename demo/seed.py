@@ -182,9 +182,15 @@ def seed(size: str = "full") -> dict[str, str]:
         code="YGJY",
         kind=Property.Kind.RESIDENTIAL,
         address="长沙市岳麓区阳光路88号",
+        desk_phone="0731-88881234",
     )
     office = Property.objects.create(
-        company=company, name="五凌办公楼", code="WLBG", kind=Property.Kind.OFFICE, address="长沙市芙蓉区五一大道168号"
+        company=company,
+        name="五凌办公楼",
+        code="WLBG",
+        kind=Property.Kind.OFFICE,
+        address="长沙市芙蓉区五一大道168号",
+        desk_phone="0731-84445678",
     )
     for prop in (estate, office):
         policies_seed(prop.pk)

@@ -33,6 +33,20 @@ class Property(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
     address = models.CharField(_("address"), max_length=200, blank=True)
+    desk_phone = models.CharField(
+        _("service desk phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number residents call, shown on their pages."),
+    )
+    sign_off_days = models.PositiveSmallIntegerField(
+        _("days to sign off"),
+        default=7,
+        help_text=_(
+            "A completed repair the customer has neither signed off nor refused within these days "
+            "is taken as signed off (R2.11); 0: never."
+        ),
+    )
 
     class Meta:
         verbose_name = _("property")

@@ -27,6 +27,7 @@ class Notification(models.Model):
         TELL_CUSTOMER = "tell_customer", _("tell the customer")
         JOB = "job", _("your job")
         UPDATE = "update", _("about your matter")
+        ANNOUNCEMENT = "announcement", _("announcement")
 
     # Indexes are kept to what the pages ask (the inbox below, a ticket's notices): each
     # one more is written with every notice.

@@ -179,6 +179,29 @@ def notice_reporter(
     )
 
 
+def sms_send(
+    *, property_id: int, phone: str, text: str, recipient: User | None = None, name: str = "", key: str | None = None
+) -> Delivery:
+    """One SMS to a number, at once, on the outbox (a sign-in code, an invitation): it
+    goes whatever ``NOTIFY_ENABLED`` says, since the person asked for it or must have it."""
+    at = timezone.now()
+    delivery = Delivery(
+        property_id=property_id,
+        recipient=recipient,
+        recipient_name=name or (str(recipient) if recipient else phone),
+        channel=Delivery.Channel.SMS,
+        address=phone,
+        text=text,
+        urgent=True,
+        status=Delivery.Status.PENDING,
+        next_attempt_at=at,
+        created_at=at,
+        key=key,
+    )
+    _keep([delivery])
+    return delivery
+
+
 def _link_for(user: User, ticket: Ticket | None, link: str) -> str:
     """Where the notice opens for this person: the technician's job page, the
     resident's pages, or the console's ticket."""
@@ -187,7 +210,7 @@ def _link_for(user: User, ticket: Ticket | None, link: str) -> str:
     if is_technician(user):
         return f"/field/j/{ticket.number}/"
     if is_resident(user):
-        return "/my/"
+        return f"/my/m/{ticket.number}/"
     return link
 
 

@@ -1,30 +1,180 @@
-"""The resident's pages: their household's matters and where each stands, and the
-satisfaction surveys open at their property (answered in ``surveys.portal``)."""
+"""The resident's pages, for a phone inside WeChat on a slow connection: their
+household's matters and where each stands, one matter with its promises, steps,
+photos, the price to agree to and the sign-off, and the fee schedule. Pages of a few
+kilobytes that work without a script; the one small script counts the promises down.
+Reporting is in ``portal.report``, signing in and joining a household in
+``portal.signin``, surveys in ``surveys.portal``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError
 
+from announcements.selectors import for_resident
+from base.errors import DomainError, pydantic_message
+from catalog.models import Category
+from catalog.selectors import fee_schedule
+from estates.models import Resident
 from people.access import is_resident
+from people.models import User
+from residents.models import JoinRequest
 from surveys.selectors import open_surveys_for
-from tickets.models import Ticket
-from tickets.selectors import with_labels
+from tickets.actions import ticket_act
+from tickets.kinds import kind_for
+from tickets.models import Attachment, Ticket
+from tickets.selectors import ticket_detail, ticket_for_action, with_labels
+from tickets.workflow import allowed_actions
 
 ROWS = 50
+FEES_MAX = 200
+# What a resident does on their own matter: answer the price (R2.9), sign off (R2.11).
+RESIDENT_ACTIONS = ("consent", "decline_quote", "sign_off")
+
+
+def resident_of(request: HttpRequest) -> User:
+    if not is_resident(request.user):
+        raise PermissionDenied(_("These pages are for residents."))
+    return request.user
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not is_resident(user):
-        raise PermissionDenied(_("These pages are for residents."))
+    user = resident_of(request)
     rows = list(with_labels(Ticket.objects.visible_to(user)).order_by("-reported_at", "-id")[:ROWS])
-    surveys = open_surveys_for(user, timezone.now())
-    return render(request, "portal/home.html", {"rows": rows, "surveys": surveys})
+    for t in rows:
+        t.plain = kind_for(t.kind).plain_words(t.status, t.status_label)  # type: ignore[attr-defined]
+    context = {
+        "rows": rows,
+        "surveys": open_surveys_for(user, timezone.now()),
+        "announcements": for_resident(user),
+        "homes": list(Resident.objects.filter(user=user).select_related("household__unit", "property")),
+        "waiting": list(
+            JoinRequest.objects.filter(user=user)
+            .exclude(status=JoinRequest.Status.CONFIRMED)
+            .select_related("unit")[:5]
+        ),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _matter(user: User, number: str) -> dict[str, Any]:
+    """One matter as its resident sees it (tickets.selectors.ticket_detail keeps to the
+    promises made to them and to the steps that concern them)."""
+    ticket = ticket_detail(user, number)
+    kind = kind_for(ticket.kind)
+    order = getattr(ticket, "work_order", None) if ticket.kind == "repair" else None
+    quotes = list(order.quotes.all()) if order else []
+    technician = None
+    if ticket.assignee_id:
+        person = User.objects.filter(pk=ticket.assignee_id).only("display_name", "username", "phone").first()
+        technician = {"name": str(person), "phone": person.phone} if person else None
+    photos = [
+        a.pk
+        for e in ticket.timeline  # type: ignore[attr-defined]
+        for a in e.attachments.all()
+        if a.kind == Attachment.Kind.PHOTO
+    ]
+    steps = [
+        {
+            "at": e.at,
+            "label": _step_label(ticket, e.action),
+            "note": e.note,
+            "mine": e.actor_id == user.pk,
+        }
+        for e in ticket.timeline  # type: ignore[attr-defined]
+    ]
+    open_clocks = [d for d in ticket.deadlines.all() if d.met_at is None and d.status == "open"]
+    return {
+        "ticket": ticket,
+        "plain": kind.plain_words(ticket.status, ticket.status_label),  # type: ignore[attr-defined]
+        "kind_label": kind.label,
+        "clocks": open_clocks,
+        "technician": technician,
+        "desk_phone": ticket.property.desk_phone,
+        "steps": steps,
+        "photos": photos,
+        "quote": quotes[-1] if quotes else None,
+        "order": order,
+        "can": {t.action for t in allowed_actions(ticket, user) if t.action in RESIDENT_ACTIONS},
+        "now": timezone.now(),
+    }
+
+
+def _step_label(ticket: Ticket, action: str) -> str:
+    if action == "create":
+        return _("Recorded")
+    t = kind_for(ticket.kind).workflow.transitions.get(action)
+    return str(t.label) if t else action
+
+
+@login_required
+@require_GET
+def matter(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, "portal/matter.html", _matter(resident_of(request), number))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Agree to or decline the price, or sign off and rate: the same service as the
+    API's action, so the same rules; an answer given already gets a clear message."""
+    user = resident_of(request)
+    if action not in RESIDENT_ACTIONS:
+        raise PermissionDenied(_("The service desk takes this step."))
+    ticket = ticket_for_action(user, number)
+    data: dict[str, Any] = {"note": request.POST.get("note", "")}
+    if action == "sign_off":
+        data = {
+            "satisfaction": request.POST.get("satisfaction") or None,
+            "satisfied": request.POST.get("fixed", "yes") != "no",
+            "comment": request.POST.get("comment", ""),
+        }
+    try:
+        ticket_act(ticket=ticket, action=action, by=user, data=data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        message = (
+            _("Choose one to five stars.")
+            if first.get("loc", ("",))[0] == "satisfaction"
+            else pydantic_message(dict(first))
+        )
+        return _again(request, user, number, action, message)
+    except DomainError as e:
+        return _again(request, user, number, action, e.message, e.status)
+    return redirect("portal:matter", number=number)
+
+
+def _again(request: HttpRequest, user: User, number: str, action: str, message: str, status: int = 422) -> HttpResponse:
+    context = _matter(user, number) | {"message": message, "failed": action, "posted": request.POST}
+    return render(request, "portal/matter.html", context, status=status)
+
+
+@login_required
+@require_GET
+def fees(request: HttpRequest) -> HttpResponse:
+    """The fee schedule as the office publishes it (R8.5), searchable."""
+    user = resident_of(request)
+    q = request.GET.get("q", "")[:50]
+    category = request.GET.get("category", "")[:30]
+    items = list(fee_schedule(user, q=q, category=category)[: FEES_MAX + 1])
+    categories = Category.objects.filter(items__in=fee_schedule(user)).distinct().order_by("name")
+    return render(
+        request,
+        "portal/fees.html",
+        {
+            "items": items[:FEES_MAX],
+            "more": len(items) > FEES_MAX,
+            "q": q,
+            "category": category,
+            "categories": categories,
+        },
+    )

@@ -28,6 +28,14 @@ class Clock(models.TextChoices):
     PARTY_FIX = "party_fix", _("outside party fixed it")
 
 
+# The clocks of promises made to the customer, which a resident sees on their matter's
+# page; the others (recording, notifying the team, reporting back, taking up, the
+# one-month rule) are the office's own.
+CUSTOMER_CLOCKS = frozenset(
+    {Clock.ARRIVE, Clock.PROMISE, Clock.ANSWER, Clock.RESOLVE, Clock.REPLY, Clock.PARTY_ARRIVE, Clock.PARTY_FIX}
+)
+
+
 class PromisePolicy(models.Model):
     """The time limit of one clock for one kind of ticket at one property. Rows override
     the defaults in ``promises.policy.DEFAULTS`` (RULES R2.16-R2.18)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Role
@@ -14,7 +15,7 @@ from repairs.actions import ACTIONS
 from repairs.api import WorkOrderOut, work_order_out
 from repairs.models import WorkOrder, WorkOrderItem
 from repairs.services import work_order_check, work_order_guard, work_order_open, work_orders_release_of
-from repairs.workflow import REPAIR, WORKFLOW
+from repairs.workflow import REPAIR, WORKFLOW, RepairStatus
 from tickets.kinds import DetailPart, Intake, TicketKind, register
 
 S = Role.SERVICE_SUPERVISOR
@@ -67,6 +68,25 @@ LABELS = {
     "customer_told": _("the customer has been told"),
 }
 
+R = RepairStatus
+PLAIN: dict[str, Promise | str] = {
+    R.NEW: _("Recorded. The service desk is sending a technician."),
+    R.DISPATCHED: _("A technician has been assigned and will confirm soon."),
+    R.ACCEPTED: _("The technician is on the way."),
+    R.ON_SITE: _("The technician is at the place and checking the fault."),
+    R.AWAITING_REVIEW: _("The engineering supervisor is checking the items and prices."),
+    R.AWAITING_CONSENT: _("Waiting for you to agree to the price before work starts."),
+    R.IN_PROGRESS: _("The work is in progress."),
+    R.DEFERRED: _("Postponed to the promised time below."),
+    R.REFERRED: _("Passed to the builder or the outside provider responsible; the desk follows it."),
+    R.COMPLETED: _("The work is done. Please check it and sign off."),
+    R.SIGNED_OFF: _("Signed off. Thank you."),
+    R.REPORTED: _("Done and reported back to the service desk."),
+    R.CLOSED: _("Closed."),
+    R.DECLINED: _("Not done: the price was declined or the job refused."),
+    R.CANCELLED: _("Cancelled."),
+}
+
 # A technician whose account is deactivated hands their open jobs back to dispatch.
 on_deactivate(work_orders_release_of)
 
@@ -99,5 +119,6 @@ register(
         labels=LABELS,
         intake=Intake(ticket_fields=("category", "urgency", "appointment_at")),
         default=True,
+        plain=PLAIN,
     )
 )

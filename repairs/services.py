@@ -597,6 +597,46 @@ def work_order_sign_off(
     return None
 
 
+def work_orders_sign_off_lapsed(now: datetime.datetime | None = None) -> int:
+    """R2.11 with the property's policy: a completed job the customer has neither signed
+    off nor refused within ``Property.sign_off_days`` is taken as signed off, with no
+    rating. Each is its own transaction, conditional on the status and version read,
+    so a customer signing at the same moment wins or loses whole. Returns how many."""
+    now = now or timezone.now()
+    done = 0
+    due = (
+        Ticket.objects.filter(kind=REPAIR, status=S.COMPLETED, property__sign_off_days__gt=0)
+        .select_related("property", "work_order")
+        .order_by("id")
+    )
+    for ticket in due.iterator(chunk_size=200):
+        order = ticket.work_order  # type: ignore[attr-defined]
+        days = ticket.property.sign_off_days
+        if order.completed_at is None or order.completed_at + datetime.timedelta(days=days) > now:
+            continue
+        with transaction.atomic():
+            won = Ticket.objects.filter(pk=ticket.pk, status=S.COMPLETED, version=ticket.version).update(
+                status=S.SIGNED_OFF, updated_at=now, version=ticket.version + 1
+            )
+            if not won:
+                continue
+            event_append(
+                ticket=ticket,
+                action="sign_off",
+                by=None,
+                at=now,
+                from_status=S.COMPLETED,
+                to_status=S.SIGNED_OFF,
+                note=_("Not signed within %(days)d days of completion: taken as signed off.") % {"days": days},
+                data={"lapsed": True, "satisfied": True},
+            )
+            WorkOrder.objects.filter(ticket=ticket, signed_off_at__isnull=True).update(
+                signed_off_at=now, satisfied=True
+            )
+        done += 1
+    return done
+
+
 @transaction.atomic
 def work_order_report_back(
     *, ticket: Ticket, by: User, materials_used: str = "", result_note: str = "", note: str = ""

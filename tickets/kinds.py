@@ -123,6 +123,12 @@ class TicketKind:
     intake: Intake | None = None
     # The kind a draft is of when it names none (the API's default).
     default: bool = False
+    # What a resident reads for each status on their own pages, in plain words (the
+    # status's label where a status has none).
+    plain: Mapping[str, Promise | str] = field(default_factory=dict)
+
+    def plain_words(self, status: str, label: str) -> str:
+        return str(self.plain.get(status, label))
 
     def policy_for(self, draft: TicketDraft) -> str:
         return self.policy_key(draft) if self.policy_key else self.code

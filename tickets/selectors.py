@@ -17,7 +17,9 @@ from ninja import Field, Schema
 from base.errors import InvalidInput, NotFound
 from base.schemas import Day
 from estates.models import CommonArea, Property, Unit
+from people.access import is_resident
 from people.models import Team, User
+from promises.models import CUSTOMER_CLOCKS, Deadline
 from tickets.kinds import related as kinds_related
 from tickets.models import Ticket, TicketEvent, TicketQuerySet
 from tickets.workflow import workflow_for
@@ -219,11 +221,14 @@ def ticket_detail(user: User, number: str) -> Ticket:
     """One ticket with its kind's record, deadlines and timeline, in a fixed number of
     queries (each kind names what its record joins and prefetches, tickets.kinds)."""
     joined, fetched = kinds_related()
+    resident = is_resident(user)
+    # A resident sees the promises made to them, not the office's own clocks.
+    deadlines = Deadline.objects.filter(clock__in=CUSTOMER_CLOCKS) if resident else Deadline.objects.all()
     ticket = (
         with_labels(Ticket.objects.visible_to(user))
         .select_related(*joined, "origin", "property")
         .prefetch_related(
-            "deadlines",
+            Prefetch("deadlines", queryset=deadlines),
             Prefetch("events", queryset=TicketEvent.objects.prefetch_related("attachments"), to_attr="timeline"),
             *fetched,
         )
@@ -232,7 +237,24 @@ def ticket_detail(user: User, number: str) -> Ticket:
     )
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
+    if resident:
+        ticket.timeline = resident_steps(user, ticket.timeline)  # type: ignore[attr-defined]
     return ticket
+
+
+def resident_steps(user: User, events: list[TicketEvent]) -> list[TicketEvent]:
+    """What a resident sees of a matter's timeline: when it was recorded, each change
+    of its status, and their own steps. The office's notes, who it asked and what it
+    weighed stay with the office: another's step is shown without its note and data."""
+    out = []
+    for e in events:
+        own = e.actor_id == user.pk
+        if not (own or e.action == "create" or e.from_status != e.to_status):
+            continue
+        if not own and e.action != "create":
+            e.note, e.data = "", {}
+        out.append(e)
+    return out
 
 
 def ticket_for_action(user: User, number: str) -> Ticket:

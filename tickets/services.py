@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from people.access import is_resident, property_with_access, works_at
 from promises.models import Deadline
 from promises.policy import limits_for
 from promises.services import opening_deadlines
+from tickets.attachments import Upload, attachments_store, uploads_check
+from tickets.choices import Channel
 from tickets.kinds import kind_for, kinds
 from tickets.models import IdempotencyKey, Route, Ticket
 from tickets.numbering import ticket_number_next
@@ -31,17 +34,37 @@ if TYPE_CHECKING:
     from tickets.schemas import TicketDraft
 
 
+# Called in the creating transaction with (ticket, by) once a ticket is written: e.g.
+# the contact log's line for a matter a resident reports online (contacts.apps).
+RecordHandler = Callable[["Ticket", "User"], None]
+RECORD_HANDLERS: list[RecordHandler] = []
+
+
+def on_record(handler: RecordHandler) -> None:
+    if handler not in RECORD_HANDLERS:
+        RECORD_HANDLERS.append(handler)
+
+
 def ticket_create(
-    *, by: User, draft: TicketDraft, rework_of: Ticket | None = None, origin: Ticket | None = None
+    *,
+    by: User,
+    draft: TicketDraft,
+    rework_of: Ticket | None = None,
+    origin: Ticket | None = None,
+    uploads: Sequence[Upload] = (),
 ) -> Ticket:
     """Record a matter (R1.1, R2.1): check the draft, number it (R1.5), start its promise
     clocks, open the kind's own records and write the first timeline event, all or
     nothing. ``origin`` is the ticket this one was raised from (linked both ways).
+    ``uploads``: photos the reporter took, kept with the first event. A resident's own
+    report came in online, whatever the draft says.
 
     Everything is looked up and checked before the transaction, which then only writes,
     so the day's number counter (a row lock) is held for as short a time as possible.
     """
     now = timezone.now()
+    if is_resident(by) and draft.channel != Channel.ONLINE:
+        draft = draft.model_copy(update={"channel": Channel.ONLINE})
     if draft.kind not in {k.code for k in kinds()}:
         raise InvalidInput(_("Tickets of this kind cannot be recorded yet."), field="kind")
     kind = kind_for(draft.kind)
@@ -66,6 +89,7 @@ def ticket_create(
         raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
     if kind.check:
         kind.check(draft)
+    uploads_check(uploads)
     ticket = Ticket(
         property=prop,
         kind=draft.kind,
@@ -112,6 +136,10 @@ def ticket_create(
         )
         if kind.open:
             kind.open(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
+        if uploads:
+            attachments_store(ticket=ticket, action="create", by=by, uploads=uploads)
+        for handler in RECORD_HANDLERS:
+            handler(ticket, by)
         _recorded_notice(ticket)
     return ticket
 
@@ -129,7 +157,9 @@ def _recorded_notice(ticket: Ticket) -> None:
     notice_reporter(ticket=ticket, wording=words, key=f"ticket:{ticket.pk}:recorded", at=ticket.created_at)
 
 
-def ticket_create_once(*, by: User, draft: TicketDraft, key: str) -> tuple[Ticket, bool]:
+def ticket_create_once(
+    *, by: User, draft: TicketDraft, key: str, uploads: Sequence[Upload] = ()
+) -> tuple[Ticket, bool]:
     """``ticket_create`` behind an idempotency key: a retry with the same key returns
     the ticket the first request created. Returns (ticket, created)."""
     key = validation.text_clean(key, field="Idempotency-Key", max_length=100)
@@ -139,7 +169,7 @@ def ticket_create_once(*, by: User, draft: TicketDraft, key: str) -> tuple[Ticke
         return existing, False
     try:
         with transaction.atomic():
-            ticket = ticket_create(by=by, draft=draft)
+            ticket = ticket_create(by=by, draft=draft, uploads=uploads)
             IdempotencyKey.objects.create(
                 user=by, key=key, fingerprint=fingerprint, ticket=ticket, created_at=ticket.created_at
             )

@@ -45,7 +45,10 @@ def test_residents_are_refused_and_other_property_is_not_found(api):
     resident = login("resident")
     assert resident.get("/")["Location"] == "/my/"
     assert resident.get("/desk/YGJY/new/").status_code == 403
-    assert resident.get(f"/t/{number}/").status_code == 403
+    # The ticket's address (the printed QR code) leads a resident to their own page for it.
+    assert resident.get(f"/t/{number}/")["Location"] == f"/my/m/{number}/"
+    assert resident.get(f"/t/{number}/act/dispatch/").status_code == 405
+    assert resident.post(f"/t/{number}/act/dispatch/", {"assignee": "ygjy-tech1"}).status_code == 403
     other = login("wlbg-agent")
     assert other.get("/desk/YGJY/new/").status_code == 404
     assert other.get(f"/t/{number}/").status_code == 404

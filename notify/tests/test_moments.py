@@ -43,7 +43,7 @@ def test_r1_5_the_resident_gets_the_number_at_once_on_their_account_and_a_caller
     mine = record(api, "resident", reporter_phone="", reporter_name="")
     told = notices(mine, "resident")
     assert len(told) == 1 and mine in told[0].message and told[0].kind == "update"
-    assert told[0].link == "/my/"
+    assert told[0].link == f"/my/m/{mine}/"
 
     called = record(api, unit="1-1001", reporter_phone="13912345678")
     sms = sms_to(called, "13912345678")
@@ -92,7 +92,15 @@ def test_r2_16_a_missed_promise_is_one_notice_of_one_kind_to_the_policys_role_ne
     (missed,) = notices(number, "ygjy-supervisor")
     assert missed.kind == Notification.Kind.BREACH and (missed.key or "").startswith("breach:")
     assert not Notification.objects.filter(ticket__number=number, kind="escalation").exists()
-    assert set(Notification.Kind.values) == {"breach", "escalation", "review", "tell_customer", "job", "update"}
+    assert set(Notification.Kind.values) == {
+        "breach",
+        "escalation",
+        "review",
+        "tell_customer",
+        "job",
+        "update",
+        "announcement",
+    }
 
 
 def test_r2_14_a_technical_escalation_reaches_the_equipment_supervisor_at_once(clock, api, persona):

@@ -1,0 +1,36 @@
+"""Reading the fee schedule (R8.5): the one query behind its page and its endpoint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from catalog.models import ServiceItem
+from estates.models import Resident
+
+if TYPE_CHECKING:
+    from people.models import User
+
+
+def company_of(user: User) -> int | None:
+    """The company whose prices a person sees: their account's, or for a resident
+    account without one, that of the property they live at."""
+    if user.company_id:
+        return user.company_id
+    return Resident.objects.filter(user_id=user.pk).values_list("property__company_id", flat=True).first()
+
+
+def fee_schedule(user: User, *, q: str = "", category: str = "") -> QuerySet[ServiceItem]:
+    """The active items with their prices, by category and name; ``q`` finds words of
+    the name, the category or the code."""
+    qs = ServiceItem.objects.filter(active=True).select_related("category").order_by("category__name", "name", "id")
+    company = company_of(user)
+    if company:
+        qs = qs.filter(company_id=company)
+    if category:
+        qs = qs.filter(category__code=category)
+    q = (q or "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(category__name__icontains=q) | Q(code__iexact=q))
+    return qs
