@@ -88,6 +88,7 @@ register(
         page_context=help_page,
         options=help_options,
         labels={"step": gettext_lazy("step"), "option": gettext_lazy("course chosen")},
+        told=frozenset({"reply", "resolve"}),
         intake=Intake(
             fields=("help_category",),
             template="assistance/intake_help.html",
@@ -138,6 +139,7 @@ register(
         related=("answer",),
         page_template="assistance/consultation.html",
         page_context=answer_page,
+        told=frozenset({"answer"}),
     )
 )
 
@@ -153,5 +155,6 @@ register(
         related=("answer",),
         page_template="assistance/suggestion.html",
         page_context=answer_page,
+        told=frozenset({"acknowledge", "answer"}),
     )
 )

@@ -96,6 +96,7 @@ register(
         page_template="complaints/page.html",
         page_context=page_context,
         labels=LABELS,
+        told=frozenset({"answer", "close"}),  # R4.5: the clear answer
         intake=Intake(
             fields=(
                 "severity",

@@ -226,7 +226,7 @@ def deliveries(
                 "channel_label": str(d.get_channel_display()),
                 "ticket": d.ticket.number if d.ticket else None,
                 "subject": d.subject,
-                "text": d.text,
+                "text": d.shown_text(),
                 "status": d.status,
                 "status_label": str(d.get_status_display()),
                 "attempts": d.attempts,

@@ -6,6 +6,7 @@ per property for a role or a team. See docs/notifications.md."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,6 +138,10 @@ class NoticePreference(models.Model):
         return datetime.datetime.combine(end_day, self.quiet_to, tzinfo=local.tzinfo)
 
 
+# Deliveries whose key starts so carry a secret (a resident's sign-in code).
+SECRET_KEY_PREFIX = "code:"
+
+
 class Delivery(models.Model):
     """One message on one channel: the outbox. Written with the change that caused it,
     sent by the worker after the commit, claimed by a conditional update, retried with
@@ -196,3 +201,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.recipient_name or self.address}"
+
+    def shown_text(self) -> str:
+        """The text as the outbox shows it to staff: a sign-in code that went out
+        through a real channel is masked (only the phone's owner may read it); one kept
+        in the local outbox (no gateway, the demo) is where it is read."""
+        if (self.key or "").startswith(SECRET_KEY_PREFIX) and self.status != self.Status.KEPT:
+            return re.sub(r"\d{4,}", "******", self.text)
+        return self.text

@@ -33,7 +33,9 @@ def _person(request: HttpRequest) -> User:
 
 def base_template(user: User) -> str:
     """The frame of the face the person uses: the console, or the phone pages."""
-    return "field/base.html" if is_technician(user) or is_resident(user) else "console/base.html"
+    if is_resident(user):
+        return "portal/base.html"
+    return "field/base.html" if is_technician(user) else "console/base.html"
 
 
 def home_of(user: User) -> str:

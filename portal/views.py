@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
@@ -37,6 +38,11 @@ ROWS = 50
 FEES_MAX = 200
 # What a resident does on their own matter: answer the price (R2.9), sign off (R2.11).
 RESIDENT_ACTIONS = ("consent", "decline_quote", "sign_off")
+OWN_WORDS = {
+    "consent": gettext_lazy("You agreed to the price"),
+    "decline_quote": gettext_lazy("You declined the price"),
+    "sign_off": gettext_lazy("You checked the work and signed off"),
+}
 
 
 def resident_of(request: HttpRequest) -> User:
@@ -86,7 +92,7 @@ def _matter(user: User, number: str) -> dict[str, Any]:
     steps = [
         {
             "at": e.at,
-            "label": _step_label(ticket, e.action),
+            "label": _step_label(ticket, e.action, e.actor_id == user.pk),
             "note": e.note,
             "mine": e.actor_id == user.pk,
         }
@@ -103,15 +109,21 @@ def _matter(user: User, number: str) -> dict[str, Any]:
         "steps": steps,
         "photos": photos,
         "quote": quotes[-1] if quotes else None,
+        # Lines with no catalogue item were priced by the engineering supervisor (R2.6).
+        "priced_apart": bool(quotes) and any(not line.get("item") for line in quotes[-1].lines),
         "order": order,
         "can": {t.action for t in allowed_actions(ticket, user) if t.action in RESIDENT_ACTIONS},
         "now": timezone.now(),
     }
 
 
-def _step_label(ticket: Ticket, action: str) -> str:
+def _step_label(ticket: Ticket, action: str, mine: bool) -> str:
+    """The step as the resident reads it: their own in their words, the office's by the
+    workflow table's label."""
     if action == "create":
         return _("Recorded")
+    if mine and action in OWN_WORDS:
+        return str(OWN_WORDS[action])
     t = kind_for(ticket.kind).workflow.transitions.get(action)
     return str(t.label) if t else action
 

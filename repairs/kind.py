@@ -120,5 +120,9 @@ register(
         intake=Intake(ticket_fields=("category", "urgency", "appointment_at")),
         default=True,
         plain=PLAIN,
+        # A sign-off taken as given. (The result of the work and the reason for a delay
+        # are the work order's own fields, which the resident reads; the technician's
+        # notes on those steps stay with the office.)
+        told=frozenset({"sign_off"}),
     )
 )

@@ -22,7 +22,7 @@ from django.utils.translation import override
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, TooMany
 from estates.models import Household, Property, Resident, Unit
-from notify.models import Notification
+from notify.models import SECRET_KEY_PREFIX, Notification
 from notify.services import Words, notice, sms_send
 from people.access import desk_member, is_resident, works_at
 from people.models import Role, User
@@ -124,7 +124,7 @@ def code_request(
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = settings.SIGN_IN_CODE_MINUTES
     with transaction.atomic():
-        SignInCode.objects.create(
+        row = SignInCode.objects.create(
             phone=phone,
             purpose=purpose,
             digest=_digest(phone, code),
@@ -139,7 +139,7 @@ def code_request(
                     "code": code,
                     "minutes": minutes,
                 }
-            sms_send(property_id=send_from, phone=phone, text=text, recipient=user)
+            sms_send(property_id=send_from, phone=phone, text=text, recipient=user, key=f"{SECRET_KEY_PREFIX}{row.pk}")
 
 
 def code_check(*, phone: str, code: str, purpose: str = SignInCode.Purpose.SIGN_IN) -> str:

@@ -126,6 +126,10 @@ class TicketKind:
     # What a resident reads for each status on their own pages, in plain words (the
     # status's label where a status has none).
     plain: Mapping[str, Promise | str] = field(default_factory=dict)
+    # The steps a resident is told of with their note, even when the status stays (an
+    # answer, the result of the work, a new promised time); of the office's other
+    # steps a resident sees only the changes of status, without notes.
+    told: frozenset[str] = frozenset()
 
     def plain_words(self, status: str, label: str) -> str:
         return str(self.plain.get(status, label))

@@ -20,6 +20,7 @@ from estates.models import CommonArea, Property, Unit
 from people.access import is_resident
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS, Deadline
+from tickets.kinds import kind_for
 from tickets.kinds import related as kinds_related
 from tickets.models import Ticket, TicketEvent, TicketQuerySet
 from tickets.workflow import workflow_for
@@ -238,20 +239,23 @@ def ticket_detail(user: User, number: str) -> Ticket:
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
     if resident:
-        ticket.timeline = resident_steps(user, ticket.timeline)  # type: ignore[attr-defined]
+        told = kind_for(ticket.kind).told
+        ticket.timeline = resident_steps(user, ticket.timeline, told)  # type: ignore[attr-defined]
     return ticket
 
 
-def resident_steps(user: User, events: list[TicketEvent]) -> list[TicketEvent]:
+def resident_steps(user: User, events: list[TicketEvent], told: frozenset[str] = frozenset()) -> list[TicketEvent]:
     """What a resident sees of a matter's timeline: when it was recorded, each change
-    of its status, and their own steps. The office's notes, who it asked and what it
-    weighed stay with the office: another's step is shown without its note and data."""
+    of its status, the steps the kind tells the customer of (``told``: an answer, the
+    result of the work) and their own steps. The office's notes, who it asked and what
+    it weighed stay with the office: its other steps are shown without note and data."""
     out = []
     for e in events:
         own = e.actor_id == user.pk
-        if not (own or e.action == "create" or e.from_status != e.to_status):
+        public = own or e.action == "create" or e.action in told
+        if not (public or e.from_status != e.to_status):
             continue
-        if not own and e.action != "create":
+        if not public:
             e.note, e.data = "", {}
         out.append(e)
     return out

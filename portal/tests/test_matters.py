@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -291,3 +292,50 @@ def test_a_resident_of_two_homes_chooses_among_them(clock, persona):
 
 def test_repair_draft_helper_still_works_for_the_desk(api):
     assert api("ygjy-agent").post("/tickets", repair_draft()).status_code == 201
+
+
+def test_r2_9_a_grown_job_asks_the_resident_again(clock, api):
+    number = paid_job(api, clock)
+    c = login("resident")
+    c.post(f"/my/m/{number}/act/consent/")
+    r = api("ygjy-tech1").act(number, "revise", {"items": [{"item": "PL-03"}], "note": "角阀也坏了"})
+    assert r.json()["status"] == "awaiting_consent", r.content
+    page = c.get(f"/my/m/{number}/").content.decode()
+    assert "报价（第 2 版）" in page and "同意 ¥" in page
+    assert c.post(f"/my/m/{number}/act/consent/").status_code == 302
+    assert Ticket.objects.get(number=number).status == "in_progress"
+
+
+def test_every_resident_page_is_small_for_a_slow_phone(clock, api):
+    """Under 100 KB of HTML before photos, whatever the page."""
+    number = paid_job(api, clock)
+    c = login("resident")
+    for path in ("/my/", "/my/report/", f"/my/m/{number}/", "/my/fees/", "/my/join/", "/notices/"):
+        page = c.get(path)
+        assert page.status_code == 200 and len(page.content) < 100_000, (path, len(page.content))
+    assert len(Client().get("/my/login/").content) < 100_000
+
+
+def test_english_is_complete_on_the_resident_pages(clock, api):
+    number = paid_job(api, clock)
+    c = login("resident", "en")
+    page = c.get(f"/my/m/{number}/").content.decode()
+    assert "Waiting for you to agree to the price" in page and "Agree ¥85.00" in page
+    assert "What happened?" in c.get("/my/report/").content.decode()
+
+
+def test_the_resident_reads_the_answer_to_their_question_and_the_result_of_the_work(clock, api):
+    c = login("resident")
+    r = report(c, kind="consultation", category="", description="小区几点关大门？", key="q")
+    number = r["Location"].split("/")[3]
+    assert api("ygjy-agent").act(number, "answer", {"answer": "晚上十一点关闭，刷卡可进。"}).status_code == 200
+    assert "晚上十一点关闭，刷卡可进。" in c.get(f"/my/m/{number}/").content.decode()
+
+    job = paid_job(api, clock)
+    c.post(f"/my/m/{job}/act/consent/")
+    api("ygjy-tech1").act(job, "complete", {"result_note": "已更换水龙头", "note": "内部：用了库存件"})
+    page = c.get(f"/my/m/{job}/").content.decode()
+    assert "您同意了报价" in page and "收费标准以外的项目由工程主管核价" not in page  # answered: no buttons
+    assert "已更换水龙头" in page and "内部：用了库存件" not in page
+    timeline = api("resident").get(f"/tickets/{job}").json()["timeline"]
+    assert "内部：用了库存件" not in str(timeline)

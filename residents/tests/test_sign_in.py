@@ -246,3 +246,32 @@ def test_the_desk_confirms_refuses_and_invites_on_its_page(clock):
     assert login("ygjy-tech1").get("/desk/YGJY/residents/").status_code == 403
     assert login("wlbg-agent").get("/desk/YGJY/residents/").status_code == 404
     assert login("resident").get("/desk/YGJY/residents/").status_code == 403
+
+
+def test_a_code_sent_through_a_real_gateway_is_masked_on_the_outbox(clock, api, resident_phone):
+    ask(Client(), resident_phone)
+    code = code_sent_to(resident_phone)
+    row = Delivery.objects.filter(address=resident_phone).latest("id")
+    supervisor = login("ygjy-supervisor")
+    assert code not in supervisor.get("/desk/YGJY/outbox/").content.decode()  # on its way: masked
+    Delivery.objects.filter(pk=row.pk).update(status="kept")
+    assert code in supervisor.get("/desk/YGJY/outbox/").content.decode()  # kept locally: read there
+    Delivery.objects.filter(pk=row.pk).update(status="sent")
+    page = supervisor.get("/desk/YGJY/outbox/").content.decode()
+    assert code not in page and "******" in page
+    listed = api("ygjy-supervisor").get("/outbox", property="YGJY").json()
+    assert code not in str(listed)
+
+
+def test_the_api_says_the_same_for_any_number_and_limits_it(clock, resident_phone):
+    def send(phone: str):
+        return Client().post("/api/v1/auth/code", {"phone": phone}, content_type="application/json")
+
+    known, unknown = send(resident_phone), send("13600000001")
+    assert known.status_code == unknown.status_code == 202 and known.json() == unknown.json()
+    again = send(resident_phone)
+    assert again.status_code == 429 and "分钟后再试" in again.json()["detail"]
+    bad = Client().post(
+        "/api/v1/auth/code/token", {"phone": resident_phone, "code": "000000"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
