@@ -23,7 +23,7 @@ run: $(STAMP)
 dev: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --quiet
-	$(BIN)/python manage.py run_huey --quiet & trap 'kill $$!' EXIT; DEBUG=1 $(BIN)/python manage.py runserver $${ADDRESS:-127.0.0.1:8000}
+	$(BIN)/python manage.py run_huey --quiet & trap 'kill $$!' EXIT; DEBUG=1 SIGN_IN_CODES_IN_OUTBOX=1 $(BIN)/python manage.py runserver $${ADDRESS:-127.0.0.1:8000}
 
 # The suite runs on every core (pytest-xdist) and measures coverage of the application
 # code; it fails under the floor in pyproject.toml ([tool.coverage.report] fail_under).

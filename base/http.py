@@ -1,6 +1,9 @@
 """The answer to what went wrong, for the pages and the API alike: a styled page in the
-person's language, or the API's JSON error on /api/. It reads nothing from the
-database, so it still answers when the database is down (503)."""
+person's language with a way back, or the API's JSON error on /api/. It reads nothing
+from the database, so it still answers when the database is down (503): the way back
+(``home``: an address and its words) is given by the caller that knows the person
+(``config.errors`` for a refusal or a page not found), else the start page, which
+sends everyone on to their own home."""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ TITLES = {
 CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error", 503: "unavailable"}
 
 
-def error_response(request: HttpRequest, status: int, message: str = "", code: str = "") -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, message: str = "", code: str = "", home: tuple[str, str] | None = None
+) -> HttpResponse:
     message = message or {
         400: _("The request was not understood."),
         403: _("You may not open this page."),
@@ -31,5 +36,7 @@ def error_response(request: HttpRequest, status: int, message: str = "", code: s
     }.get(status, "")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": code or CODES.get(status, "error")}, status=status)
-    html = render_to_string("error.html", {"title": TITLES.get(status, TITLES[400])(), "message": message})
+    back, back_words = home or ("/", _("Back to the start page"))
+    context = {"title": TITLES.get(status, TITLES[400])(), "message": message, "back": back, "back_words": back_words}
+    html = render_to_string("error.html", context)
     return HttpResponse(html, status=status)

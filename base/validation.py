@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -81,6 +82,20 @@ def in_future(value: datetime.datetime, *, field: str, now: datetime.datetime) -
     if value > now + HORIZON:
         raise InvalidInput(_("This time is more than a year ahead; give a nearer one."), field=field)
     return value
+
+
+def local_moment(text: str, *, time_zone: str, field: str) -> datetime.datetime | None:
+    """A time typed on a page (``2026-11-24T10:30``, a datetime-local field) in the
+    property's time zone; None when empty; a clear refusal for one that is no time
+    (``2026-02-30T10:00`` included)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(_("Give the time as date and hour."), field=field) from None
+    return parsed.replace(tzinfo=zoneinfo.ZoneInfo(time_zone)) if timezone.is_naive(parsed) else parsed
 
 
 def aware(value: datetime.datetime) -> datetime.datetime:

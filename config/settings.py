@@ -226,6 +226,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # photos come six at a time at most
 LOGIN_URL = "/login/"
+# A form sent without its token gets the styled refusal in the person's language.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
@@ -320,6 +322,9 @@ NOTIFY_CLAIM_SECONDS = envint("NOTIFY_CLAIM_SECONDS", 300)
 NOTIFY_ENABLED = envbool("NOTIFY_ENABLED", True)
 # How long a resident's one-time sign-in code is good for (docs/residents.md).
 SIGN_IN_CODE_MINUTES = envint("SIGN_IN_CODE_MINUTES", 5)
+# With no SMS gateway, a sign-in code could only wait in the local outbox, where the desk
+# supervisor reads it: allowed for the demo (``make run``) and the tests, refused otherwise.
+SIGN_IN_CODES_IN_OUTBOX = envbool("SIGN_IN_CODES_IN_OUTBOX", False)
 # How often an open page asks the bell for news.
 NOTIFY_BELL_SECONDS = envint("NOTIFY_BELL_SECONDS", 15)
 # Where the links in notices lead (the office's address), e.g. https://desk.example.cn

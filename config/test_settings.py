@@ -20,3 +20,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests move the clock by years with a token made at the start; the expiry has tests of its own.
 API_TOKEN_DAYS = 0
+SIGN_IN_CODES_IN_OUTBOX = True  # the tests read the codes there, as the demo does

@@ -6,9 +6,7 @@ The API has the same (``/api/v1/announcements``)."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
-import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -29,21 +26,11 @@ from announcements.selectors import board as board_rows
 from announcements.services import BODY_MAX, TITLE_MAX, announcement_publish, announcement_withdraw
 from base.errors import DomainError, field_path, pydantic_message
 from base.validation import row_id
+from console.intake import local_time
 from estates.models import Building, Property
 from people.access import desk_member, property_of
 
 FIELDS = ["kind", "title", "body", "starts_at", "ends_at"]
-
-
-def _local(value: str, time_zone: str) -> datetime.datetime | str | None:
-    """A datetime-local field, on the property's clock (the input model refuses a bad one)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return timezone.make_aware(parsed, zoneinfo.ZoneInfo(time_zone)) if timezone.is_naive(parsed) else parsed
 
 
 def _page(
@@ -94,8 +81,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
                 "title": values["title"],
                 "body": values["body"],
                 "building_ids": values["building_ids"],
-                "starts_at": _local(values["starts_at"], prop.time_zone),
-                "ends_at": _local(values["ends_at"], prop.time_zone),
+                "starts_at": local_time(values["starts_at"], prop.time_zone),
+                "ends_at": local_time(values["ends_at"], prop.time_zone),
             }
         )
         row = announcement_publish(

@@ -23,7 +23,7 @@ from catalog.warranty import warranty_for
 from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.export import daily_log_xlsx
 from contacts.models import DirectoryEntry
-from contacts.selectors import daily_log
+from contacts.selectors import contacts_found, daily_log
 from estates.models import Property, Unit
 from people.access import desk_member, may_edit_directory, may_read_contact_log, property_of, staff_member
 from people.models import User
@@ -47,6 +47,13 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
         day = today
     if not 2000 <= day.year <= 2100:
         day = today  # a day no log can hold
+    find = request.GET.get("find", "").strip()[:30]
+    if find:
+        return render(
+            request,
+            "console/contact_log.html",
+            {"property": prop, "find": find, "rows": contacts_found(prop, find), "day": day, "today": today},
+        )
     log = daily_log(prop, day)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
@@ -57,9 +64,11 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "property": prop,
         "log": log,
+        "rows": log.rows,
         "day": day,
         "previous": day - datetime.timedelta(days=1),
         "next": day + datetime.timedelta(days=1) if day < today else None,
+        "today": today,
     }
     return render(request, "console/contact_log.html", context)
 

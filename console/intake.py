@@ -13,6 +13,7 @@ import uuid
 import zoneinfo
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +27,12 @@ from base.errors import DomainError, field_path, pydantic_message
 from catalog.models import Category
 from console.desk import route_context
 from contacts.schemas import ContactIn
-from contacts.services import contact_record
+from contacts.services import contact_join, contact_key_used, contact_record
 from estates.selectors import places_search
 from people.access import desk_member, property_of
 from tickets.kinds import default_kind, draft_from, kind_for, kinds
 from tickets.models import Channel, Route, Urgency
-from tickets.selectors import place_history
+from tickets.selectors import open_repeats, place_history
 
 # Words that suggest an emergency in any category (R2.17), besides each category's own.
 EMERGENCY_WORDS = ["爆裂", "漏水", "停电", "燃气", "困人", "冒烟", "着火", "煤气"]
@@ -69,6 +70,7 @@ def _context(prop: Any, values: dict[str, str], errors: dict[str, str], message:
         "kinds": _kinds(),
         "intake_kinds": sections,
         "every_kind": " ".join(k.code for k in kinds()),
+        "referable_kinds": " ".join(k.code for k in kinds() if k.referable),
         "takes": {name: " ".join(k.code for k in sections if name in k.intake.ticket_fields) for name in TICKET_FIELDS},  # type: ignore[union-attr]
         "categories": categories,
         "urgencies": Urgency.choices,
@@ -85,7 +87,7 @@ def _context(prop: Any, values: dict[str, str], errors: dict[str, str], message:
     return context
 
 
-def _local(value: str, tz: str) -> datetime.datetime | str | None:
+def local_time(value: str, tz: str) -> datetime.datetime | str | None:
     """A datetime-local field, in the property's time zone (the model refuses a bad one)."""
     if not value:
         return None
@@ -121,9 +123,9 @@ def _draft(values: dict[str, str], prop: Any, unit: str, area: str) -> dict[str,
     if "urgency" in intake.ticket_fields:
         data["urgency"] = values["urgency"] or Urgency.ROUTINE
     if "appointment_at" in intake.ticket_fields:
-        data["appointment_at"] = _local(values["appointment_at"], prop.time_zone)
+        data["appointment_at"] = local_time(values["appointment_at"], prop.time_zone)
     if intake.draft:
-        data.update(intake.draft(values, lambda value: _local(value, prop.time_zone)))
+        data.update(intake.draft(values, lambda value: local_time(value, prop.time_zone)))
     return data
 
 
@@ -137,6 +139,13 @@ def _error_field(kind: str, path: str) -> str:
         return ERROR_FIELDS[path]
     part = registered.part.name if registered and registered.part else None
     return path.removeprefix(f"{part}.") if part else path
+
+
+def _repeats(user: Any, prop: Any, values: dict[str, str], unit: str, area: str) -> list[Any]:
+    kind = values["kind"]
+    if kind not in {k.code for k in kinds()}:
+        return []
+    return open_repeats(user, prop.pk, unit=unit, area=area, kind=kind, category=values.get("category", ""))
 
 
 @login_required
@@ -157,7 +166,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "console/intake.html", _context(prop, values, {}))
         response["Cache-Control"] = "no-store"  # Back must not bring a used key again
         return response
-    values = {name: request.POST.get(name, "").strip() for name in _fields() + ["key"]}
+    values = {name: request.POST.get(name, "").strip() for name in _fields() + ["key", "join", "anyway"]}
     values["kind"] = values["kind"] or default_kind()
     unit, area = values["unit"], values["common_area"]
     if not unit and not area:
@@ -175,9 +184,26 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
                 "concerns": values["concerns"].replace("，", ",").replace(",", " ").split(),
             }
         )
+        if values["join"]:
+            # A repeat call: logged on the open ticket, no new one (R1.6, R2.20).
+            if values["join"] not in {t.number for t in _repeats(user, prop, values, unit, area)}:
+                raise DomainError(_("That ticket is not open at this place any more; choose again."), field="general")
+            _row, joined = contact_join(by=user, contact=contact, number=values["join"], key=values["key"])
+            messages.success(
+                request,
+                _("The call was added to %(number)s; tell the caller this number.") % {"number": joined.number},
+            )
+            return redirect("console:ticket", number=joined.number)
         draft = None
         if values["kind"] != LOG_ONLY:
             draft = draft_from(_draft(values, prop, unit, area))
+            # Offered unless the agent said "a new one anyway" or named the tickets it concerns.
+            offer = not (values["anyway"] or values["concerns"] or contact_key_used(user, values["key"]))
+            repeats = _repeats(user, prop, values, unit, area) if offer else []
+            if repeats:
+                # Offered first: add the call to the open ticket; a new one stays one key away.
+                context = _context(prop, values, {}) | {"repeats": repeats}
+                return render(request, "console/intake.html", context)
         row, ticket = contact_record(by=user, contact=contact, draft=draft, key=values["key"] or uuid.uuid4().hex)
     except ValidationError as e:
         for err in e.errors():

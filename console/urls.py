@@ -1,10 +1,11 @@
 from django.urls import path
 
-from console import announcements, desk, followups, intake, outbox, residents, review, views
+from console import announcements, desk, followups, intake, outbox, residents, review, search, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desk/search/", search.search, name="search"),
     path("desk/<str:code>/intake/", intake.intake, name="intake"),
     path("desk/<str:code>/board/", views.board, name="board"),
     path("desk/<str:code>/intake/places/", intake.places, name="places"),

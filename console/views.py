@@ -26,6 +26,7 @@ from people.access import (
     is_technician,
     may_see_dispatch_suggestions,
     may_watch_deliveries,
+    may_work_desk,
     properties_of,
     property_of,
     staff_member,
@@ -130,6 +131,15 @@ def _ticket_page(
         "failed": failed[0] if failed else None,
         "message": failed[2] if failed else "",
         "now": timezone.now(),
+        "desk": may_work_desk(user),  # the next call is one key away (N), as on the queues
+        # The items the review decides, in the order of the review's rows (repairs.pages).
+        "pending_items": [
+            i
+            for i in (ticket.work_order.items.all() if hasattr(ticket, "work_order") else [])
+            if i.review == "pending" and i.removed_at is None
+        ]
+        if any(a["action"] == "review" for a in actions)
+        else [],
     }
     return render(request, "console/ticket.html", context, status=status)
 
@@ -148,6 +158,19 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     return _ticket_page(request, staff_member(request.user), number)
 
 
+def _review_post(post: Any) -> Any:
+    """The review form's "approve" or "refuse" per item (one radio group each, so that a
+    refusal is said, not left unticked) as the review's decisions take them."""
+    post = post.copy()
+    for name in [n for n in post if n.startswith("decisions-") and n.endswith("-decision")]:
+        row = name.removesuffix("-decision")
+        if post.get(name) == "approve":
+            post[f"{row}-approve"] = "on"
+        else:
+            post.pop(f"{row}-approve", None)
+    return post
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -156,6 +179,16 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     user = staff_member(request.user)
     ticket, transition = ticket_and_transition(user, number, action)
     widgets = action_widgets(ticket, transition)
+    if action == "review":
+        undecided = [
+            n
+            for n in request.POST
+            if n.endswith("-item_id") and not request.POST.get(n.replace("-item_id", "-decision"))
+        ]
+        if undecided:
+            message = _("Approve or refuse each item.")
+            return _ticket_page(request, user, number, failed=(action, widgets, message), status=422)
+        request.POST = _review_post(request.POST)  # type: ignore[misc]
     failure = action_from_form(request, user, ticket, transition, widgets)
     if failure:
         message, status = failure

@@ -17,7 +17,7 @@ from base.schemas import ERRORS, Day, Input
 from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.models import DirectoryEntry
 from contacts.schemas import ContactIn
-from contacts.selectors import daily_log, row_kind, row_tag
+from contacts.selectors import contacts_found, daily_log, row_kind, row_tag
 from contacts.services import contact_record
 from estates.models import Property
 from people.access import may_read_contact_log, may_read_personal_details, property_of
@@ -114,6 +114,17 @@ def contact_log(request: HttpRequest, property: str, day: Day | None = None) -> 
         "by_tag": [{"code": code, "label": label, "count": n} for code, label, n in log.by_tag],
         "by_kind": [{"code": code, "label": label, "count": n} for code, label, n in log.by_kind],
     }
+
+
+@router.get("/find", response={200: list[ContactOut], **ERRORS}, summary="A unit's or a phone's contacts, any day")
+def contacts_find(request: HttpRequest, property: str, q: str) -> list[dict[str, Any]]:
+    """The calls and visits of a unit (3-1202, 3栋1202室 ...) or a phone (whole, or its
+    last four digits), across days, newest first (at most 100)."""
+    user = user_of(request)
+    prop = property_of(user, property)
+    if not may_read_contact_log(user):
+        raise Forbidden(_("The contact log is for the service desk."))
+    return [_out(c) for c in contacts_found(prop, q)]
 
 
 # --- The quick-response directory (R1.7) ---------------------------------------------------

@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
 from contacts.models import Contact, ContactTicket
 from estates.localtime import day_bounds
+from estates.selectors import units_said
 from tickets.kinds import kinds
 from tickets.models import Route
 
@@ -59,3 +60,26 @@ def daily_log(prop: Property, day: datetime.date) -> DailyLog:
     log.by_kind = [(k.code, str(k.label), counts.get(k.code, 0)) for k in kinds()]
     log.by_kind.append((NO_TICKET, gettext("no ticket"), counts.get(NO_TICKET, 0)))
     return log
+
+
+FOUND_MAX = 100
+
+
+def contacts_found(prop: Property, text: str, *, limit: int = FOUND_MAX) -> list[Contact]:
+    """The contacts of a unit (in any common form) or of a phone (whole, or its last four
+    digits) across days, newest first: what a caller said before, whenever it was."""
+    text = " ".join((text or "").split())[:30]
+    if not text:
+        return []
+    units = units_said([prop.pk], text)
+    digits = text.replace("-", "").replace(" ", "")
+    found = Q(unit__in=units)
+    if digits.isdigit() and len(digits) >= 4:
+        found |= Q(phone__endswith=digits) if len(digits) == 4 else Q(phone__contains=digits)
+    links = ContactTicket.objects.select_related("ticket").order_by("-raised", "ticket__number")
+    return list(
+        Contact.objects.filter(found, property=prop)
+        .select_related("unit")
+        .prefetch_related(Prefetch("contactticket_set", queryset=links, to_attr="links"))
+        .order_by("-at", "-id")[:limit]
+    )

@@ -15,6 +15,8 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from contacts.models import Contact, ContactTicket
 from estates.models import Unit
+from notify.models import Delivery
+from notify.services import sms_send
 from people.access import is_resident, property_with_access, works_at
 from tickets.models import Channel, Ticket
 from tickets.services import ticket_create
@@ -86,6 +88,12 @@ def contact_record(
     return row, ticket
 
 
+def contact_key_used(by: User, key: str) -> bool:
+    """Whether this form (its one-time key) was recorded already: sent again, it is
+    answered by the first result or refused, never offered anything new."""
+    return bool(key) and Contact.objects.filter(staff=by, key=key).exists()
+
+
 def _replay(by: User, key: str, fingerprint: str) -> tuple[Contact, Ticket | None] | None:
     row = Contact.objects.filter(staff=by, key=key).first()
     if row is None:
@@ -105,6 +113,28 @@ def _concerned(by: User, property_id: int, numbers: list[str]) -> list[Ticket]:
     if missing:
         raise InvalidInput(_("No ticket %(number)s here.") % {"number": missing[0][:32]}, field="concerns")
     return list(found.values())
+
+
+def contact_join(*, by: User, contact: ContactIn, number: str, key: str = "") -> tuple[Contact, Ticket]:
+    """A repeat call about an open matter: the contact is logged and linked to it (its
+    timeline shows the call), no new ticket is recorded, and a caller on a mobile is
+    sent the matter's number to follow it by."""
+    contact = contact.model_copy(update={"concerns": [number, *[n for n in contact.concerns if n != number]]})
+    row, _none = contact_record(by=by, contact=contact, key=key)
+    ticket = Ticket.objects.select_related("property").get(number=number)
+    phone = row.phone
+    told = f"contact:{row.pk}:joined"
+    if phone.isdigit() and len(phone) == 11 and not Delivery.objects.filter(key=told).exists():
+        place = ticket.location_label
+        sms_send(
+            property_id=ticket.property_id,
+            phone=phone,
+            name=row.caller_name,
+            text=_("Your call about %(place)s is added to %(number)s. Quote this number to follow it.")
+            % {"place": place, "number": ticket.number},
+            key=told,
+        )
+    return row, ticket
 
 
 def contact_log_online(ticket: Ticket, by: User) -> None:

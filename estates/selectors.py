@@ -3,9 +3,11 @@ to the unit or common area, with the household living there."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from estates.models import CommonArea, Property, Resident, Unit
 
@@ -52,3 +54,26 @@ def places_search(prop: Property, text: str, *, limit: int = SEARCH_LIMIT) -> li
         areas = CommonArea.objects.filter(property=prop, name__contains=text).order_by("name")[: limit - len(hits)]
         hits += [PlaceHit(area=a.name) for a in areas]
     return hits
+
+
+# A unit as people say it: 5-301, 5-0301, 5 301, 5栋301, 5幢301室, 5号楼301, A座1201.
+UNIT_SAID = re.compile(r"^\s*([A-Za-z0-9]{1,8})\s*(?:号楼|栋|幢|座|#|-|\s)\s*0*(\d{1,6})\s*(?:室|号)?\s*$")
+
+
+def unit_said(text: str) -> tuple[str, str] | None:
+    """(building code, room without leading zeros) of a unit typed in any common form,
+    or None if the text is not one."""
+    m = UNIT_SAID.match(text or "")
+    return (m.group(1).upper(), m.group(2)) if m else None
+
+
+def units_said(property_ids: Any, text: str) -> QuerySet[Unit]:
+    """The units of these properties (ids or a subquery) that ``text`` names, in any of
+    the forms of ``unit_said``."""
+    parts = unit_said(text)
+    if parts is None:
+        return Unit.objects.none()
+    building, room = parts
+    return Unit.objects.filter(
+        property_id__in=property_ids, building__code__iexact=building, code__regex=rf"^0*{room}$"
+    )

@@ -26,7 +26,7 @@ from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from complaints.kind import COMPLAINT
 from followups.models import CorrectiveAction, CorrectiveActionEvent, Finding, FollowUp, ReviewDecision
 from people.access import may_decide
-from people.models import User
+from people.models import Department, User
 from repairs.kind import REPAIR
 from tickets.models import Ticket
 
@@ -101,7 +101,7 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
         )
         key = f"complaint:{_place_key(g['unit_id'], g['common_area_id'])}:{g['complaint__department']}"
         rows.append(
-            FindingRow(Finding.REPEAT_COMPLAINT, key, _label(tickets, str(g["complaint__department"])), tickets)
+            FindingRow(Finding.REPEAT_COMPLAINT, key, _label(tickets, _department(g["complaint__department"])), tickets)
         )
 
     repairs = (
@@ -128,6 +128,11 @@ def quarterly_findings(prop: Property, quarter: str) -> list[FindingRow]:
     for row in rows:
         row.decision = decisions.get((row.finding, row.key))
     return rows
+
+
+def _department(code: str) -> str:
+    """The department's name in the reader's language (its code is for the database)."""
+    return str(dict(Department.choices).get(code, code))
 
 
 def _label(tickets: list[Ticket], what: str) -> str:

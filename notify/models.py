@@ -202,10 +202,14 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} {self.recipient_name or self.address}"
 
+    def is_secret(self) -> bool:
+        return (self.key or "").startswith(SECRET_KEY_PREFIX)
+
     def shown_text(self) -> str:
-        """The text as the outbox shows it to staff: a sign-in code that went out
-        through a real channel is masked (only the phone's owner may read it); one kept
-        in the local outbox (no gateway, the demo) is where it is read."""
-        if (self.key or "").startswith(SECRET_KEY_PREFIX) and self.status != self.Status.KEPT:
+        """The text as the outbox shows it to staff: a sign-in code on its way through a
+        real channel is masked (only the phone's owner may read it; once sent, the row
+        keeps only the masked text); one kept in the local outbox (no gateway, the demo)
+        is where it is read."""
+        if self.is_secret() and self.status != self.Status.KEPT:
             return re.sub(r"\d{4,}", "******", self.text)
         return self.text

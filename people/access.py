@@ -76,6 +76,15 @@ def desk_member(user: Any) -> User:
     return user
 
 
+def desk_at(user: Any, property: Property) -> User:
+    """The account if it works the desk pages at this property: refused if it does not
+    work the desk, not found if the property is not one it works at."""
+    member = desk_member(user)
+    if not works_at(member, property):
+        raise NotFound(_("There is no property %(code)s you work at.") % {"code": property.code})
+    return member
+
+
 # --- Where they work -------------------------------------------------------------------
 
 
@@ -139,9 +148,15 @@ def staff_at(property_id: int, *only: str) -> QuerySet[User]:
     return qs.filter(role__in=only) if only else qs
 
 
+def homes_of(user: User) -> QuerySet[Resident]:
+    """A resident's registrations in households that live in their unit now: what they
+    see and report for. A household that moved out is no longer theirs to follow."""
+    return Resident.objects.filter(user_id=user.pk, household__moved_out_on__isnull=True)
+
+
 def household_ids(user: User) -> QuerySet:
-    """The households a resident belongs to, as a subquery."""
-    return Resident.objects.filter(user_id=user.pk).values("household_id")
+    """The households a resident belongs to now, as a subquery."""
+    return homes_of(user).values("household_id")
 
 
 # --- Which tickets they see --------------------------------------------------------------

@@ -13,15 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
-from base.errors import DomainError, InvalidInput, field_path, pydantic_message
+from base.errors import Conflict, DomainError, InvalidInput, field_path, pydantic_message
+from base.validation import local_moment
 from catalog.models import Category
 from estates.models import CommonArea, Resident
+from people.access import homes_of
 from people.models import Department
 from portal.views import resident_of
 from residents.services import REPORTABLE, matter_report
@@ -51,9 +52,11 @@ FIELD_OF = {"unit": "place", "common_area": "place", "property": "place", "compl
 
 
 def _places(homes: list[Resident]) -> dict[str, Any]:
+    """The resident's homes (by their registration, so two homes with the same label at
+    two properties stay apart) and the common areas of their properties."""
     property_ids = {r.property_id for r in homes}
     return {
-        "units": [(f"unit:{r.household.unit.label}", f"{r.property.name} {r.household.unit.label}") for r in homes],
+        "units": [(f"home:{r.pk}", f"{r.property.name} {r.household.unit.label}") for r in homes],
         "areas": [
             (f"area:{pk}", name)
             for pk, name in CommonArea.objects.filter(property_id__in=property_ids)
@@ -64,41 +67,37 @@ def _places(homes: list[Resident]) -> dict[str, Any]:
 
 
 def _draft(values: dict[str, str], homes: list[Resident]) -> dict[str, Any]:
+    """The draft from the form; the appointment is read on the clock of the property
+    where the matter is."""
     kind = values.get("kind", "")
     if kind not in REPORTABLE:
         raise InvalidInput(_("Choose what you are reporting."), field="kind")
     place = values.get("place", "")
+    what, _sep, pk = place.partition(":")
     draft: dict[str, Any] = {"kind": kind, "description": values.get("description", "")}
-    if place.startswith("unit:"):
-        label = place.removeprefix("unit:")
-        home = next((r for r in homes if r.household.unit.label == label), None)
-        if home is None:
-            raise InvalidInput(_("Choose one of your homes or a common area."), field="place")
-        draft |= {"property": home.property.code, "unit": label}
-    elif place.startswith("area:"):
-        area = (
-            CommonArea.objects.filter(
-                pk=int(place.removeprefix("area:")) if place.removeprefix("area:").isdigit() else 0,
-                property_id__in={r.property_id for r in homes},
-            )
-            .select_related("property")
-            .first()
-        )
-        if area is None:
-            raise InvalidInput(_("Choose one of your homes or a common area."), field="place")
-        draft |= {"property": area.property.code, "common_area": area.name}
+    home = next((r for r in homes if what == "home" and str(r.pk) == pk), None)
+    area = (
+        CommonArea.objects.filter(pk=int(pk), property_id__in={r.property_id for r in homes})
+        .select_related("property")
+        .first()
+        if what == "area" and pk.isdigit() and len(pk) < 10
+        else None
+    )
+    if home is not None:
+        prop = home.property
+        draft |= {"property": prop.code, "unit": home.household.unit.label}
+    elif area is not None:
+        prop = area.property
+        draft |= {"property": prop.code, "common_area": area.name}
     else:
         raise InvalidInput(_("Choose one of your homes or a common area."), field="place")
     if kind == "repair" and values.get("category"):
         draft["category"] = values["category"]
     if kind == "complaint":
         draft["complaint"] = {"department": values.get("about") or Department.OTHER}
-    when = values.get("appointment_at", "").strip()
-    if when:
-        parsed = parse_datetime(when)
-        if parsed is None:
-            raise InvalidInput(_("Give the time as date and hour."), field="appointment_at")
-        draft["appointment_at"] = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    draft["appointment_at"] = local_moment(
+        values.get("appointment_at", ""), time_zone=prop.time_zone, field="appointment_at"
+    )
     return draft
 
 
@@ -106,11 +105,7 @@ def _draft(values: dict[str, str], homes: list[Resident]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     user = resident_of(request)
-    homes = list(
-        Resident.objects.filter(user=user, household__moved_out_on__isnull=True).select_related(
-            "household__unit", "property"
-        )
-    )
+    homes = list(homes_of(user).select_related("household__unit", "property"))
     if not homes:
         return redirect("portal:join")
     values = {
@@ -124,8 +119,7 @@ def report(request: HttpRequest) -> HttpResponse:
             files = request.FILES.getlist("photos")
             if len(files) > PHOTOS_MAX:
                 raise InvalidInput(_("At most %(n)s photos at a time.") % {"n": PHOTOS_MAX}, field="photos")
-            with timezone.override(homes[0].property.time_zone):  # the time is typed in the property's zone
-                draft = draft_from(_draft(values, homes))
+            draft = draft_from(_draft(values, homes))
             uploads = [photo_upload(f, field="photos") for f in files]
             ticket, _created = matter_report(by=user, draft=draft, uploads=uploads, key=values["key"] or None)
             return redirect(f"/my/m/{ticket.number}/?new=1")
@@ -133,6 +127,10 @@ def report(request: HttpRequest) -> HttpResponse:
             for err in e.errors():
                 errors.setdefault(field_path(err.get("loc")), pydantic_message(dict(err)))
             message = _("Check the fields marked below.")
+        except Conflict:
+            # This form was sent before with other words: it is ready for a new matter.
+            message = _("This form was sent already; check your matters before sending it again.")
+            values["key"] = ""
         except DomainError as e:
             message = e.message
             if e.field:
@@ -140,7 +138,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 errors[FIELD_OF.get(where, where)] = e.message
     else:
         values["kind"] = request.GET.get("kind", "repair")
-        values["place"] = f"unit:{homes[0].household.unit.label}"
+        values["place"] = f"home:{homes[0].pk}"
     if not values["key"] or request.method == "GET":
         values["key"] = uuid.uuid4().hex
     local_now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(homes[0].property.time_zone))
@@ -155,4 +153,6 @@ def report(request: HttpRequest) -> HttpResponse:
         "min_time": local_now.strftime("%Y-%m-%dT%H:%M"),
         **_places(homes),
     }
-    return render(request, "portal/report.html", context, status=422 if message else 200)
+    response = render(request, "portal/report.html", context, status=422 if message else 200)
+    response["Cache-Control"] = "no-store"  # Back must not bring a used key again
+    return response

@@ -106,7 +106,8 @@ def work_order_out(t: Ticket) -> dict[str, Any] | None:
                 "service_fee": i.service_fee,
                 "total": i.total,
                 "review": i.review,
-                "review_note": i.review_note,
+                # The supervisor's note on a price is the office's, not the resident's.
+                "review_note": "" if getattr(t, "for_resident", False) else i.review_note,
                 "removed": i.removed_at is not None,
             }
             for i in wo.items.all()

@@ -1,11 +1,14 @@
 """Who should take a job (R2.5): by trade, duty and current load; for an emergency,
-whoever can get there first, i.e. the free technician on duty."""
+whoever can get there first, i.e. the free technician on duty. The first of the
+ranking says why it was chosen, in the words of that rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from people.access import staff_at
 from people.models import Role, Team, User
@@ -20,6 +23,7 @@ class Technician:
     on_duty: bool
     open_load: int
     trade_ids: frozenset[int]
+    trade_names: Mapping[int, str] = field(default_factory=dict)  # their trades' names, by id
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,27 @@ class Candidate:
     on_duty: bool
     has_trade: bool
     open_load: int
+    trade: str = ""  # the name of the trade the job needs ("" when unknown or none)
+    needs_trade: bool = False  # the job's category names a trade
+    why: str = ""  # the first of a ranking only: why it came first
+
+    @property
+    def facts(self) -> str:
+        """Duty, open jobs and, when it is not theirs, the trade: what the ranking weighed."""
+        parts = [_("on duty") if self.on_duty else _("off duty"), _("%(n)s open") % {"n": self.open_load}]
+        if self.needs_trade and not self.has_trade:
+            parts.append(_("not a %(trade)s") % {"trade": self.trade} if self.trade else _("other trade"))
+        return " · ".join(parts)
+
+    @property
+    def label(self) -> str:
+        """The technician as a choice: name and facts; the first starred, with why (which
+        says the trade)."""
+        if not self.why:
+            return f"{self.user} · {self.facts}"
+        duty = _("on duty") if self.on_duty else _("off duty")
+        load = _("%(n)s open") % {"n": self.open_load}
+        return f"★ {self.user} · {duty} · {load} — {self.why}"
 
 
 def technicians_at(property_id: int) -> list[Technician]:
@@ -40,7 +65,11 @@ def technicians_at(property_id: int) -> list[Technician]:
         .prefetch_related("trades")
         .order_by("id")
     )
-    return [Technician(u, u.on_duty, u.open_load, frozenset(t.pk for t in u.trades.all())) for u in users]
+    out = []
+    for u in users:
+        names = {t.pk: t.name for t in u.trades.all()}
+        out.append(Technician(u, u.on_duty, u.open_load, frozenset(names), names))
+    return out
 
 
 def teams_at(property_id: int) -> list[Team]:
@@ -52,11 +81,36 @@ def teams_at(property_id: int) -> list[Team]:
     )
 
 
+def why(best: Candidate, *, emergency: bool) -> str:
+    """Why the first of a ranking came first, as the rule weighed it: an emergency goes
+    to the freest technician on duty whatever the trade (said when it is not theirs);
+    a routine job to the right trade, then the lightest load; nobody on duty is said."""
+    trade = {"trade": best.trade}
+    if emergency:
+        if not best.needs_trade:
+            reason = _("emergency: free first")
+        elif best.has_trade:
+            reason = _("emergency: free first, a %(trade)s") % trade
+        elif best.trade:
+            reason = _("emergency: free first, not a %(trade)s") % trade
+        else:
+            reason = _("emergency: free first, nobody of the trade")
+    elif not best.needs_trade:
+        reason = _("the least busy first")
+    elif best.has_trade:
+        reason = _("a %(trade)s, the least busy of them") % trade
+    elif best.trade:
+        reason = _("no %(trade)s on duty: the least busy first") % trade
+    else:
+        reason = _("nobody of the trade: the least busy first")
+    return reason if best.on_duty else _("nobody on duty; %(why)s") % {"why": reason}
+
+
 def ranked(
     technicians: list[Technician], *, trade_id: int | None, emergency: bool, limit: int = SUGGESTIONS
 ) -> list[Candidate]:
     """Best first: on duty, then (routine) the right trade before a light load, or
-    (emergency) a light load before the trade."""
+    (emergency) a light load before the trade. The first carries ``why``."""
 
     def key(t: Technician) -> tuple:
         has_trade = trade_id in t.trade_ids
@@ -64,10 +118,23 @@ def ranked(
             return (not t.on_duty, t.open_load, not has_trade, t.user.pk)
         return (not t.on_duty, not has_trade, t.open_load, t.user.pk)
 
-    return [
-        Candidate(user=t.user, on_duty=t.on_duty, has_trade=trade_id in t.trade_ids, open_load=t.open_load)
+    trade = ""  # the name of the job's trade, as the technicians who have it hold it
+    if trade_id is not None:
+        trade = next((t.trade_names[trade_id] for t in technicians if trade_id in t.trade_names), "")
+    out = [
+        Candidate(
+            user=t.user,
+            on_duty=t.on_duty,
+            has_trade=trade_id in t.trade_ids,
+            open_load=t.open_load,
+            trade=trade,
+            needs_trade=trade_id is not None,
+        )
         for t in sorted(technicians, key=key)[:limit]
     ]
+    if out:
+        out[0] = replace(out[0], why=why(out[0], emergency=emergency))
+    return out
 
 
 def dispatch_candidates(ticket: Ticket, limit: int = SUGGESTIONS) -> list[Candidate]:

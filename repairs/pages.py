@@ -1,5 +1,5 @@
 """What the pages show of a repair beyond the ticket itself: the referral on the ticket
-page, and the options of its action forms (the technicians to dispatch to, best first;
+page, and the options of its action forms (the technicians to dispatch to, best first and why;
 the service catalogue; the items waiting for review; the visit's conduct checklist; the
 builders and providers)."""
 
@@ -26,19 +26,11 @@ def page_context(ticket: Ticket) -> dict[str, Any]:
     return {"referral": ticket.referrals.select_related("builder", "provider").first()}  # type: ignore[attr-defined]
 
 
-def _candidate_label(candidate: Any, *, best: bool) -> str:
-    """A technician offered for dispatch: the best placed starred, their duty and load."""
-    duty = _("on duty") if candidate.on_duty else _("off duty")
-    load = _("%(n)s open") % {"n": candidate.open_load}
-    return ("★ " if best else "") + f"{candidate.user} · {duty} · {load}"
-
-
 def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptions:
     out = FormOptions()
     if action in ("dispatch", "reassign"):
         out.choices["assignee"] = [("", "—")] + [
-            (c.user.username, _candidate_label(c, best=i == 0))
-            for i, c in enumerate(dispatch_candidates(ticket, limit=TECHNICIANS_MAX))
+            (c.user.username, c.label) for c in dispatch_candidates(ticket, limit=TECHNICIANS_MAX)
         ]
         out.choices["team"] = [("", "—")] + [
             (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")

@@ -605,7 +605,12 @@ def work_orders_sign_off_lapsed(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     due = (
-        Ticket.objects.filter(kind=REPAIR, status=S.COMPLETED, property__sign_off_days__gt=0)
+        Ticket.objects.filter(
+            kind=REPAIR,
+            status__in=(S.COMPLETED, S.REPORTED),  # reported back before the customer signed
+            work_order__signed_off_at__isnull=True,
+            property__sign_off_days__gt=0,
+        )
         .select_related("property", "work_order")
         .order_by("id")
     )
@@ -614,9 +619,10 @@ def work_orders_sign_off_lapsed(now: datetime.datetime | None = None) -> int:
         days = ticket.property.sign_off_days
         if order.completed_at is None or order.completed_at + datetime.timedelta(days=days) > now:
             continue
+        target = S.REPORTED if ticket.status == S.REPORTED else S.SIGNED_OFF  # as the sign-off step leads
         with transaction.atomic():
-            won = Ticket.objects.filter(pk=ticket.pk, status=S.COMPLETED, version=ticket.version).update(
-                status=S.SIGNED_OFF, updated_at=now, version=ticket.version + 1
+            won = Ticket.objects.filter(pk=ticket.pk, status=ticket.status, version=ticket.version).update(
+                status=target, updated_at=now, version=ticket.version + 1
             )
             if not won:
                 continue
@@ -625,14 +631,13 @@ def work_orders_sign_off_lapsed(now: datetime.datetime | None = None) -> int:
                 action="sign_off",
                 by=None,
                 at=now,
-                from_status=S.COMPLETED,
-                to_status=S.SIGNED_OFF,
+                from_status=ticket.status,
+                to_status=target,
                 note=_("Not signed within %(days)d days of completion: taken as signed off.") % {"days": days},
-                data={"lapsed": True, "satisfied": True},
+                data={"lapsed": True},
             )
-            WorkOrder.objects.filter(ticket=ticket, signed_off_at__isnull=True).update(
-                signed_off_at=now, satisfied=True
-            )
+            # Nobody said whether they were satisfied: no rating and no "satisfied".
+            WorkOrder.objects.filter(ticket=ticket, signed_off_at__isnull=True).update(signed_off_at=now)
         done += 1
     return done
 

@@ -17,7 +17,7 @@ from base.errors import InvalidInput, NotFound
 from base.request import user_of
 from base.schemas import ERRORS, ErrorOut, Input, Out
 from estates.models import Resident
-from people.access import property_of
+from people.access import property_ids, property_of
 from people.lockout import client_ip
 from people.tokens import token_create
 from residents.models import JoinRequest, SignInCode
@@ -180,7 +180,12 @@ def join_requests(request: HttpRequest, property: str) -> list[dict[str, Any]]:
 
 
 def _request(request: HttpRequest, request_id: int) -> JoinRequest:
-    row = JoinRequest.objects.select_related("property", "unit", "user").filter(pk=request_id).first()
+    """A request at a property the user works at; another's is not found, like a missing one."""
+    row = (
+        JoinRequest.objects.select_related("property", "unit", "user")
+        .filter(pk=request_id, property_id__in=property_ids(user_of(request)))
+        .first()
+    )
     if row is None:
         raise NotFound(_("There is no such request."))
     return row

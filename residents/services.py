@@ -22,9 +22,10 @@ from django.utils.translation import override
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, TooMany
 from estates.models import Household, Property, Resident, Unit
-from notify.models import SECRET_KEY_PREFIX, Notification
+from notify.channels import configured as channels_configured
+from notify.models import SECRET_KEY_PREFIX, Delivery, Notification
 from notify.services import Words, notice, sms_send
-from people.access import desk_member, is_resident, works_at
+from people.access import desk_at, homes_of, is_resident
 from people.models import Role, User
 from residents.models import JoinRequest, SignInCode
 from tickets.choices import Channel
@@ -106,14 +107,18 @@ def code_request(
     mobile (``property`` is where they ask to join). The caller says the same thing
     either way: whether a number is registered is never told."""
     phone = mobile_clean(phone)
+    if not (channels_configured(Delivery.Channel.SMS) or settings.SIGN_IN_CODES_IN_OUTBOX):
+        raise Forbidden(
+            _("Sign-in by SMS code is not set up here; sign in with your password or ask the service desk.")
+        )
     now = timezone.now()
     _throttle(phone, address, now)
     user = _account(phone)
     residencies = _residencies(phone)
-    if purpose == SignInCode.Purpose.JOIN:
+    if user is not None and not user.is_active:
+        send_from = None  # a deactivated account signs in and joins no more
+    elif purpose == SignInCode.Purpose.JOIN:
         send_from = property.pk if property else None
-    elif user is not None and not user.is_active:
-        send_from = None  # a deactivated account signs in no more
     elif residencies:
         send_from = residencies[0].property_id
     elif user is not None:
@@ -156,8 +161,13 @@ def code_check(*, phone: str, code: str, purpose: str = SignInCode.Purpose.SIGN_
     )
     if row is None or not code.isdigit() or len(code) != 6:
         raise wrong
+    # Each try is taken before the code is compared, by a conditional update: however
+    # many guesses arrive at once, at most TRIES of them are ever compared.
+    if not SignInCode.objects.filter(pk=row.pk, used_at__isnull=True, attempts__lt=TRIES).update(
+        attempts=F("attempts") + 1
+    ):
+        raise wrong
     if not hmac.compare_digest(row.digest, _digest(phone, code)):
-        SignInCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
         SignInCode.objects.filter(pk=row.pk, attempts__gte=TRIES).update(used_at=now)
         raise wrong
     # Single use, also when two requests bring it at once: the first to mark it wins.
@@ -241,7 +251,7 @@ def join_ask(
     """A resident account asks to be registered at a unit. Asking again while waiting
     returns the request already made."""
     place, name, note = join_check(property=property, unit=unit, name=name, role=role, note=note)
-    if Resident.objects.filter(user=by, household__unit=place, household__moved_out_on__isnull=True).exists():
+    if homes_of(by).filter(household__unit=place).exists():
         raise InvalidInput(_("You are registered at %(unit)s already.") % {"unit": place.label}, field="unit")
     pending = JoinRequest.objects.filter(user=by, unit=place, status=JoinRequest.Status.PENDING).first()
     if pending:
@@ -277,9 +287,7 @@ def join_with_code(
 
 
 def _decided(request: JoinRequest, by: User) -> JoinRequest:
-    desk_member(by)
-    if not works_at(by, request.property):
-        raise Forbidden(_("You do not work at this property."))
+    desk_at(by, request.property)
     if request.status != JoinRequest.Status.PENDING:
         raise Conflict(_("This request was decided already."), code="decided")
     return request
@@ -369,12 +377,10 @@ def resident_invite(
     """The desk registers a resident directly and sends them an SMS: they sign in with
     their number and a code, no request to wait for. Inviting the same number to the
     same household again changes nothing."""
-    desk_member(by)
-    if not works_at(by, property):
-        raise Forbidden(_("You do not work at this property."))
+    desk_at(by, property)
     place, name, _note = join_check(property=property, unit=unit, name=name, role=role)
     phone = mobile_clean(phone)
-    household = _household_of(place, name)
+    household = Household.objects.select_for_update().get(pk=_household_of(place, name).pk)  # two clicks: one row
     resident = Resident.objects.filter(household=household, phone=phone).first()
     if resident is not None:
         return resident
@@ -400,9 +406,7 @@ def resident_invite(
 
 def join_queue(by: User, property: Property) -> list[JoinRequest]:
     """The requests waiting for the desk at a property, oldest first."""
-    desk_member(by)
-    if not works_at(by, property):
-        raise Forbidden(_("You do not work at this property."))
+    desk_at(by, property)
     return list(
         JoinRequest.objects.filter(property=property, status=JoinRequest.Status.PENDING)
         .select_related("unit")

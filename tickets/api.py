@@ -23,6 +23,7 @@ from tickets.selectors import (
     ticket_for_action,
     tickets_filtered,
     tickets_page,
+    tickets_search,
     with_labels,
 )
 from tickets.services import ticket_create, ticket_create_once
@@ -216,6 +217,15 @@ def list_tickets(
     qs = tickets_filtered(user_of(request), filters, now)
     rows, nxt = tickets_page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
     return {"items": [ticket_out(t, now) for t in rows], "next_cursor": nxt}
+
+
+@router.get("/search", response={200: list[TicketOut], **ERRORS}, summary="Search tickets")
+def search_tickets(request: HttpRequest, q: str) -> list[dict[str, Any]]:
+    """The desk's search box: a ticket number in any case or part of it, a phone number
+    or its last four digits, a unit in any common form (3-1202, 3栋1202室), a caller's
+    or resident's name, or words of the description. At most 20, open ones first."""
+    now = timezone.now()
+    return [ticket_out(t, now) for t in tickets_search(user_of(request), q)]
 
 
 @router.get("/{number}", response={200: TicketDetailOut, **ERRORS}, summary="Read one ticket")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 from typing import Any
 
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery
@@ -17,6 +18,7 @@ from ninja import Field, Schema
 from base.errors import InvalidInput, NotFound
 from base.schemas import Day
 from estates.models import CommonArea, Property, Unit
+from estates.selectors import units_said
 from people.access import is_resident
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS, Deadline
@@ -114,6 +116,40 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
     return qs
 
 
+SEARCH_ROWS = 20
+NUMBER_LIKE = re.compile(r"^[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*$|^[A-Za-z]{2,3}-?$")  # BX-2026..., 0001, bx-
+
+
+def tickets_search(user: User, text: str, *, limit: int = SEARCH_ROWS) -> list[Ticket]:
+    """The desk's one search box: a ticket number in any case or part of it, a phone
+    number or its last four digits, a unit in any common form, a caller's or resident's
+    name, or words of the description; across kinds and the properties the user works
+    at, the open ones first (by the next promise), then the newest."""
+    text = " ".join((text or "").split())[:100]
+    if len(text) < 2:
+        return []
+    scope = Ticket.objects.visible_to(user).filter(archived_at__isnull=True)
+    found = Q()
+    upper = text.upper()
+    if NUMBER_LIKE.match(text):
+        found |= Q(number__contains=upper)
+    digits = text.replace(" ", "").replace("-", "")
+    if digits.isdigit():
+        found |= Q(reporter_phone__endswith=digits) if len(digits) == 4 else Q(reporter_phone__contains=digits)
+    units = units_said(scope.values("property_id"), text)
+    if units.exists():
+        found |= Q(unit_id__in=units.values("pk"))
+    if not digits.isdigit():
+        found |= Q(reporter_name__startswith=text) | Q(resident__name__startswith=text) | Q(description__contains=text)
+    return list(
+        with_labels(scope.filter(found))
+        .select_related("property")
+        .order_by(F("closed_at").asc(nulls_first=True), F("next_due_at").asc(nulls_last=True), "-reported_at", "-id")[
+            :limit
+        ]
+    )
+
+
 def _cursor_encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
@@ -185,8 +221,13 @@ def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime
 def queue_tickets(
     user: User, property_id: int, kind: str, queue: str, now: datetime.datetime, *, limit: int = 100
 ) -> list[Ticket]:
-    """One work queue, earliest promise first (the first ``limit`` rows)."""
-    qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
+    """One work queue, earliest promise first (the first ``limit`` rows), with the kind's
+    own record joined (a complaint's severity, a help request's category mark the row)."""
+    qs = (
+        Ticket.objects.visible_to(user)
+        .filter(property_id=property_id, kind=kind, closed_at__isnull=True)
+        .select_related(*kind_for(kind).related)
+    )
     if queue == OVERDUE:
         qs = qs.filter(next_due_at__lt=now)
     else:
@@ -218,6 +259,21 @@ def place_history(
     return list(with_labels(qs).order_by("-reported_at", "-id")[:limit])
 
 
+def open_repeats(
+    user: User, property_id: int, *, unit: str = "", area: str = "", kind: str, category: str = ""
+) -> list[Ticket]:
+    """Open tickets a new call may be about: at the same place, of the same kind and,
+    when both have one, the same category. The desk offers to add the call to one of
+    them before recording another (a repeat call is not a new matter)."""
+    if not (unit or area):
+        return []
+    qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
+    qs = qs.filter(unit__label=unit) if unit else qs.filter(common_area__name=area)
+    if category:
+        qs = qs.filter(Q(category__code=category) | Q(category__isnull=True))
+    return list(with_labels(qs).order_by("-reported_at", "-id")[:3])
+
+
 def ticket_detail(user: User, number: str) -> Ticket:
     """One ticket with its kind's record, deadlines and timeline, in a fixed number of
     queries (each kind names what its record joins and prefetches, tickets.kinds)."""
@@ -239,6 +295,7 @@ def ticket_detail(user: User, number: str) -> Ticket:
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
     if resident:
+        ticket.for_resident = True  # type: ignore[attr-defined]  # the kinds' detail parts leave the office's notes out
         told = kind_for(ticket.kind).told
         ticket.timeline = resident_steps(user, ticket.timeline, told)  # type: ignore[attr-defined]
     return ticket

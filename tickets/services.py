@@ -18,7 +18,7 @@ from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
 from notify.services import Words, notice_reporter
-from people.access import is_resident, property_with_access, works_at
+from people.access import homes_of, is_resident, property_with_access, works_at
 from promises.models import Deadline
 from promises.policy import limits_for
 from promises.services import opening_deadlines
@@ -77,18 +77,14 @@ def ticket_create(
     appointment_at = (
         validation.in_future(draft.appointment_at, field="appointment_at", now=now) if draft.appointment_at else None
     )
-    # The caller, else the household's resident, else the staff member raising it (R1.3 patrol).
-    fallback_name, fallback_phone = (
-        (place.resident.name, place.resident.phone) if place.resident else (str(by), by.phone)
-    )
-    reporter_name = validation.text_clean(draft.reporter_name or fallback_name, field="reporter_name", max_length=50)
-    reporter_phone = validation.phone_normalize(draft.reporter_phone or fallback_phone)
+
     if draft.route and is_resident(by):
         raise Forbidden(_("The service desk decides who takes a matter."), code="route_by_desk")
     if draft.route in (Route.BUILDER, Route.PROVIDER) and not kind.referable:
         raise InvalidInput(_("Only a repair can be sent to a builder or provider."), field="route")
     if kind.check:
         kind.check(draft)
+    reporter_name, reporter_phone = _reporter(by, draft, place, prop)
     uploads_check(uploads)
     ticket = Ticket(
         property=prop,
@@ -144,6 +140,30 @@ def ticket_create(
     return ticket
 
 
+def _reporter(by: User, draft: TicketDraft, place: _Place, prop: Property) -> tuple[str, str]:
+    """Who reported and where to call them back: as the desk typed them, else the
+    household's resident, else the staff member who found it on patrol (R1.3) or the
+    resident reporting online. Never the agent taking a call: a phone caller nobody
+    registered must leave their number; otherwise the number may stay empty."""
+    if place.resident:
+        fallback_name, fallback_phone = place.resident.name, place.resident.phone
+    elif draft.channel == Channel.PATROL or is_resident(by):
+        fallback_name, fallback_phone = str(by), by.phone
+    else:
+        fallback_name, fallback_phone = "", ""
+    name = validation.text_clean(
+        (draft.reporter_name or "").strip() or fallback_name, field="reporter_name", required=False, max_length=50
+    )
+    phone = (draft.reporter_phone or "").strip() or fallback_phone
+    if not phone and draft.channel == Channel.PHONE:
+        raise InvalidInput(
+            _("Nobody is registered at %(place)s: give the caller's phone, to call them back.")
+            % {"place": place.label or prop.name},
+            field="reporter_phone",
+        )
+    return name, validation.phone_normalize(phone) if phone else ""
+
+
 def _recorded_notice(ticket: Ticket) -> None:
     """R1.5: the resident gets the number at once, to follow the matter by."""
 
@@ -193,7 +213,7 @@ def _replay(by: User, key: str, fingerprint: str) -> Ticket | None:
 
 def _property(by: User, draft: TicketDraft) -> Property:
     if is_resident(by) and not draft.property:
-        residency = Resident.objects.filter(user=by).select_related("property").first()
+        residency = homes_of(by).select_related("property").first()
         if residency:
             return residency.property
     if not draft.property:
@@ -202,7 +222,7 @@ def _property(by: User, draft: TicketDraft) -> Property:
     if prop is None:
         raise InvalidInput(_("Unknown property “%(code)s”.") % {"code": draft.property[:30]}, field="property")
     if is_resident(by):
-        if not Resident.objects.filter(user=by, property=prop).exists():
+        if not homes_of(by).filter(property=prop).exists():
             raise Forbidden(_("You can only report matters at your own property."))
     elif not works_at(by, prop):
         raise Forbidden(_("You do not work at %(property)s.") % {"property": prop.name})
@@ -217,6 +237,10 @@ class _Place:
     area: CommonArea | None = None
     household_id: int | None = None
     resident: Resident | None = None  # who lives there (their name and phone, their account)
+
+    @property
+    def label(self) -> str:
+        return self.unit.label if self.unit else (self.area.name if self.area else "")
 
     @property
     def building_id(self) -> int | None:
@@ -244,10 +268,11 @@ def _place(by: User, prop: Property, draft: TicketDraft) -> _Place:
             )
     if is_resident(by):
         # The resident reporting is the account itself, for their own home or a common area.
-        residency = Resident.objects.filter(user=by, household__unit=place.unit).first() if place.unit else None
+        homes = homes_of(by)
+        residency = homes.filter(household__unit=place.unit).first() if place.unit else None
         if place.unit and residency is None:
             raise Forbidden(_("You can only report matters for your own home or the common areas."))
-        residency = residency or Resident.objects.filter(user=by).first()
+        residency = residency or homes.filter(property=prop).first()
         if residency:
             place.household_id = residency.household_id  # a report on a common area stays visible to them
             residency.user = by  # the account reporting: no need to read it again

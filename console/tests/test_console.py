@@ -232,8 +232,9 @@ def test_the_engineering_supervisor_reviews_an_item_from_the_ticket_page(api):
     item_id = tech.act(number, "confirm", {"items": [item]}).json()["work_order"]["items"][0]["id"]
     c = login("ygjy-engineer")
     page = c.get(f"/t/{number}/").content.decode()
-    assert f'<option value="{item_id}">定做橱柜门' in page
-    r = c.post(f"/t/{number}/act/review/", {"decisions-0-item_id": str(item_id), "decisions-0-approve": "on"})
+    assert "定做橱柜门" in page and f'name="decisions-0-item_id" value="{item_id}"' in page
+    assert 'value="120.00"' in page  # the technician's fee, to correct if need be
+    r = c.post(f"/t/{number}/act/review/", {"decisions-0-item_id": str(item_id), "decisions-0-decision": "approve"})
     assert r.status_code == 302, r.content.decode()[-2000:]
     assert Ticket.objects.get(number=number).status == "awaiting_consent"
 
@@ -258,7 +259,8 @@ def test_a_refused_intake_comes_back_with_a_fresh_key_and_is_not_cached(estate):
     assert r.status_code == 422
     fresh = r.content.decode().split('name="key" value="')[1].split('"')[0]
     assert fresh != key
-    assert c.post("/desk/YGJY/intake/", post | {"key": fresh, "description": "另一处漏水"}).status_code == 302
+    another = post | {"key": fresh, "description": "另一处漏水", "anyway": "1"}  # not the open leak: a new one
+    assert c.post("/desk/YGJY/intake/", another).status_code == 302
     assert Ticket.objects.count() == 2
 
 
@@ -273,10 +275,12 @@ def test_review_offers_a_row_per_pending_item_and_puts_errors_on_the_right_row(a
     c = login("ygjy-engineer")
     page = c.get(f"/t/{number}/").content.decode()
     assert 'name="decisions-3-item_id"' in page  # four pending items, four rows
-    r = c.post(f"/t/{number}/act/review/", {"decisions-1-approve": "on"})  # row 1 without its item
-    assert r.status_code == 422
-    body = r.content.decode()
-    assert 'id="review-decisions-1-item_id-error"' in body and 'id="review-decisions-0-item_id-error"' not in body
+    ids = [page.split(f'name="decisions-{i}-item_id" value="')[1].split('"')[0] for i in range(4)]
+    form = {f"decisions-{i}-item_id": ids[i] for i in range(4)}
+    form |= {f"decisions-{i}-decision": "approve" for i in (0, 2, 3)}  # row 1 left undecided
+    r = c.post(f"/t/{number}/act/review/", form)
+    assert r.status_code == 422 and "error" in r.content.decode()
+    assert Ticket.objects.get(number=number).status == "awaiting_review"  # nothing decided
 
 
 def test_times_typed_in_a_form_are_the_propertys_local_time(api):

@@ -113,7 +113,7 @@ def test_an_unknown_concerned_ticket_is_refused_and_nothing_is_written(clock, ap
         r = intake_post(desk, kind="repair", category="plumbing", description="漏水", concerns=concerns)
         assert r.status_code == 422
         assert counts() == before
-        assert f'<p class="error">No ticket {missing} here.</p>' in r.content.decode()
+        assert f">No ticket {missing} here.</p>" in r.content.decode()
 
 
 def test_the_same_form_submitted_twice_logs_once(desk):
@@ -260,3 +260,21 @@ def test_a_closed_ticket_is_struck_off_in_the_log(clock, desk, api):
     xlsx = login("ygjy-agent", lang="en").get("/desk/YGJY/log/", {"day": "2026-11-23", "format": "xlsx"})
     statuses = {row[6]: row[8] for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)}
     assert statuses[done_number].endswith("(done)") and "(done)" not in statuses[open_number]
+
+
+def test_the_log_finds_a_units_or_a_phones_contacts_across_days(clock, api):
+    """R1.6: what a caller said before, whenever it was: by the unit in any form or the
+    phone's last four digits, on the page and in the API."""
+    desk = login("ygjy-agent")
+    intake_post(desk, description="第一次来电：询问停水", reporter_phone="13812340001")
+    clock.shift(3 * 86400)
+    intake_post(desk, description="第二次来电：水还没来", reporter_phone="13812340001")
+    intake_post(desk, place="1-101", description="别的住户", reporter_phone="13700000000")
+    page = desk.get("/desk/YGJY/log/", {"find": "3栋1202"}).content.decode()
+    assert "第一次来电" in page and "第二次来电" in page and "别的住户" not in page
+    page = desk.get("/desk/YGJY/log/", {"find": "0001"}).content.decode()
+    assert "第一次来电" in page and "别的住户" not in page
+    found = api("ygjy-agent").get("/contacts/find", property="YGJY", q="3-1202").json()
+    assert [c["summary"] for c in found][:2] == ["第二次来电：水还没来", "第一次来电：询问停水"]
+    assert api("ygjy-tech1").get("/contacts/find", property="YGJY", q="3-1202").status_code == 403
+    assert 'type="date"' in desk.get("/desk/YGJY/log/").content.decode()

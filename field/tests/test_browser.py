@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 def sign(page, form: str) -> None:
     pad = page.locator(f"{form} canvas.pad")
+    pad.scroll_into_view_if_needed()  # below the quote's lines on a phone
     box = pad.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + 20, box["y"] + 40)
@@ -60,7 +61,8 @@ def test_a_paid_job_on_the_technicians_phone(browser, api, tmp_path, settings):
     page.fill("form[action$='/act/complete/'] textarea[name=result_note]", "更换角阀")
     page.set_input_files("form[action$='/act/complete/'] input[name=photos]", str(photo))
     act("complete")
-    page.select_option("form[action$='/act/sign_off/'] select[name=satisfaction]", "5")
+    page.click("form[action$='/act/sign_off/'] label[for=sign_off-star5]")  # the fifth star
+    page.check("form[action$='/act/sign_off/'] input[name=satisfied][value=yes]")
     sign(page, "form[action$='/act/sign_off/']")
     act("sign_off")
     ticket = Ticket.objects.get(number=number)

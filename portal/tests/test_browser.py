@@ -65,7 +65,7 @@ def test_a_resident_reports_a_leak_follows_it_agrees_to_the_price_and_signs_off(
     photo = tmp_path / "leak.jpg"
     Image.new("RGB", (640, 480), "gray").save(photo, "JPEG")
     page.check("input[name=kind][value=repair]")
-    page.select_option("#place", "unit:3-1202")
+    page.select_option("#place", label="阳光嘉园小区 3-1202")
     page.select_option("#category", "plumbing")
     page.fill("#description", "卫生间天花板漏水")
     page.set_input_files("#photos", str(photo))

@@ -26,10 +26,17 @@ def jpeg(name: str = "leak.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+def home(username: str = "resident", label: str = "3-1202") -> str:
+    """The report form's value for one of the resident's homes (their registration)."""
+    from estates.models import Resident
+
+    return f"home:{Resident.objects.get(user__username=username, household__unit__label=label).pk}"
+
+
 def report(client, **over):
     form = {
         "kind": "repair",
-        "place": "unit:3-1202",
+        "place": home(),
         "category": "plumbing",
         "description": "卫生间天花板漏水",
         "key": "k1",
@@ -66,7 +73,9 @@ def test_a_double_tap_records_once(clock):
     [
         ({"description": ""}, "此项不能为空"),
         ({"description": "漏" * 10_000}, "内容过长"),
+        ({"place": "home:1"}, "请选择您的住房或公共区域"),
         ({"place": "unit:3-1201"}, "请选择您的住房或公共区域"),
+        ({"appointment_at": "2026-02-30T10:00"}, "请填写日期和时间"),
         ({"kind": "help"}, "请选择要报的事项类型"),
         ({"appointment_at": "2026-11-20T10:00"}, "appointment"),
     ],
@@ -281,12 +290,13 @@ def test_a_resident_of_two_homes_chooses_among_them(clock, persona):
 
     user = persona("resident")
     unit = Unit.objects.get(label="1-101", property__code="YGJY")
-    home = Household.objects.filter(unit=unit).first()
-    assert home is not None
-    Resident.objects.create(property=unit.property, household=home, user=user, name="王", phone=user.phone)
+    household = Household.objects.filter(unit=unit).first()
+    assert household is not None
+    Resident.objects.create(property=unit.property, household=household, user=user, name="王", phone=user.phone)
     c = login("resident")
-    assert 'value="unit:1-101"' in c.get("/my/report/").content.decode()
-    r = report(c, place="unit:1-101", key="second-home")
+    second = home(label="1-101")
+    assert f'value="{second}"' in c.get("/my/report/").content.decode()
+    r = report(c, place=second, key="second-home")
     assert Ticket.objects.get(number=r["Location"].split("/")[3]).unit_id == unit.pk
 
 

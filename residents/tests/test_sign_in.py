@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client
 
+from base.errors import InvalidInput
 from conftest import login
 from estates.models import Resident
 from notify.models import Delivery
@@ -147,7 +148,7 @@ def test_a_new_person_asks_to_join_and_sees_nothing_until_the_desk_confirms(cloc
     assert request.status == "pending"
 
     assert api("ygjy-tech1").post(f"/residents/join-requests/{request.pk}/confirm").status_code == 403
-    assert api("wlbg-agent").post(f"/residents/join-requests/{request.pk}/confirm").status_code == 403
+    assert api("wlbg-agent").post(f"/residents/join-requests/{request.pk}/confirm").status_code == 404
     queue = desk.get("/residents/join-requests", property="YGJY").json()
     assert [r["phone"] for r in queue] == ["13711112222"]
     assert desk.post(f"/residents/join-requests/{request.pk}/confirm").json()["status"] == "confirmed"
@@ -275,3 +276,61 @@ def test_the_api_says_the_same_for_any_number_and_limits_it(clock, resident_phon
         "/api/v1/auth/code/token", {"phone": resident_phone, "code": "000000"}, content_type="application/json"
     )
     assert bad.status_code == 422
+
+
+def test_without_an_sms_gateway_codes_are_refused_outside_the_demo(clock, settings, resident_phone):
+    settings.SIGN_IN_CODES_IN_OUTBOX = False
+    page = ask(Client(), resident_phone)
+    assert page.status_code == 403 and "密码" in page.content.decode()
+    assert not Delivery.objects.filter(address=resident_phone).exists()
+
+
+def test_a_sent_code_is_scrubbed_from_the_outbox_row(clock, settings, resident_phone):
+    from notify.outbox import delivery_send
+
+    ask(Client(), resident_phone)
+    row = Delivery.objects.filter(address=resident_phone).latest("id")
+    code = re.search(r"\d{6}", row.text)
+    assert code
+    settings.SMS_GATEWAY_URL = "json://127.0.0.1:9/sms"  # refused at once: stays pending, text kept
+    delivery_send(row.pk)
+    row.refresh_from_db()
+    assert row.status == "pending" and code.group(0) in row.text
+    settings.SMS_GATEWAY_URL = ""
+    delivery_send(row.pk, now=row.next_attempt_at)
+    row.refresh_from_db()
+    assert row.status == "kept" and code.group(0) in row.text  # the demo reads it there
+
+
+def test_wrong_guesses_at_once_never_pass_the_limit(clock, resident_phone):
+    from residents.services import TRIES, code_check
+
+    ask(Client(), resident_phone)
+    code = code_sent_to(resident_phone)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(TRIES + 3):
+        with pytest.raises(InvalidInput):
+            code_check(phone=resident_phone, code=wrong)
+    assert SignInCode.objects.filter(phone=resident_phone).latest("id").attempts == TRIES
+    with pytest.raises(InvalidInput):
+        code_check(phone=resident_phone, code=code)
+
+
+def test_a_former_resident_reports_and_sees_nothing_of_the_new_household(clock, api, persona):
+    import datetime
+
+    from estates.models import Household
+
+    number = (
+        api("ygjy-agent")
+        .post(
+            "/tickets",
+            {"kind": "repair", "property": "YGJY", "unit": "3-1202", "category": "plumbing", "description": "旧事"},
+        )
+        .json()["number"]
+    )
+    Household.objects.filter(residents__user__username="resident").update(moved_out_on=datetime.date(2026, 11, 1))
+    me = api("resident")
+    assert me.get(f"/tickets/{number}").status_code == 404
+    r = me.post("/tickets", {"kind": "repair", "unit": "3-1202", "description": "漏水"})
+    assert r.status_code in (403, 422)

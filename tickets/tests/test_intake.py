@@ -42,11 +42,19 @@ def test_a_moved_out_household_is_not_the_one_reported_for(api):
     assert (ticket.household_id, ticket.resident_id) == (new.pk, None)
 
 
-def test_a_vacant_unit_has_no_household_and_the_reporter_defaults_to_the_desk(api, persona):
+def test_a_vacant_unit_keeps_the_callers_own_name_and_phone_never_the_agents(api, persona):
+    """The caller is never lost: nobody registered at the unit, the ticket keeps who
+    called, and a phone call without the caller's number is refused, not filled in with
+    the agent's."""
     desk = api("ygjy-agent")
     Household.objects.filter(unit__property__code="YGJY", unit__label="3-1202").update(
         moved_out_on=datetime.date(2026, 1, 1)
     )
-    ticket = _report(desk, "3-1202")
+    r = desk.post("/tickets", {"kind": "repair", "property": "YGJY", "unit": "3-1202", "description": "漏水"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reporter_phone"
+    ticket = _report(desk, "3-1202", reporter_name="李先生", reporter_phone="13812345678")
     agent = persona("ygjy-agent")
-    assert (ticket.household_id, ticket.resident_id, ticket.reporter_name) == (None, None, str(agent))
+    assert (ticket.household_id, ticket.resident_id) == (None, None)
+    assert (ticket.reporter_name, ticket.reporter_phone) == ("李先生", "13812345678") != (str(agent), agent.phone)
+    walk_in = _report(desk, "3-1202", channel="walk_in", description="门口有积水")
+    assert (walk_in.reporter_name, walk_in.reporter_phone) == ("", "")

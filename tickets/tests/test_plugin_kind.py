@@ -75,7 +75,16 @@ def lost_kind() -> Iterator[TicketKind]:
 
 def test_a_kind_registered_from_outside_is_recorded_acted_on_and_listed_through_the_api(api, lost_kind):
     desk = api("ygjy-agent")
-    number = recorded(desk, {"kind": LOST, "property": "YGJY", "common_area": "小区大门", "description": "黑色钱包"})
+    number = recorded(
+        desk,
+        {
+            "kind": LOST,
+            "property": "YGJY",
+            "common_area": "小区大门",
+            "description": "黑色钱包",
+            "reporter_phone": "13812345678",
+        },
+    )
     assert number.startswith("SW-")
     ticket = Ticket.objects.get(number=number)
     assert (ticket.kind, ticket.status, ticket.kind_label, ticket.status_label) == (
