@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from announcements.models import Announcement
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
-from estates.models import Building, Resident
+from estates.models import Building, Household, Resident
+from followups.services import followups_for_event
 from notify.models import Notification
 from notify.services import Words, notice
 from people.access import may_work_desk, works_at
@@ -93,6 +94,8 @@ def announcement_publish(
             )
             row.buildings.set(buildings)
             _tell_residents(row, buildings, now)
+            if row.kind == Announcement.Kind.EVENT:
+                _plan_followups(row, buildings)
     except IntegrityError:
         # A second submission under the same key won the race: its row is the answer.
         existing = _replay(by, key, fingerprint) if key else None
@@ -180,6 +183,21 @@ def _replay(by: User, key: str, fingerprint: str) -> Announcement | None:
 
 
 # --- Telling the residents ----------------------------------------------------------------
+
+
+def _plan_followups(row: Announcement, buildings: list[Building]) -> int:
+    """R6.1-R6.2: a community event is followed up with a sample of the households it
+    reached, after it is held (its end, else its start, else now)."""
+    homes = Household.objects.filter(property=row.property, moved_out_on__isnull=True)
+    if buildings:
+        homes = homes.filter(unit__building__in=buildings)
+    return followups_for_event(
+        property_id=row.property_id,
+        homes=list(homes.values_list("pk", "unit__building_id", "unit__label")),
+        about=row.title,
+        held_at=row.ends_at or row.starts_at or row.published_at,
+        seed=row.pk,
+    )
 
 
 def recipients(property: Property, buildings: list[Building]) -> QuerySet[User]:

@@ -41,8 +41,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
     p.add_argument(
         "--only",
-        choices=["notices"],
-        help="only the notices' measurements (creation and dispatch on and off, the outbox)",
+        choices=["notices", "search"],
+        help="only the notices' measurements (creation and dispatch on and off, the outbox), "
+        "or only the desk's search box (beside the baseline)",
     )
     args = p.parse_args(argv)
     if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1:
@@ -121,9 +122,12 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
                 results["explain"] = probes.explain({k: queries["sql"][k] for k in explained})
             results["sweep"] = probes.sweep_twice()
             results["http"] = http(args, tgt, token, units, numbers, month)
-        print("bench: notices on and off: creation and dispatch ...", flush=True)
-        results["http"] |= notices_on_off(args, tgt, token, units, last)
-        results["outbox"] = outbox_rate(last)
+        if args.only in (None, "search"):
+            results["http"] |= search(args, tgt, token, numbers)
+        if args.only in (None, "notices"):
+            print("bench: notices on and off: creation and dispatch ...", flush=True)
+            results["http"] |= notices_on_off(args, tgt, token, units, last)
+            results["outbox"] = outbox_rate(last)
     finally:
         removed = dataset.remove_tickets_after(last)
         print(f"bench: removed the {removed} tickets the run created", flush=True)
@@ -200,6 +204,45 @@ def http(
                 print(
                     f"bench:   {name}: {result.throughput} ok/s, p95 {result.latency_ms['p95']} ms, "
                     f"{result.errors} errors ({time.perf_counter() - t0:.0f} s)",
+                    flush=True,
+                )
+    return out
+
+
+def search(args: argparse.Namespace, tgt: target.Target, token: str, numbers: list[str]) -> dict[str, Any]:
+    """The desk's search box (GET /api/v1/tickets/search) beside the baseline, at 1 client
+    (the p95 a desk agent waits) and 4: queries as agents type them, in turn: part of a
+    number in lower case, the last four digits of a phone, a unit in another form, a
+    caller's name, a word of three characters and one of two."""
+    from urllib.parse import quote
+
+    from tickets.models import Ticket
+
+    auth = {"Authorization": f"Bearer {token}"}
+    rows = list(
+        Ticket.objects.filter(number__in=numbers[:200]).values_list("number", "reporter_phone", "reporter_name")
+    )
+    queries: list[str] = []
+    for number, phone, name in rows:
+        queries += [number[-8:].lower(), phone[-4:] if phone else number[-4:], name or number]
+    queries += ["3栋1202室", "5 301", "天花板", "漏水", "水龙头", "停电"]
+
+    def baseline(n: int) -> load.Request:
+        return "GET", "/api/v1/me", None, auth
+
+    def find(n: int) -> load.Request:
+        return "GET", f"/api/v1/tickets/search?q={quote(queries[n % len(queries)])}", None, auth
+
+    out: dict[str, Any] = {}
+    log = target.RESULTS / "gunicorn.log"
+    with server.gunicorn(workers=args.workers, env=tgt.env(), log=log, token=token) as port:
+        for name, make in (("baseline", baseline), ("search", find)):
+            for clients in (1, 4):
+                result = load.run(name, port, make, concurrency=clients, duration=args.duration, ok_status=200)
+                out[f"{name}@{clients}"] = result.as_dict()
+                print(
+                    f"bench:   {name}: {clients} clients: {result.throughput} ok/s, "
+                    f"p50 {result.latency_ms['p50']} ms, p95 {result.latency_ms['p95']} ms, {result.errors} errors",
                     flush=True,
                 )
     return out

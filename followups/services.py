@@ -417,3 +417,41 @@ def followups_sample_due(*, now: datetime.datetime) -> int:
             followups_sample(prop=prop, day=day)
             days += 1
     return days
+
+
+def followups_for_event(
+    *,
+    property_id: int,
+    homes: list[tuple[int, int | None, str]],
+    about: str,
+    held_at: datetime.datetime,
+    seed: int,
+) -> int:
+    """R6.1-R6.2: a community event or newsletter is followed up within its window (a
+    month) with a sample of the households it reached (20 % by default, the property's
+    policy): ``homes`` are (household id, building id, unit label). The sample is drawn
+    with ``seed`` (the announcement), so planning again draws the same households."""
+    window = window_for(property_id, Service.EVENT)
+    if window.coverage <= 0 or not homes:
+        return 0
+    ordered = sorted(set(homes))
+    chosen = random.Random(seed).sample(ordered, math.ceil(len(ordered) * window.coverage / 100))
+    now = timezone.now()
+    due_from = held_at + datetime.timedelta(days=window.from_days)
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                property_id=property_id,  # the unit is in the note: ``building`` marks warranty visits
+                service=Service.EVENT,
+                status=FollowUp.Status.PLANNED,
+                reason="sample",
+                due_from=due_from,
+                due_by=held_at + datetime.timedelta(days=window.to_days),
+                next_try_at=due_from,
+                planned_at=now,
+                note=f"{label} · {about}"[:200],
+            )
+            for _household, _building, label in chosen
+        ]
+    )
+    return len(chosen)

@@ -9,7 +9,8 @@ import json
 import re
 from typing import Any
 
-from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, StrIndex
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ninja import Field, Schema
 
 from base.errors import InvalidInput, NotFound
 from base.schemas import Day
-from estates.models import CommonArea, Property, Unit
+from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
 from people.access import is_resident
 from people.models import Team, User
@@ -117,6 +118,7 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
 
 
 SEARCH_ROWS = 20
+SHORT_WORDS_DAYS = datetime.timedelta(days=31)
 NUMBER_LIKE = re.compile(r"^[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*$|^[A-Za-z]{2,3}-?$")  # BX-2026..., 0001, bx-
 
 
@@ -124,30 +126,56 @@ def tickets_search(user: User, text: str, *, limit: int = SEARCH_ROWS) -> list[T
     """The desk's one search box: a ticket number in any case or part of it, a phone
     number or its last four digits, a unit in any common form, a caller's or resident's
     name, or words of the description; across kinds and the properties the user works
-    at, the open ones first (by the next promise), then the newest."""
+    at, the open ones first (by the next promise), then the newest.
+
+    A word of two characters has no trigram to look it up by: the closed matters it
+    finds by their description are those of the last month."""
     text = " ".join((text or "").split())[:100]
     if len(text) < 2:
         return []
     scope = Ticket.objects.visible_to(user).filter(archived_at__isnull=True)
-    found = Q()
-    upper = text.upper()
+    found = Q(pk__in=[])
+    words = Q(pk__in=[])
     if NUMBER_LIKE.match(text):
-        found |= Q(number__contains=upper)
+        found |= Q(number__contains=text.upper())
     digits = text.replace(" ", "").replace("-", "")
     if digits.isdigit():
         found |= Q(reporter_phone__endswith=digits) if len(digits) == 4 else Q(reporter_phone__contains=digits)
-    units = units_said(scope.values("property_id"), text)
-    if units.exists():
-        found |= Q(unit_id__in=units.values("pk"))
-    if not digits.isdigit():
-        found |= Q(reporter_name__startswith=text) | Q(resident__name__startswith=text) | Q(description__contains=text)
-    return list(
-        with_labels(scope.filter(found))
-        .select_related("property")
-        .order_by(F("closed_at").asc(nulls_first=True), F("next_due_at").asc(nulls_last=True), "-reported_at", "-id")[
-            :limit
-        ]
+    # Units of any property: the tickets' own scope decides what is seen.
+    units = list(units_said(Property.objects.values("pk"), text).values_list("pk", flat=True)[:50])
+    if units:
+        found |= Q(unit_id__in=units)  # a unit named: its tickets, not words
+    elif not digits.isdigit():
+        # The residents' ids as values, not a subquery: the planner then ORs index lookups.
+        residents = list(Resident.objects.filter(name__startswith=text).values_list("pk", flat=True)[:200])
+        found |= Q(reporter_name__startswith=text) | Q(resident_id__in=residents)
+        words = Q(description__contains=text)
+    short = len(text) < 3
+    rows = with_labels(scope).select_related("property")
+    open_rows = list(
+        rows.filter(found | words, closed_at__isnull=True).order_by(
+            F("next_due_at").asc(nulls_last=True), "-reported_at", "-id"
+        )[:limit]
     )
+    if len(open_rows) == limit:
+        return open_rows
+    need = limit - len(open_rows)
+    closed = rows.filter(closed_at__isnull=False)
+    # Sorted by an expression, not by walking the reported_at index and testing every
+    # row (slow when few match): the index lookups first, then the sort of what matched.
+    newest = (Coalesce("reported_at", "created_at").desc(), "-id")
+    if not short:
+        return open_rows + list(closed.filter(found | words).order_by(*newest)[:need])
+    # Two characters: a trigram index would be read whole; the position of the word in
+    # the text (an expression no index serves) makes the planner walk the month instead.
+    recent = (
+        closed.filter(reported_at__gte=timezone.now() - SHORT_WORDS_DAYS)
+        .alias(at=StrIndex("description", Value(text)))
+        .filter(at__gt=0)
+        .order_by("-reported_at", "-id")
+    )
+    merged = {t.pk: t for t in [*closed.filter(found).order_by(*newest)[:need], *recent[:need]]}
+    return open_rows + sorted(merged.values(), key=lambda t: (t.reported_at, t.pk), reverse=True)[:need]
 
 
 def _cursor_encode(values: list) -> str:

@@ -344,3 +344,26 @@ def test_the_admin_shows_each_staff_member_their_propertys_announcements_read_on
     assert login("wlbg-manager").get(f"/admin/announcements/announcement/{a.pk}/change/").status_code in (302, 404)
     page = login("ygjy-manager").get(f"/admin/announcements/announcement/{a.pk}/change/")
     assert page.status_code == 200 and 'name="title"' not in page.content.decode()  # shown, not editable
+
+
+def test_r6_2_a_community_event_is_followed_up_with_a_fifth_of_the_households(clock, api):
+    """R6.1-R6.2: newsletters and events: within a month, 20 % of the households."""
+    import math
+
+    from estates.models import Household
+    from followups.models import FollowUp
+
+    desk = api("ygjy-agent")
+    r = desk.post(
+        "/announcements",
+        {"property": "YGJY", "title": "中秋游园会", "body": "周六晚七点，中心花园", "kind": "event"},
+    )
+    assert r.status_code == 201, r.content
+    planned = FollowUp.objects.filter(service="event")
+    households = Household.objects.filter(property__code="YGJY", moved_out_on__isnull=True).count()
+    assert planned.count() == math.ceil(households * 0.2)
+    first = planned.first()
+    assert first is not None and "中秋游园会" in first.note
+    assert (first.due_by - first.due_from).days == 30
+    desk.post("/announcements", {"property": "YGJY", "title": "3栋停水", "body": "周二", "kind": "outage"})
+    assert FollowUp.objects.filter(service="event").count() == planned.count()  # a water cut is no event

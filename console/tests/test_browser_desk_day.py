@@ -75,3 +75,13 @@ def test_a_repeat_call_is_joined_and_tickets_are_found_by_keyboard(browser):
     page.wait_for_url(f"**/t/{number}/")
     print(f"\nrepeat call joined: {joined_keys} keys; found by phone: {found_keys} keys")  # docs/console.md
     assert joined_keys <= 25 and found_keys == 6
+
+
+def test_the_common_intake_fits_a_1366_by_768_screen(browser):
+    """The record button of a repair's intake is on screen without scrolling."""
+    desk = browser()
+    desk.page.set_viewport_size({"width": 1366, "height": 768})
+    page = desk.login("ygjy-agent")
+    page.goto(f"{desk.base}/desk/YGJY/intake/")
+    box = page.locator("#intake button[type=submit]").last.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
