@@ -19,7 +19,6 @@ from announcements.selectors import (
     announcement_for_resident,
     announcement_for_staff,
     board,
-    desk_property,
     for_resident,
     published_under,
 )
@@ -27,7 +26,7 @@ from announcements.services import announcement_publish, announcement_read, anno
 from base.errors import InvalidInput
 from base.request import user_of
 from base.schemas import ERRORS, Out
-from people.access import is_resident, may_work_desk
+from people.access import desk_member, is_resident, may_work_desk, property_of
 
 router = Router(tags=["announcements"])
 
@@ -111,7 +110,7 @@ def list_announcements(
         return [_out(a, unread=a.unread) for a in for_resident(user, limit)]  # type: ignore[attr-defined]
     if not property and may_work_desk(user):
         raise InvalidInput(_("This field is required."), field="property")
-    prop = desk_property(user, property)
+    prop = property_of(desk_member(user), property)
     return [_out(row.announcement, row.receipts) for row in board(prop, before=before, limit=limit)]
 
 
@@ -141,7 +140,7 @@ def publish(
     a retry after a lost response returns the first announcement (`Idempotent-Replayed:
     true`) instead of telling everyone twice; the same key with another body is 409."""
     user = user_of(request)
-    prop = desk_property(user, body.property)
+    prop = property_of(desk_member(user), body.property)
     key = idempotency_key or ""
     replayed = published_under(user, key)
     a = announcement_publish(

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements.models import Announcement
-from base.errors import Forbidden, NotFound
+from base.errors import NotFound
 from base.validation import row_id
 from estates.models import Household, Property
 from notify.models import Delivery, Notification
-from people.access import is_resident, may_work_desk, property_of
+from people.access import desk_member, is_resident, property_of
 from people.models import User
 
 # How long an announcement stays on the resident's home page: one with an end stays a
@@ -109,14 +109,6 @@ class BoardRow:
     receipts: Receipts
 
 
-def desk_property(user: User, code: str) -> Property:
-    """The property whose announcements the desk works: refused (403) to anyone who does
-    not work the desk, NotFound for a property the user does not work at."""
-    if not may_work_desk(user):
-        raise Forbidden(_("Only the service desk and supervisors publish announcements."))
-    return property_of(user, code)
-
-
 def receipts_of(announcements: list[Announcement]) -> dict[int, Receipts]:
     """The receipts of these announcements in two queries, whatever their number: the
     notices grouped by announcement (found by their key, an indexed prefix), and their
@@ -187,8 +179,7 @@ def announcement_for_desk(property: Property, pk: int) -> BoardRow:
 def announcement_for_staff(user: User, pk: int) -> BoardRow:
     """One announcement with its receipts for the API, at a property the desk user works
     at; NotFound otherwise (the same answer as for a missing one)."""
-    if not may_work_desk(user):
-        raise Forbidden(_("Only the service desk and supervisors publish announcements."))
+    desk_member(user)
     code = Announcement.objects.filter(pk=row_id(pk) or 0).values_list("property__code", flat=True).first()
     try:
         prop = property_of(user, code or "")

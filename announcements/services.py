@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Announcement
 from base import validation
-from base.errors import Conflict, Forbidden, InvalidInput
+from base.errors import Conflict, InvalidInput
 from estates.models import Building, Household, Resident
 from followups.services import followups_for_event
 from notify.models import Notification
 from notify.services import Words, notice
-from people.access import may_work_desk, works_at
+from people.access import desk_at
 from people.models import Role, User
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def announcement_publish(
     one-time key (or the API's ``Idempotency-Key``): a second submission under it
     returns the first announcement instead of telling everyone twice; the same key with
     something else is refused (409)."""
-    desk_check(by, property)
+    desk_at(by, property)
     key = validation.text_clean(key, field="key", required=False, max_length=100)
     title = validation.text_clean(title, field="title", max_length=TITLE_MAX)
     body = validation.text_clean(body, field="body", max_length=BODY_MAX)
@@ -110,7 +110,7 @@ def announcement_withdraw(*, by: User, announcement: Announcement) -> Announceme
     the API); the desk keeps it with its counts. Withdrawing it again changes nothing, so
     a double click is harmless. The notices already sent stay under the bell; opening one
     says there is no such announcement."""
-    desk_check(by, announcement.property)
+    desk_at(by, announcement.property)
     Announcement.objects.filter(pk=announcement.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawn_by=by, withdrawn_by_name=str(by)[:50]
     )
@@ -126,17 +126,6 @@ def announcement_read(*, user: User, announcement: Announcement) -> bool:
             key=f"{announcement.notice_key}:user:{user.pk}", recipient=user, read_at__isnull=True
         ).update(read_at=timezone.now())
     )
-
-
-# --- The checks -------------------------------------------------------------------------
-
-
-def desk_check(user: User, property: Property) -> None:
-    """Only the desk (``may_work_desk``) of this property publishes and withdraws."""
-    if not may_work_desk(user):
-        raise Forbidden(_("Only the service desk and supervisors publish announcements."))
-    if not works_at(user, property):
-        raise Forbidden(_("You do not work at this property."))
 
 
 def _buildings_of(property: Property, building_ids: Iterable[int]) -> list[Building]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from pydantic import ValidationError
 
-from base.errors import DomainError, field_path, pydantic_message
+from base.errors import DomainError, InvalidInput, field_path, pydantic_message
+from base.validation import local_moment
 from catalog.models import Category
 from console.desk import route_context
 from contacts.schemas import ContactIn
@@ -88,14 +88,12 @@ def _context(prop: Any, values: dict[str, str], errors: dict[str, str], message:
 
 
 def local_time(value: str, tz: str) -> datetime.datetime | str | None:
-    """A datetime-local field, in the property's time zone (the model refuses a bad one)."""
-    if not value:
-        return None
+    """A datetime-local field, in the property's time zone; a value that is no time is
+    passed on as typed, for the draft's model to refuse next to its field."""
     try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
+        return local_moment(value, time_zone=tz, field="")
+    except InvalidInput:
         return value
-    return timezone.make_aware(parsed, zoneinfo.ZoneInfo(tz)) if timezone.is_naive(parsed) else parsed
 
 
 def _draft(values: dict[str, str], prop: Any, unit: str, area: str) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from notify.services import Words, notice, sms_send
 from people.access import desk_at, homes_of, is_resident
 from people.models import Role, User
 from residents.models import JoinRequest, SignInCode
-from tickets.choices import Channel
 from tickets.services import ticket_create, ticket_create_once
 
 if TYPE_CHECKING:
@@ -427,7 +426,6 @@ def matter_report(
         raise Forbidden(_("These pages are for residents."))
     if draft.kind not in REPORTABLE:
         raise InvalidInput(_("Report a repair, a complaint, a question or a suggestion."), field="kind")
-    draft = draft.model_copy(update={"channel": Channel.ONLINE, "reported_at": None})
     if key:
         return ticket_create_once(by=by, draft=draft, key=key, uploads=uploads)
     return ticket_create(by=by, draft=draft, uploads=uploads), True

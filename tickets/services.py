@@ -63,8 +63,9 @@ def ticket_create(
     so the day's number counter (a row lock) is held for as short a time as possible.
     """
     now = timezone.now()
-    if is_resident(by) and draft.channel != Channel.ONLINE:
-        draft = draft.model_copy(update={"channel": Channel.ONLINE})
+    if is_resident(by):
+        # A resident's own report came in online, now: not a call the desk dates.
+        draft = draft.model_copy(update={"channel": Channel.ONLINE, "reported_at": None})
     if draft.kind not in {k.code for k in kinds()}:
         raise InvalidInput(_("Tickets of this kind cannot be recorded yet."), field="kind")
     kind = kind_for(draft.kind)
