@@ -349,3 +349,20 @@ def test_the_resident_reads_the_answer_to_their_question_and_the_result_of_the_w
     assert "已更换水龙头" in page and "内部：用了库存件" not in page
     timeline = api("resident").get(f"/tickets/{job}").json()["timeline"]
     assert "内部：用了库存件" not in str(timeline)
+
+
+def test_r1_6_a_residents_report_is_online_and_dated_now_whatever_the_draft_says(clock, api):
+    r = api("resident").post(
+        "/tickets",
+        {
+            "kind": "repair",
+            "unit": "3-1202",
+            "description": "漏水",
+            "channel": "phone",
+            "reported_at": "2026-11-20T08:00:00+08:00",
+        },
+    )
+    assert r.status_code == 201, r.content
+    t = Ticket.objects.get(number=r.json()["number"])
+    assert (t.channel, t.reported_at) == ("online", timezone.now())
+    assert Contact.objects.get(tickets=t).channel == "online"
