@@ -41,9 +41,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
     p.add_argument(
         "--only",
-        choices=["notices", "search"],
+        choices=["notices", "search", "floor"],
         help="only the notices' measurements (creation and dispatch on and off, the outbox), "
-        "or only the desk's search box (beside the baseline)",
+        "only the desk's search box (beside the baseline), or only the pages against the floor "
+        "(each as a multiple of a trivial view's cost)",
     )
     args = p.parse_args(argv)
     if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1:
@@ -124,6 +125,9 @@ def run(args: argparse.Namespace, tgt: target.Target) -> int:
             results["http"] = http(args, tgt, token, units, numbers, month)
         if args.only in (None, "search"):
             results["http"] |= search(args, tgt, token, numbers)
+        if args.only in (None, "floor"):
+            print("bench: the pages against the floor (a trivial view) ...", flush=True)
+            results["floor"] = floor(args, tgt, token, units, numbers)
         if args.only in (None, "notices"):
             print("bench: notices on and off: creation and dispatch ...", flush=True)
             results["http"] |= notices_on_off(args, tgt, token, units, last)
@@ -246,6 +250,94 @@ def search(args: argparse.Namespace, tgt: target.Target, token: str, numbers: li
                     flush=True,
                 )
     return out
+
+
+# The pages measured against the floor, and the multiple of the floor's cost each should
+# stay within (its throughput at FLOOR_CLIENTS clients divided into the floor's).
+FLOOR_TARGETS = {
+    "queue": 10.0,  # the console's busiest queue page, 50 rows with countdowns
+    "ticket": 10.0,  # a ticket's page in the console
+    "me": 2.5,  # GET /api/v1/me with a token
+    "create": 6.0,  # POST /api/v1/tickets
+    "search": 10.0,  # the desk's search box (GET /api/v1/tickets/search)
+    "home": 10.0,  # the resident's home page
+    "matter": 10.0,  # a matter's page on the resident's side
+    "jobs": 10.0,  # the technician's job list
+}
+FLOOR_CLIENTS = 4
+
+
+def floor(
+    args: argparse.Namespace, tgt: target.Target, token: str, units: list[str], numbers: list[str]
+) -> dict[str, Any]:
+    """Each page as a multiple of the cost of a trivial view (``/health/live/``: the same
+    server, middleware and run, no work), so the figure holds on a noisy machine: at one
+    client (the p95 a person waits) and at ``FLOOR_CLIENTS`` (throughput and the ratio).
+    Also the token check alone, in this process, and each worker's peak memory."""
+    from urllib.parse import quote
+
+    from bench import probes
+    from estates.models import Household
+    from people.models import User
+    from tickets.models import Ticket
+
+    auth = {"Authorization": f"Bearer {token}"}
+    agent = {"Cookie": f"sessionid={probes.console_session()}"}
+    technician = {"Cookie": f"sessionid={probes.session_of('ygjy-tech1')}"}
+    resident_user = User.objects.get(username=probes.RESIDENT)
+    resident = {"Cookie": f"sessionid={probes.session_of(probes.RESIDENT)}"}
+    household = Household.objects.filter(residents__user=resident_user, moved_out_on__isnull=True).first()
+    theirs = list(Ticket.objects.filter(household=household).order_by("-id").values_list("number", flat=True)[:200])
+    run_id = uuid.uuid4().hex[:8]
+    words = ["漏水", "水龙头", "3栋1202室", *(n[-8:].lower() for n in numbers[:50])]
+
+    def get(path: str, headers: dict[str, str]) -> Callable[[int], load.Request]:
+        return lambda n: ("GET", path, None, headers)
+
+    def create(n: int) -> load.Request:
+        body = json.dumps(probes.create_body(n, units)).encode()
+        headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"floor-{run_id}-{n}"}
+        return "POST", "/api/v1/tickets", body, headers
+
+    pages: dict[str, tuple[Callable[[int], load.Request], int]] = {
+        "floor": (get("/health/live/", {}), 200),
+        "queue": (get(probes.CONSOLE_QUEUE_URL, agent), 200),
+        "ticket": (lambda n: ("GET", f"/t/{numbers[(n * 7919) % len(numbers)]}/", None, agent), 200),
+        "me": (get("/api/v1/me", auth), 200),
+        "create": (create, 201),
+        "search": (lambda n: ("GET", f"/api/v1/tickets/search?q={quote(words[n % len(words)])}", None, auth), 200),
+        "home": (get("/my/", resident), 200),
+        "matter": (lambda n: ("GET", f"/my/m/{theirs[n % len(theirs)]}/", None, resident), 200),
+        "jobs": (get("/field/", technician), 200),
+    }
+    out: dict[str, Any] = {"token_check_ms": probes.token_check_ms(token), "pages": {}, "workers": args.workers}
+    log = target.RESULTS / "gunicorn-floor.log"
+    peaks: dict[int, float] = {}
+    with server.gunicorn(workers=args.workers, env=tgt.env(), log=log, token=token, peak_rss=peaks) as port:
+        for name, (make, ok) in pages.items():
+            row: dict[str, Any] = {}
+            for clients in (1, FLOOR_CLIENTS):
+                result = load.run(name, port, make, concurrency=clients, duration=args.duration, ok_status=ok)
+                row[str(clients)] = result.as_dict()
+            out["pages"][name] = row
+            print(f"bench:   {floor_line(name, row, out['pages']['floor'])}", flush=True)
+    out["peak_rss_mb"] = peaks
+    print(f"bench:   token check {out['token_check_ms']} ms; worker peak RSS {sorted(peaks.values())} MB", flush=True)
+    return out
+
+
+def floor_line(name: str, row: dict[str, Any], base: dict[str, Any]) -> str:
+    """One page's figures: throughput at the clients, its multiple of the floor, p95 alone."""
+    many, one = row[str(FLOOR_CLIENTS)], row["1"]
+    times = base[str(FLOOR_CLIENTS)]["throughput"] / many["throughput"] if many["throughput"] else float("inf")
+    target_ = FLOOR_TARGETS.get(name)
+    verdict = (
+        "" if target_ is None else (" (target within %.1fx: %s)" % (target_, "met" if times <= target_ else "NOT met"))
+    )
+    return (
+        f"{name:<7} {many['throughput']:>7.1f} ok/s @ {FLOOR_CLIENTS}, {times:>5.1f}x the floor{verdict}; "
+        f"p50 {one['latency_ms']['p50']} ms, p95 {one['latency_ms']['p95']} ms @ 1; errors {many['errors'] + one['errors']}"
+    )
 
 
 def _dispatches(numbers: list[str], auth: dict[str, str]) -> tuple[Callable[[int], load.Request], int]:

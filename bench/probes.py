@@ -31,6 +31,27 @@ REPORTS = {
 }
 
 
+# The resident whose pages are measured: the demo's owner of 3-1202 (their household has
+# a few thousand of the generated matters).
+RESIDENT = "resident"
+
+
+def token_check_ms(token: str, rounds: int = 2000) -> float:
+    """The token check alone (``people.tokens.token_user``), median of ``rounds`` calls
+    in this process after a warm-up, in milliseconds."""
+    from people.tokens import token_user
+
+    for _ in range(50):
+        token_user(token)
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        token_user(token)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return round(times[len(times) // 2] * 1000, 3)
+
+
 def session_of(username: str) -> str:
     """A logged-in session of a demo user, for the HTML pages."""
     from people.models import User

@@ -23,9 +23,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int, env: dict[str, str], log: Path, token: str) -> Iterator[int]:
+def gunicorn(
+    *, workers: int, env: dict[str, str], log: Path, token: str, peak_rss: dict[int, float] | None = None
+) -> Iterator[int]:
     """Start gunicorn, wait until it answers an authenticated request, yield its port,
-    and always stop it (SIGTERM to the master, then SIGKILL to its process group)."""
+    and always stop it (SIGTERM to the master, then SIGKILL to its process group).
+    ``peak_rss``, if given, receives each worker's peak resident memory in MB, read just
+    before the stop."""
     port = free_port()
     environ = {**os.environ, **env, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
     environ = {k: v for k, v in environ.items() if v != ""}
@@ -52,8 +56,21 @@ def gunicorn(*, workers: int, env: dict[str, str], log: Path, token: str) -> Ite
     try:
         _wait_ready(proc, port, token, log)
         yield port
+        if peak_rss is not None:
+            peak_rss.update(workers_peak_rss(proc.pid))
     finally:
         _stop(proc)
+
+
+def workers_peak_rss(master: int) -> dict[int, float]:
+    """Peak resident memory (VmHWM) of each child of the gunicorn master, in MB."""
+    peaks = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            if int(fields.get("PPid", "0")) == master and "VmHWM" in fields:
+                peaks[int(fields["Pid"])] = round(int(fields["VmHWM"].split()[0]) / 1024, 1)
+    return peaks
 
 
 def _wait_ready(proc: subprocess.Popen, port: int, token: str, log: Path, timeout: float = 60) -> None:

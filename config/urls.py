@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from api.api import api
-from ops.views import health
+from ops.views import health, live
 from pages.language import language_set
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("health/", health, name="health"),
+    path("health/live/", live, name="live"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("notices/", include("pages.urls")),
     path("admin/", admin.site.urls),

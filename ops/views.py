@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,3 +45,12 @@ def health(request: HttpRequest) -> JsonResponse:
     }
     well = all(checks[name]["ok"] for name in ("database", "worker", "sweep"))
     return JsonResponse({"status": "ok" if well else "failing", **checks}, status=200 if well else 503)
+
+
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> HttpResponse:
+    """``/health/live/``: the process answers, nothing more (no database): what a load
+    balancer polls to know a worker is up, and the floor ``make bench`` measures every
+    page against (the same middleware, no work)."""
+    return HttpResponse(b"ok", content_type="text/plain")

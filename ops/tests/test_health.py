@@ -48,3 +48,10 @@ def test_the_sweep_beats_as_it_runs(db):
     with time_machine.travel(datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC), tick=False):
         sweep_deadlines.call_local()
         assert Client().get("/health/").json()["sweep"]["age_seconds"] == 0
+
+
+def test_live_answers_without_the_database(db, django_assert_num_queries):
+    """A load balancer's probe: the process answers ok and touches no table."""
+    with django_assert_num_queries(0):
+        r = Client().get("/health/live/")
+    assert r.status_code == 200 and r.content == b"ok" and "no-cache" in r.headers["Cache-Control"]
