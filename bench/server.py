@@ -31,7 +31,10 @@ def gunicorn(
     ``peak_rss``, if given, receives each worker's peak resident memory in MB, read just
     before the stop."""
     port = free_port()
-    environ = {**os.environ, **env, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    # The project's gunicorn.conf.py is read from the working directory; the options below
+    # override it: plain sync workers (one request at a time), never recycled during a
+    # run (so their peak memory is the run's), and no access log on the terminal.
+    environ = {**os.environ, **env, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings", "ACCESS_LOG": "0"}
     environ = {k: v for k, v in environ.items() if v != ""}
     cmd = [
         sys.executable,
@@ -44,6 +47,10 @@ def gunicorn(
         str(workers),
         "--worker-class",
         "sync",
+        "--threads",
+        "1",
+        "--max-requests",
+        "0",
         "--timeout",
         "60",
         "--error-logfile",
