@@ -178,6 +178,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound by the server, so that psycopg prepares a statement it has run a
+        # few times and PostgreSQL stops planning it on every request (docs/performance.md).
+        if envbool("DATABASE_SERVER_SIDE_BINDING", True):
+            DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 else:
     DATABASES = {
         "default": {
@@ -224,6 +229,9 @@ AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 # Personal API tokens expire after this many days (0: never).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
+# Each web process remembers a token's account for this many seconds (no query per API
+# request); a revocation or deactivation reaches the other processes within that time.
+API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 30)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # photos come six at a time at most
 LOGIN_URL = "/login/"
 # A form sent without its token gets the styled refusal in the person's language.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import Forbidden
 from base.files import file_response
+from console.rows import queue_rows
 from contacts.models import DirectoryEntry
 from pages import forms
 from pages.actions import action_from_form, action_widgets, ticket_and_transition
@@ -82,7 +83,7 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
         "field_work": kind_for(kind).field_work,
         "queue": queue,
         "tabs": tabs,
-        "rows": rows,
+        "rows": queue_rows(rows, field_work=kind_for(kind).field_work, time_zone=prop.time_zone),
         "shown_of": counts.get(queue, 0) if len(rows) == QUEUE_ROWS else 0,
         "now": now,
         "watch_outbox": may_watch_deliveries(user),

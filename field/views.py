@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from base.errors import InvalidInput
 from field import forms
 from pages.actions import action_from_form, action_widgets, ticket_and_transition
 from pages.forms import Widget
+from pages.rows import local, short, url_maker
 from people.access import is_technician
 from people.models import User
 from promises.models import Deadline
@@ -71,7 +73,42 @@ def jobs(request: HttpRequest) -> HttpResponse:
             "id",
         )[:JOBS_MAX]
     )
-    return render(request, "field/jobs.html", {"rows": rows, "now": timezone.now()})
+    return render(request, "field/jobs.html", {"rows": job_rows(rows), "now": timezone.now()})
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A job as the list shows it (pages.rows), times on its property's clock."""
+
+    url: str
+    hot: bool  # an emergency
+    place: str
+    status: str
+    what: str
+    number: str
+    appointment: str
+    due: str
+
+
+def job_rows(tickets: list[Ticket]) -> list[JobRow]:
+    url = url_maker("field:job")
+    zones: dict[str, ZoneInfo] = {}
+    out = []
+    for t in tickets:
+        tz = zones.setdefault(t.property.time_zone, ZoneInfo(t.property.time_zone))
+        out.append(
+            JobRow(
+                url=url(t.number),
+                hot=t.urgency == "emergency",
+                place=t.unit_label or t.area_name or "",  # type: ignore[attr-defined]
+                status=t.status_label,
+                what=f"{t.category.name if t.category else ''} {short(t.description)}",
+                number=t.number,
+                appointment=local(t.appointment_at, tz, "%m-%d %H:%M"),
+                due=local(t.next_due_at, tz, "%H:%M"),
+            )
+        )
+    return out
 
 
 def signed_off(ticket: Ticket) -> bool:

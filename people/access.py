@@ -169,7 +169,9 @@ def visible_tickets(qs: QS, user: Any) -> QS:
     if user.is_superuser:
         return qs
     if user.role == Role.RESIDENT:
-        return qs.filter(household_id__in=household_ids(user))
+        # Their households as values (one small query): PostgreSQL then reads each
+        # household's tickets from its index instead of walking every ticket by date.
+        return qs.filter(household_id__in=list(household_ids(user).values_list("household_id", flat=True)))
     if user.role == Role.TECHNICIAN:
         mine = Q(assignee_id=user.pk)
         if user.team_id:

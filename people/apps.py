@@ -11,3 +11,12 @@ class PeopleConfig(AppConfig):
         from people.access import property_ids, scoped
 
         scope_with(scoped=scoped, property_ids=property_ids)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from people.models import ApiToken, User
+        from people.tokens import token_forget
+
+        # A token revoked or an account changed (deactivated, its role) is forgotten at once.
+        post_delete.connect(lambda instance, **kw: token_forget(digest=instance.digest), ApiToken, weak=False)
+        post_save.connect(lambda instance, **kw: token_forget(user_id=instance.pk), User, weak=False)

@@ -4,10 +4,12 @@ password revokes all of the account's tokens."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import logging
 import secrets
+import time
 from typing import Any
 
 from django.conf import settings
@@ -41,22 +43,50 @@ def token_create(*, user: User, name: str) -> tuple[str, ApiToken]:
     return key, row
 
 
+# Each process remembers what a token key stood for, for API_TOKEN_CACHE_SECONDS: a
+# token-authenticated request then costs no query. The process that revokes a token or
+# changes its account forgets it at once (token_forget, wired to the model signals in
+# people.apps); the other processes within those seconds.
+_known: dict[str, tuple[float, ApiToken]] = {}
+KNOWN_MAX = 2000
+
+
 def token_user(key: str) -> User | None:
     """The active account a token key belongs to, if the token is known and not expired.
     Notes the day of use at most once a day, and never fails a read for it (a read-only
-    database still answers)."""
-    row = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+    database still answers). The account is the request's own copy."""
+    digest = token_digest(key)
+    seen = _known.get(digest)
+    if seen is not None and abs(time.time() - seen[0]) < settings.API_TOKEN_CACHE_SECONDS:
+        row = seen[1]
+    else:
+        row = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if row is None:
+            _known.pop(digest, None)
+            return None
+        if len(_known) >= KNOWN_MAX:
+            _known.clear()
+        _known[digest] = (time.time(), row)
     now = timezone.now()
-    if row is None or not row.user.is_active or (row.expires_at and row.expires_at <= now):
+    if not row.user.is_active or (row.expires_at and row.expires_at <= now):
         return None
     today = timezone.localdate(now)
     if row.last_used_on != today:
         try:
             with transaction.atomic():  # a savepoint: a refused write leaves the request's work whole
                 ApiToken.objects.filter(pk=row.pk).update(last_used_on=today)
+            row.last_used_on = today
         except DatabaseError:  # e.g. a read-only replica: the day of use is not worth a failed read
             log.warning("could not note the use of API token %s", row.prefix)
-    return row.user
+    return copy.copy(row.user)
+
+
+def token_forget(*, digest: str | None = None, user_id: int | None = None) -> None:
+    """Forget a token (revoked) or every token of an account (changed, deactivated) in
+    this process."""
+    for known, (_at, row) in list(_known.items()):
+        if known == digest or row.user_id == user_id:
+            _known.pop(known, None)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

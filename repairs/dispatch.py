@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from people.access import staff_at
@@ -15,6 +16,15 @@ from people.models import Role, Team, User
 from tickets.models import Ticket
 
 SUGGESTIONS = 5
+
+
+def open_load(field: str) -> Coalesce:
+    """How many open tickets the outer row (a technician or a team) has, counted by the
+    index on (``field``, closed_at): a count in a join would read every ticket they ever
+    had, closed ones included."""
+    mine = Ticket.objects.filter(**{field: OuterRef("pk"), "closed_at__isnull": True}).order_by()
+    count = mine.values(field).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def technicians_at(property_id: int) -> list[Technician]:
     queries, for ranking any number of tickets."""
     users = (
         staff_at(property_id, Role.TECHNICIAN)
-        .annotate(open_load=Count("assigned_tickets", filter=Q(assigned_tickets__closed_at__isnull=True)))
+        .annotate(open_load=open_load("assignee"))
         .select_related("team")
         .prefetch_related("trades")
         .order_by("id")
@@ -74,11 +84,7 @@ def technicians_at(property_id: int) -> list[Technician]:
 
 def teams_at(property_id: int) -> list[Team]:
     """The property's maintenance teams, each with ``open_load``."""
-    return list(
-        Team.objects.filter(property_id=property_id)
-        .annotate(open_load=Count("tickets", filter=Q(tickets__closed_at__isnull=True)))
-        .order_by("name")
-    )
+    return list(Team.objects.filter(property_id=property_id).annotate(open_load=open_load("team")).order_by("name"))
 
 
 def why(best: Candidate, *, emergency: bool) -> str:

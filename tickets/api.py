@@ -19,12 +19,12 @@ from tickets.models import Ticket
 from tickets.schemas import TicketDraft as TicketDraftBase
 from tickets.selectors import (
     TicketFilter,
+    labelled,
     ticket_detail,
     ticket_for_action,
     tickets_filtered,
     tickets_page,
     tickets_search,
-    with_labels,
 )
 from tickets.services import ticket_create, ticket_create_once
 from tickets.workflow import allowed_actions
@@ -201,7 +201,7 @@ def create_ticket(
     else:
         ticket = ticket_create(by=user, draft=draft)
     response["Location"] = f"{request.path.rstrip('/')}/{ticket.number}"
-    return Status(201, ticket_out(with_labels(Ticket.objects.filter(pk=ticket.pk)).get(), timezone.now()))
+    return Status(201, ticket_out(labelled(ticket), timezone.now()))
 
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets")

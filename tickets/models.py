@@ -86,6 +86,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["property", "kind", "next_due_at", "id"],
                 condition=Q(closed_at__isnull=True),
+                include=["status"],  # the queues' counts read the index alone
                 name="ticket_open_queue",
             ),
             models.Index(fields=["property", "-reported_at", "-id"], name="ticket_property_recent"),

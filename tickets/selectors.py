@@ -52,6 +52,31 @@ def with_labels(qs: TicketQuerySet) -> TicketQuerySet:
     )
 
 
+# What with_labels adds, from which relation: (annotation, relation, field).
+LABELS = (
+    ("unit_label", "unit", "label"),
+    ("area_name", "common_area", "name"),
+    ("assignee_username", "assignee", "username"),
+    ("assignee_display", "assignee", "display_name"),
+    ("team_name", "team", "name"),
+)
+
+
+def labelled(ticket: Ticket) -> Ticket:
+    """A ticket this request holds (one just recorded) with what ``with_labels`` adds,
+    taken from the rows it already holds; read again only if it lacks one of them."""
+    held = all(
+        getattr(ticket, f"{relation}_id") is None or Ticket._meta.get_field(relation).is_cached(ticket)
+        for relation in ("property", "category", *{relation for _label, relation, _field in LABELS})
+    )
+    if not held:
+        return with_labels(Ticket.objects.filter(pk=ticket.pk)).get()
+    for label, relation, field in LABELS:
+        related = getattr(ticket, relation) if getattr(ticket, f"{relation}_id") is not None else None
+        setattr(ticket, label, getattr(related, field) if related is not None else None)
+    return ticket
+
+
 PAGE_MAX = 200
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from conftest import login
 from demo.seed import PASSWORD
-from people.models import ApiToken
+from people.models import ApiToken, User
 
 
 def console_login(client: Client, username: str, password: str):
@@ -117,7 +117,8 @@ def test_weak_passwords_are_refused(estate, weak):
     assert r.status_code == 200 and 'class="error"' in r.content.decode()
 
 
-def test_reading_with_a_token_writes_at_most_once_a_day_and_never_fails_a_read(estate):
+def test_reading_with_a_token_writes_at_most_once_a_day_and_never_fails_a_read(estate, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0  # every request reads the token's row
     key = token(Client(), "ygjy-agent", PASSWORD).json()["token"]
     bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bearer.get("/api/v1/me").status_code == 200  # notes today
@@ -133,3 +134,28 @@ def test_reading_with_a_token_writes_at_most_once_a_day_and_never_fails_a_read(e
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA query_only = OFF")
+
+
+def test_a_token_is_remembered_for_seconds_and_a_revocation_elsewhere_reaches_within_them(estate, settings):
+    """The account behind a token is remembered by each process (no query per request);
+    a deactivation made by another process takes effect within API_TOKEN_CACHE_SECONDS,
+    one made in this process at once."""
+    settings.API_TOKEN_CACHE_SECONDS = 30
+    key = token(Client(), "ygjy-agent", PASSWORD).json()["token"]
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert bearer.get("/api/v1/me").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert bearer.get("/api/v1/me").json()["username"] == "ygjy-agent"
+    assert not [q for q in queries if '"people_apitoken"' in q["sql"] or 'FROM "people_user"' in q["sql"]]
+    # Another process deactivates the account: no signal reaches this one.
+    User.objects.filter(username="ygjy-agent").update(is_active=False)
+    assert bearer.get("/api/v1/me").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        assert bearer.get("/api/v1/me").status_code == 401
+    # Back in this process: a token revoked here is refused on the next request.
+    User.objects.filter(username="ygjy-agent").update(is_active=True)
+    other = token(Client(), "ygjy-agent", PASSWORD).json()
+    second = Client(HTTP_AUTHORIZATION=f"Bearer {other['token']}")
+    assert second.get("/api/v1/me").status_code == 200
+    ApiToken.objects.filter(prefix=other["token"][:8]).delete()
+    assert second.get("/api/v1/me").status_code == 401
