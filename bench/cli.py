@@ -38,6 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="client threads, one measurement per value (default 2,8: light load and saturation)",
     )
     p.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 x cores + 1)")
+    p.add_argument("--threads", type=int, default=1, help="threads per worker (default 1: sync; more: gthread)")
     p.add_argument("--out", type=Path, default=target.RESULTS / "latest.json", help="JSON results file")
     p.add_argument(
         "--only",
@@ -47,8 +48,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(each as a multiple of a trivial view's cost)",
     )
     args = p.parse_args(argv)
-    if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1:
-        p.error("--tickets, --duration, --concurrency and --workers must be positive")
+    if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1 or args.threads < 1:
+        p.error("--tickets, --duration, --concurrency, --workers and --threads must be positive")
     return args
 
 
@@ -318,11 +319,17 @@ def floor(
         "matter": (lambda n: ("GET", f"/my/m/{theirs[n % len(theirs)]}/", None, resident), 200),
         "jobs": (get("/field/", technician), 200),
     }
-    out: dict[str, Any] = {"token_check_ms": probes.token_check_ms(token), "pages": {}, "workers": args.workers}
+    out: dict[str, Any] = {
+        "token_check_ms": probes.token_check_ms(token),
+        "pages": {},
+        "workers": args.workers,
+        "threads": args.threads,
+    }
     log = target.RESULTS / "gunicorn-floor.log"
     peaks: dict[int, float] = {}
     floor_make = pages.pop("floor")[0]
-    with server.gunicorn(workers=args.workers, env=tgt.env(), log=log, token=token, peak_rss=peaks) as port:
+    server_options = {"workers": args.workers, "threads": args.threads, "env": tgt.env(), "log": log, "token": token}
+    with server.gunicorn(peak_rss=peaks, **server_options) as port:
         for name, (make, ok) in pages.items():
             alone = load.run(name, port, make, concurrency=1, duration=args.duration, ok_status=ok)
             # Throughput in slices that alternate with the floor's, so that both see the

@@ -24,7 +24,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(
-    *, workers: int, env: dict[str, str], log: Path, token: str, peak_rss: dict[int, float] | None = None
+    *,
+    workers: int,
+    env: dict[str, str],
+    log: Path,
+    token: str,
+    peak_rss: dict[int, float] | None = None,
+    threads: int = 1,
 ) -> Iterator[int]:
     """Start gunicorn, wait until it answers an authenticated request, yield its port,
     and always stop it (SIGTERM to the master, then SIGKILL to its process group).
@@ -32,8 +38,8 @@ def gunicorn(
     before the stop."""
     port = free_port()
     # The project's gunicorn.conf.py is read from the working directory; the options below
-    # override it: plain sync workers (one request at a time), never recycled during a
-    # run (so their peak memory is the run's), and no access log on the terminal.
+    # override it: sync workers (one request at a time; gthread with ``threads`` > 1),
+    # never recycled during a run (so their peak memory is the run's), no access log.
     environ = {**os.environ, **env, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings", "ACCESS_LOG": "0"}
     environ = {k: v for k, v in environ.items() if v != ""}
     cmd = [
@@ -46,9 +52,9 @@ def gunicorn(
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "sync" if threads == 1 else "gthread",
         "--threads",
-        "1",
+        str(threads),
         "--max-requests",
         "0",
         "--timeout",

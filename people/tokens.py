@@ -60,13 +60,14 @@ def token_user(key: str) -> User | None:
     if seen is not None and abs(time.time() - seen[0]) < settings.API_TOKEN_CACHE_SECONDS:
         row = seen[1]
     else:
-        row = ApiToken.objects.select_related("user").filter(digest=digest).first()
-        if row is None:
+        found = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if found is None:
             _known.pop(digest, None)
             return None
         if len(_known) >= KNOWN_MAX:
             _known.clear()
-        _known[digest] = (time.time(), row)
+        _known[digest] = (time.time(), found)
+        row = found
     now = timezone.now()
     if not row.user.is_active or (row.expires_at and row.expires_at <= now):
         return None

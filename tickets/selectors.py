@@ -66,7 +66,7 @@ def labelled(ticket: Ticket) -> Ticket:
     """A ticket this request holds (one just recorded) with what ``with_labels`` adds,
     taken from the rows it already holds; read again only if it lacks one of them."""
     held = all(
-        getattr(ticket, f"{relation}_id") is None or Ticket._meta.get_field(relation).is_cached(ticket)
+        getattr(ticket, f"{relation}_id") is None or ticket._state.fields_cache.get(relation) is not None
         for relation in ("property", "category", *{relation for _label, relation, _field in LABELS})
     )
     if not held:
