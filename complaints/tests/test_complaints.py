@@ -630,3 +630,13 @@ def test_the_actions_offered_are_those_the_severity_allows(clock, api):
     assert {"take_up", "extend"} <= offered("leader", number)
     minor = create(api, "minor")
     assert {"take_up"} <= offered("ygjy-supervisor", minor) and "extend" in offered("ygjy-manager", minor)
+
+
+def test_a_complaint_forwarded_to_another_department_is_theirs_from_then_on(clock, api):
+    """R4.4: the desk forwards the form to the department it concerns, which may differ
+    from the one first named; the complaint is then that department's."""
+    number = create(api, "minor", details={"department": "security"})
+    r = act(api, "ygjy-agent", number, "forward", {"department": "engineering"})
+    assert r.json()["status"] == "forwarded"
+    assert Complaint.objects.get(ticket__number=number).department == "engineering"
+    assert events(number, "forward")[0].data == {"department": "engineering"}
