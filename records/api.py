@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status
@@ -165,9 +165,16 @@ def document_add(
     "/archive/documents/{document_id}/open",
     response={200: None, **ERRORS},
     summary="Open an archive document",
-    openapi_extra={"responses": {200: {"description": "The file (PDF or picture).", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}, "image/webp": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file (PDF or picture).",
+                "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}, "image/webp": {}},
+            }
+        }
+    },
 )
-def document_open(request: HttpRequest, document_id: int, body: ReadIn) -> HttpResponse:
+def document_open(request: HttpRequest, document_id: int, body: ReadIn) -> FileResponse:
     """The file itself, for the service desk only; writes one row of the access log with
     the reason and, when the desk opens it for a department head, both names."""
     user = user_of(request)
@@ -265,7 +272,11 @@ def call_ask(
             raise InvalidInput(_("No household lives at this unit; give the unit as 3-1202."), field="unit")
         home = homes[0]
     row = rules.call_request_create(
-        by=user, household=home, message=body.message, ticket_id=ticket.pk if ticket else None, key=idempotency_key or ""
+        by=user,
+        household=home,
+        message=body.message,
+        ticket_id=ticket.pk if ticket else None,
+        key=idempotency_key or "",
     )
     return Status(201, _call_out(row, phones=False))
 
@@ -413,7 +424,13 @@ def key_add(request: HttpRequest, body: KeyIn) -> Status:
     user = user_of(request)
     prop = property_of(user, body.property)
     k = key_rules.key_add(
-        by=user, property=prop, code=body.code, name=body.name, purpose=body.purpose, kept_at=body.kept_at, unit=body.unit
+        by=user,
+        property=prop,
+        code=body.code,
+        name=body.name,
+        purpose=body.purpose,
+        kept_at=body.kept_at,
+        unit=body.unit,
     )
     return Status(201, _key_out(k, None))
 

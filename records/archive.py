@@ -136,9 +136,7 @@ def household_read(*, by: User, household: Household, reason: str, for_user: Use
     )
 
 
-def document_open(
-    *, by: User, document: ArchiveDocument, reason: str, for_user: User | None = None
-) -> ArchiveAccess:
+def document_open(*, by: User, document: ArchiveDocument, reason: str, for_user: User | None = None) -> ArchiveAccess:
     """Open one document: the desk only, for itself or for a department head it names;
     writes one access row. The caller then sends the file, never a link to it."""
     keeper_at(by, document.property)
@@ -247,7 +245,9 @@ def document_add(
             added_by=by,
             added_by_name=str(by)[:50],
         )
-        doc.file.save(f"{household.pk}-{type}-{uuid.uuid4().hex[:12]}.{upload.extension}", ContentFile(upload.content), save=False)
+        doc.file.save(
+            f"{household.pk}-{type}-{uuid.uuid4().hex[:12]}.{upload.extension}", ContentFile(upload.content), save=False
+        )
         doc.save()
         _log(by=by, household=household, document=doc, what=ArchiveAccess.What.ADDED, reason=title)
     return doc

@@ -70,7 +70,13 @@ def key_add(
     try:
         with transaction.atomic():
             return Key.objects.create(
-                property=property, code=code, name=name, purpose=purpose, kept_at=kept_at, unit=unit_row, common_area=area_row
+                property=property,
+                code=code,
+                name=name,
+                purpose=purpose,
+                kept_at=kept_at,
+                unit=unit_row,
+                common_area=area_row,
             )
     except IntegrityError:
         raise Conflict(_("Key %(code)s is in the register already.") % {"code": code}, code="key_exists") from None
@@ -135,7 +141,9 @@ def key_lend(
         found = KeyLoan.objects.filter(lent_by=by, form_key=form_key).first() if form_key else None
         if found is not None:
             return found
-        raise Conflict(_("Key %(code)s is out already: take it back first.") % {"code": key.code}, code="key_out") from None
+        raise Conflict(
+            _("Key %(code)s is out already: take it back first.") % {"code": key.code}, code="key_out"
+        ) from None
     return loan
 
 
@@ -237,7 +245,9 @@ def handover_record(
                 form_key=form_key,
             )
             row.signature.save(
-                f"handover-{household.pk}-{uuid.uuid4().hex[:10]}.{upload.extension}", ContentFile(upload.content), save=False
+                f"handover-{household.pk}-{uuid.uuid4().hex[:10]}.{upload.extension}",
+                ContentFile(upload.content),
+                save=False,
             )
             row.save()
     except IntegrityError:

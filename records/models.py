@@ -15,6 +15,7 @@ import builtins
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from base.errors import Forbidden
@@ -79,10 +80,10 @@ class AppendOnly(models.QuerySet):
     PostgreSQL, migration 0002)."""
 
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise Forbidden(_("The access log is kept as written: nobody edits or deletes it."))
+        raise Forbidden(gettext("The access log is kept as written: nobody edits or deletes it."))
 
     def delete(self):  # type: ignore[no-untyped-def]
-        raise Forbidden(_("The access log is kept as written: nobody edits or deletes it."))
+        raise Forbidden(gettext("The access log is kept as written: nobody edits or deletes it."))
 
 
 class ArchiveAccess(models.Model):
@@ -118,15 +119,15 @@ class ArchiveAccess(models.Model):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
-            raise Forbidden(_("The access log is kept as written: nobody edits or deletes it."))
+            raise Forbidden(gettext("The access log is kept as written: nobody edits or deletes it."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise Forbidden(_("The access log is kept as written: nobody edits or deletes it."))
+        raise Forbidden(gettext("The access log is kept as written: nobody edits or deletes it."))
 
 
 class CallRequest(models.Model):
-    """"Please call": another department asks the desk to call a household for it (R7.2);
+    """ "Please call": another department asks the desk to call a household for it (R7.2);
     the asker never sees the number. The desk calls and records what came of it."""
 
     class Status(models.TextChoices):

@@ -50,9 +50,7 @@ def household_any(pk: int | None) -> Household:
 
 
 def document_any(pk: int | None) -> ArchiveDocument:
-    found = (
-        ArchiveDocument.objects.filter(pk=pk or 0).select_related("household", "property").first() if pk else None
-    )
+    found = ArchiveDocument.objects.filter(pk=pk or 0).select_related("household", "property").first() if pk else None
     if found is None:
         raise NotFound(_("There is no such document."))
     return found
@@ -102,10 +100,7 @@ def key_of(property: Property, pk: int | None) -> Key:
 def key_register(property: Property) -> list[Key]:
     """Every key in service with its loan out now (``key.loan``, None when it is in)."""
     rows = list(Key.objects.filter(property=property, retired_at__isnull=True).select_related("unit").order_by("code"))
-    out = {
-        loan.key_id: loan
-        for loan in KeyLoan.objects.filter(property=property, returned_at__isnull=True)
-    }
+    out = {loan.key_id: loan for loan in KeyLoan.objects.filter(property=property, returned_at__isnull=True)}
     for k in rows:
         k.loan = out.get(k.pk)  # type: ignore[attr-defined]
     return rows
@@ -119,13 +114,19 @@ def key_loans(property: Property, *, overdue_only: bool = False, limit: int = 10
 
 
 def handovers(property: Property, limit: int = 20) -> list[Handover]:
-    return list(Handover.objects.filter(property=property).select_related("household__unit").order_by("-handed_at", "-id")[:limit])
+    return list(
+        Handover.objects.filter(property=property)
+        .select_related("household__unit")
+        .order_by("-handed_at", "-id")[:limit]
+    )
 
 
 def desk_waiting(property: Property) -> dict[str, int]:
     """What waits for the desk besides tickets, for the queues' header: keys late back
     (R7.4) and "please call" requests (R7.2)."""
     return {
-        "keys_late": KeyLoan.objects.filter(property=property, returned_at__isnull=True, due_at__lt=timezone.now()).count(),
+        "keys_late": KeyLoan.objects.filter(
+            property=property, returned_at__isnull=True, due_at__lt=timezone.now()
+        ).count(),
         "calls": CallRequest.objects.filter(property=property, status=CallRequest.Status.OPEN).count(),
     }

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from base.errors import DomainError, Forbidden, InvalidInput
 from base.files import file_response
 from base.validation import local_moment, row_id
-from estates.models import Household
+from estates.models import Household, Property
 from people.access import may_read_archive_log, property_of, staff_member
 from records import archive as rules
 from records import keys as key_rules
@@ -29,14 +31,18 @@ from records import selectors
 from records.models import CallRequest, DocumentType, Handover, Key, KeyLoan, Supplier
 from tickets.models import Ticket
 
+R = TypeVar("R", bound=HttpResponseBase)
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+
+def _no_store(response: R) -> R:
     """Records are never kept by a browser's cache or a proxy."""
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _archive_page(request: HttpRequest, prop, *, unit: str = "", error: str = "", status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _archive_page(
+    request: HttpRequest, prop: Property, *, unit: str = "", error: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "property": prop,
         "unit": unit,
@@ -86,7 +92,7 @@ def household(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def document(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """Open one document (one access row); the file comes in this answer, never by a link."""
     user = staff_member(request.user)
     prop = property_of(user, code)
@@ -168,14 +174,22 @@ def calls(request: HttpRequest, code: str) -> HttpResponse:
             if row is None:
                 raise InvalidInput(_("There is no such request."))
             rules.call_request_answer(
-                by=user, request=row, reached=request.POST.get("reached") == "yes", outcome=request.POST.get("outcome", "")
+                by=user,
+                request=row,
+                reached=request.POST.get("reached") == "yes",
+                outcome=request.POST.get("outcome", ""),
             )
         except DomainError as e:
             error, status = e.message, e.status
         else:
             messages.success(request, _("Answered: %(who)s's request is closed.") % {"who": row.asked_by_name})
             return redirect(request.path)
-    context = {"property": prop, "rows": selectors.call_queue(prop), "done": selectors.call_queue(prop, open_only=False, limit=20), "error": error}
+    context = {
+        "property": prop,
+        "rows": selectors.call_queue(prop),
+        "done": selectors.call_queue(prop, open_only=False, limit=20),
+        "error": error,
+    }
     return _no_store(render(request, "records/calls.html", context, status=status))
 
 
@@ -188,12 +202,24 @@ def ask_call(request: HttpRequest, code: str) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     number = source.get("ticket", "").strip()[:32]
     ticket = Ticket.objects.visible_to(user).filter(number=number, property=prop).first() if number else None
-    values = {"ticket": ticket.number if ticket else "", "unit": source.get("unit", "").strip()[:30], "message": source.get("message", "")[:500], "key": source.get("key") or uuid.uuid4().hex, "next": source.get("next", "")}
+    values = {
+        "ticket": ticket.number if ticket else "",
+        "unit": source.get("unit", "").strip()[:30],
+        "message": source.get("message", "")[:500],
+        "key": source.get("key") or uuid.uuid4().hex,
+        "next": source.get("next", ""),
+    }
     error = ""
     if request.method == "POST":
         try:
             home = _home_of(prop, ticket, values["unit"])
-            rules.call_request_create(by=user, household=home, message=values["message"], ticket_id=ticket.pk if ticket else None, key=values["key"])
+            rules.call_request_create(
+                by=user,
+                household=home,
+                message=values["message"],
+                ticket_id=ticket.pk if ticket else None,
+                key=values["key"],
+            )
         except DomainError as e:
             error = e.message
         else:
@@ -204,10 +230,15 @@ def ask_call(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("console:ticket", number=ticket.number)
             return redirect(request.path)
         values["key"] = uuid.uuid4().hex
-    return render(request, "records/ask_call.html", {"property": prop, "values": values, "ticket": ticket, "error": error}, status=422 if error else 200)
+    return render(
+        request,
+        "records/ask_call.html",
+        {"property": prop, "values": values, "ticket": ticket, "error": error},
+        status=422 if error else 200,
+    )
 
 
-def _home_of(prop, ticket: Ticket | None, unit: str) -> Household:  # type: ignore[no-untyped-def]
+def _home_of(prop: Property, ticket: Ticket | None, unit: str) -> Household:
     if ticket is not None and ticket.household_id:
         return selectors.household_of(prop, ticket.household_id)
     homes = [h for h in selectors.households_at(prop, unit) if h.moved_out_on is None]
@@ -219,12 +250,21 @@ def _home_of(prop, ticket: Ticket | None, unit: str) -> Household:  # type: igno
 # --- Keys (R7.3-R7.4) -----------------------------------------------------------------------
 
 
-def _keys_page(request: HttpRequest, prop, *, error: str = "", field: str = "", values: dict | None = None, status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _keys_page(
+    request: HttpRequest,
+    prop: Property,
+    *,
+    error: str = "",
+    field: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     register = selectors.key_register(prop)
+    now = timezone.now()
     context = {
         "property": prop,
-        "late": [k for k in register if k.loan and k.loan.due_at < timezone.now()],
-        "keys": [k for k in register if not (k.loan and k.loan.due_at < timezone.now())],
+        "late": [k for k in register if _late(k, now)],
+        "keys": [k for k in register if not _late(k, now)],
         "handovers": selectors.handovers(prop),
         "purposes": Key.Purpose.choices,
         "borrowers": KeyLoan.Borrower.choices,
@@ -233,9 +273,14 @@ def _keys_page(request: HttpRequest, prop, *, error: str = "", field: str = "", 
         "field": field,
         "values": values or {},
         "form_key": uuid.uuid4().hex,
-        "now": timezone.now(),
+        "now": now,
     }
     return _no_store(render(request, "records/keys.html", context, status=status))
+
+
+def _late(key: Key, now: datetime.datetime) -> bool:
+    loan = getattr(key, "loan", None)  # selectors.key_register
+    return loan is not None and loan.due_at < now
 
 
 @login_required
@@ -255,19 +300,31 @@ def keys(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if do == "add":
             k = key_rules.key_add(
-                by=user, property=prop, code=post.get("code", ""), name=post.get("name", ""),
-                purpose=post.get("purpose", ""), kept_at=post.get("kept_at", ""), unit=post.get("unit", ""),
+                by=user,
+                property=prop,
+                code=post.get("code", ""),
+                name=post.get("name", ""),
+                purpose=post.get("purpose", ""),
+                kept_at=post.get("kept_at", ""),
+                unit=post.get("unit", ""),
             )
             messages.success(request, _("Key %(code)s is in the register.") % {"code": k.code})
         elif do == "lend":
             k = selectors.key_of(prop, row_id(post.get("key", "")))
             loan = key_rules.key_lend(
-                by=user, key=k, borrower_kind=post.get("borrower_kind", ""), borrower_name=post.get("borrower_name", ""),
-                borrower_phone=post.get("borrower_phone", ""), purpose=post.get("purpose", ""),
+                by=user,
+                key=k,
+                borrower_kind=post.get("borrower_kind", ""),
+                borrower_name=post.get("borrower_name", ""),
+                borrower_phone=post.get("borrower_phone", ""),
+                purpose=post.get("purpose", ""),
                 due_at=local_moment(post.get("due_at", ""), time_zone=prop.time_zone, field="due_at"),
-                signature=post.get("signature", ""), form_key=post.get("form_key", ""),
+                signature=post.get("signature", ""),
+                form_key=post.get("form_key", ""),
             )
-            messages.success(request, _("Key %(code)s lent to %(name)s.") % {"code": k.code, "name": loan.borrower_name})
+            messages.success(
+                request, _("Key %(code)s lent to %(name)s.") % {"code": k.code, "name": loan.borrower_name}
+            )
         elif do == "return":
             k = selectors.key_of(prop, row_id(post.get("key", "")))
             key_rules.key_return(by=user, key=k)
@@ -277,8 +334,13 @@ def keys(request: HttpRequest, code: str) -> HttpResponse:
             if not homes:
                 raise InvalidInput(_("No household lives at this unit; give the unit as 3-1202."), field="unit")
             key_rules.handover_record(
-                by=user, household=homes[0], items=post.getlist("items"), received_by_name=post.get("received_by_name", ""),
-                signature=post.get("signature", ""), detail=post.get("detail", ""), form_key=post.get("form_key", ""),
+                by=user,
+                household=homes[0],
+                items=post.getlist("items"),
+                received_by_name=post.get("received_by_name", ""),
+                signature=post.get("signature", ""),
+                detail=post.get("detail", ""),
+                form_key=post.get("form_key", ""),
             )
             messages.success(request, _("Handed over to %(unit)s, signed.") % {"unit": homes[0].unit.label})
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -84,7 +85,7 @@ def test_the_desk_opening_a_document_for_the_engineering_head_writes_one_row_wit
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
     assert r["Content-Type"] == "application/pdf" and r["Cache-Control"] == "no-store"
     assert reads() == before + 1
-    row = ArchiveAccess.objects.order_by("-id").first()
+    row = ArchiveAccess.objects.order_by("-id")[0]
     assert (row.by_name, row.for_name, row.reason, row.document_id, row.what) == (
         str(persona("ygjy-agent")),
         str(persona("ygjy-engineer")),
@@ -117,7 +118,7 @@ def test_reading_the_personal_details_writes_one_row_and_shows_the_phones(api, p
     row per read; the page asks for a reason before it shows anything personal."""
     doc = filed(persona)
     h = home()
-    phone = h.residents.first().phone
+    phone = h.residents.all()[0].phone
     before = reads()
     r = api("ygjy-supervisor").post(f"/archive/households/{h.pk}/read", {"reason": "住户来访"})
     assert r.status_code == 200
@@ -150,7 +151,7 @@ def test_the_access_log_is_read_by_the_manager_and_nobody_edits_or_deletes_it(ap
     page = login("ygjy-manager").get("/desk/YGJY/archive/log/")
     assert page.status_code == 200 and "核对" in page.content.decode()
     assert login("ygjy-agent").get("/desk/YGJY/archive/log/").status_code == 403
-    row = ArchiveAccess.objects.order_by("-id").first()
+    row = ArchiveAccess.objects.order_by("-id")[0]
     row.reason = "改"
     with pytest.raises(Forbidden):
         row.save()
@@ -180,7 +181,7 @@ def test_a_document_of_the_wrong_type_or_over_the_limit_is_refused_and_nothing_i
     h = home()
     desk = api("ygjy-agent")
 
-    def send(content: bytes, name: str = "x.pdf", **over) -> object:
+    def send(content: bytes, name: str = "x.pdf", **over) -> Any:
         form = {"type": "covenant", "title": "业主规约", "supplied_by": "builder", "supplied_on": "2026-01-05"}
         form.update(over)
         return desk.client.post(
@@ -199,11 +200,21 @@ def test_a_document_of_the_wrong_type_or_over_the_limit_is_refused_and_nothing_i
     assert not ArchiveDocument.objects.exists() and not ArchiveAccess.objects.exists()
     r = send(png(), name="scan.png", type="drawings")
     assert r.status_code == 201 and r.json()["content_type"] == "image/png"
-    assert api("ygjy-engineer").client.post(
-        f"/api/v1/archive/households/{h.pk}/documents",
-        {"type": "drawings", "title": "x", "supplied_by": "engineering", "supplied_on": "2026-01-05",
-         "file": SimpleUploadedFile("a.pdf", PDF)},
-    ).status_code == 403
+    assert (
+        api("ygjy-engineer")
+        .client.post(
+            f"/api/v1/archive/households/{h.pk}/documents",
+            {
+                "type": "drawings",
+                "title": "x",
+                "supplied_by": "engineering",
+                "supplied_on": "2026-01-05",
+                "file": SimpleUploadedFile("a.pdf", PDF),
+            },
+        )
+        .status_code
+        == 403
+    )
     # The page files one too, and refuses a bad one with the message.
     c = login("ygjy-agent")
     form = {"type": "move_in", "title": "入伙接楼表", "supplied_by": "service_desk", "supplied_on": "2026-02-01"}
@@ -212,7 +223,10 @@ def test_a_document_of_the_wrong_type_or_over_the_limit_is_refused_and_nothing_i
     r = c.post(f"/desk/YGJY/archive/{h.pk}/documents/", {**form, "file": SimpleUploadedFile("a.pdf", PDF)})
     assert r.status_code == 302 and ArchiveDocument.objects.filter(type="move_in").count() == 1
     stored = ArchiveDocument.objects.get(type="move_in")
-    assert "/media/" not in stored.file.url or not login("ygjy-agent").get("/" + stored.file.url.lstrip("/")).status_code == 200
+    assert (
+        "/media/" not in stored.file.url
+        or not login("ygjy-agent").get("/" + stored.file.url.lstrip("/")).status_code == 200
+    )
 
 
 @pytest.mark.parametrize("who", ["ygjy-tech1", "ygjy-finance", "ygjy-security"])
@@ -251,7 +265,10 @@ def test_another_department_asks_the_desk_to_call_and_never_sees_the_number(api,
     assert CallRequest.objects.count() == 1
     r2 = api("ygjy-finance").post("/call-requests", {"property": "YGJY", "unit": "3-1202", "message": "请缴费"})
     assert r2.status_code == 201
-    assert api("ygjy-finance").post("/call-requests", {"property": "YGJY", "unit": "9-9999", "message": "x"}).status_code == 422
+    assert (
+        api("ygjy-finance").post("/call-requests", {"property": "YGJY", "unit": "9-9999", "message": "x"}).status_code
+        == 422
+    )
     assert api("ygjy-tech1").get("/call-requests", property="YGJY").status_code == 403
     queue = desk.get("/call-requests", property="YGJY").json()
     assert [q["message"] for q in queue] == ["请约明早九点上门", "请缴费"]
@@ -268,7 +285,9 @@ def test_another_department_asks_the_desk_to_call_and_never_sees_the_number(api,
     c = login("ygjy-tech1")
     job = c.get(f"/field/j/{number}/").content.decode()
     assert "请客服" in job and not any(p in job for p in queue[0]["phones"])
-    r = c.post("/desk/YGJY/calls/ask/", {"ticket": number, "message": "改约下午", "next": f"/field/j/{number}/", "key": "p1"})
+    r = c.post(
+        "/desk/YGJY/calls/ask/", {"ticket": number, "message": "改约下午", "next": f"/field/j/{number}/", "key": "p1"}
+    )
     assert r.status_code == 302 and r["Location"] == f"/field/j/{number}/"
     assert c.post("/desk/YGJY/calls/ask/", {"ticket": number, "message": "", "key": "p2"}).status_code == 422
     row = CallRequest.objects.get(message="改约下午")
@@ -277,3 +296,17 @@ def test_another_department_asks_the_desk_to_call_and_never_sees_the_number(api,
     assert r.status_code == 302 and CallRequest.objects.get(pk=row.pk).status == "unreached"
     assert desk_page.post("/desk/YGJY/calls/", {"request": row.pk, "reached": "no"}).status_code == 409
     assert desk_page.get("/desk/YGJY/calls/ask/?ticket=" + number).status_code == 200
+
+
+def test_a_phone_number_finds_nothing_for_those_who_may_not_see_it(api):
+    """R7.2: searching by the household's phone would tell finance whose number it is;
+    it finds the matter for the desk only."""
+    desk = api("ygjy-agent")
+    number = desk.post("/tickets", repair_draft(reporter_phone="13800138123")).json()["number"]
+    assert number in [t["number"] for t in desk.get("/tickets/search", q="13800138123").json()]
+    assert number in [t["number"] for t in desk.get("/tickets/search", q="8123").json()]
+    assert number in [t["number"] for t in desk.get("/tickets", q="13800138123").json()["items"]]
+    for who in ("ygjy-finance", "ygjy-security"):
+        assert api(who).get("/tickets/search", q="13800138123").json() == []
+        assert api(who).get("/tickets/search", q="8123").json() == []
+        assert api(who).get("/tickets", q="13800138123").json()["items"] == []
