@@ -22,4 +22,8 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = tickets_search(user, q)
     if len(rows) == 1 and rows[0].number == q.strip().upper():
         return redirect("console:ticket", number=rows[0].number)  # a whole number opens its ticket
-    return render(request, "console/search.html", {"q": q, "rows": rows, "now": timezone.now(), "phones": may_see_household_phones(user)})
+    return render(
+        request,
+        "console/search.html",
+        {"q": q, "rows": rows, "now": timezone.now(), "phones": may_see_household_phones(user)},
+    )

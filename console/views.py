@@ -35,10 +35,10 @@ from people.access import (
     staff_member,
 )
 from people.models import User
+from records.selectors import desk_waiting
 from repairs.dispatch import ranked, teams_at, technicians_at
 from repairs.kind import REPAIR
 from repairs.pages import TECHNICIANS_MAX
-from records.selectors import desk_waiting
 from repairs.printing import work_order_pdf
 from tickets.kinds import default_kind, kind_for, kinds
 from tickets.models import Attachment, Ticket
