@@ -314,6 +314,7 @@ class KeyIn(Input):
     purpose: str = Field(description="renovation, emergency, common or other.")
     kept_at: str
     unit: str = Field("", description="The unit it opens, e.g. 3-1202, if any.")
+    area: str = Field("", description="The common area it opens, by its name, if any.")
 
 
 class LendIn(Input):
@@ -347,6 +348,7 @@ class KeyOut(Out):
     code: str
     name: str
     unit: str | None
+    common_area: str | None
     purpose: str
     kept_at: str
     loan: LoanOut | None = Field(description="The loan out now; null when the key is in.")
@@ -396,6 +398,7 @@ def _key_out(k: Key, loan: KeyLoan | None) -> dict[str, Any]:
         "code": k.code,
         "name": k.name,
         "unit": k.unit.label if k.unit else None,
+        "common_area": k.common_area.name if k.common_area else None,
         "purpose": k.purpose,
         "kept_at": k.kept_at,
         "loan": _loan_out(loan) if loan else None,
@@ -403,7 +406,7 @@ def _key_out(k: Key, loan: KeyLoan | None) -> dict[str, Any]:
 
 
 def _key_for(user: Any, key_id: int) -> Key:
-    k = Key.objects.filter(pk=key_id).select_related("property", "unit").first()
+    k = Key.objects.filter(pk=key_id).select_related("property", "unit", "common_area").first()
     if k is None:
         raise NotFound(_("There is no such key."))
     key_rules.keeper_at(user, k.property)
@@ -431,6 +434,7 @@ def key_add(request: HttpRequest, body: KeyIn) -> Status:
         purpose=body.purpose,
         kept_at=body.kept_at,
         unit=body.unit,
+        area=body.area,
     )
     return Status(201, _key_out(k, None))
 

@@ -10,7 +10,6 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,10 +160,6 @@ def key_return(*, by: User, key: Key) -> KeyLoan:
         raise Conflict(_("Key %(code)s is not out.") % {"code": key.code}, code="key_not_out")
     loan.refresh_from_db()
     return loan
-
-
-def overdue(property: Property) -> QuerySet[KeyLoan]:
-    return KeyLoan.objects.filter(property=property, returned_at__isnull=True, due_at__lt=timezone.now())
 
 
 def overdue_sweep() -> int:

@@ -99,7 +99,11 @@ def key_of(property: Property, pk: int | None) -> Key:
 
 def key_register(property: Property) -> list[Key]:
     """Every key in service with its loan out now (``key.loan``, None when it is in)."""
-    rows = list(Key.objects.filter(property=property, retired_at__isnull=True).select_related("unit").order_by("code"))
+    rows = list(
+        Key.objects.filter(property=property, retired_at__isnull=True)
+        .select_related("unit", "common_area")
+        .order_by("code")
+    )
     out = {loan.key_id: loan for loan in KeyLoan.objects.filter(property=property, returned_at__isnull=True)}
     for k in rows:
         k.loan = out.get(k.pk)  # type: ignore[attr-defined]
