@@ -14,6 +14,8 @@ from contacts.api import router as contacts_router
 from notify.api import outbox_router
 from notify.api import router as notify_router
 from people.api import router as people_router
+from records.api import keys_router
+from records.api import router as records_router
 from repairs.api import router as repairs_router
 from residents.api import router as residents_router
 from tickets.api import router as tickets_router
@@ -49,3 +51,5 @@ api.add_router("/v1/plans", plans_router)
 api.add_router("/v1/announcements", announcements_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1", residents_router)
+api.add_router("/v1", records_router)
+api.add_router("/v1", keys_router)

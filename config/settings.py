@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "contacts",
     "residents",
     "announcements",
+    "records",
     "followups",
     "surveys",
     "reports",

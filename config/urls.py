@@ -28,6 +28,7 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("my/", include("portal.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("records.urls")),  # /desk/<code>/archive/, keys/, calls/: before the console's queues
     path("", include("surveys.urls")),  # /desk/<code>/surveys/ and /my/surveys/: before the console's queues
     path("", include("console.urls")),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from people.access import staff_member
+from people.access import may_see_household_phones, staff_member
 from tickets.selectors import tickets_search
 
 
@@ -22,4 +22,8 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = tickets_search(user, q)
     if len(rows) == 1 and rows[0].number == q.strip().upper():
         return redirect("console:ticket", number=rows[0].number)  # a whole number opens its ticket
-    return render(request, "console/search.html", {"q": q, "rows": rows, "now": timezone.now()})
+    return render(
+        request,
+        "console/search.html",
+        {"q": q, "rows": rows, "now": timezone.now(), "phones": may_see_household_phones(user)},
+    )

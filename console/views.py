@@ -25,7 +25,10 @@ from pages.actions import action_from_form, action_widgets, ticket_and_transitio
 from people.access import (
     is_resident,
     is_technician,
+    may_open_archive,
+    may_read_archive_log,
     may_see_dispatch_suggestions,
+    may_see_household_phones,
     may_watch_deliveries,
     may_work_desk,
     properties_of,
@@ -33,6 +36,7 @@ from people.access import (
     staff_member,
 )
 from people.models import User
+from records.selectors import desk_waiting
 from repairs.dispatch import ranked, teams_at, technicians_at
 from repairs.kind import REPAIR
 from repairs.pages import TECHNICIANS_MAX
@@ -87,7 +91,11 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
         "shown_of": counts.get(queue, 0) if len(rows) == QUEUE_ROWS else 0,
         "now": now,
         "watch_outbox": may_watch_deliveries(user),
+        "archive": may_open_archive(user),  # the household archive, "please call" and the keys (R7)
+        "archive_log": may_read_archive_log(user),
     }
+    if context["archive"]:
+        context["desk_records"] = desk_waiting(prop)
     template = "console/_queue.html" if request.htmx else "console/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -133,6 +141,7 @@ def _ticket_page(
         "message": failed[2] if failed else "",
         "now": timezone.now(),
         "desk": may_work_desk(user),  # the next call is one key away (N), as on the queues
+        "phones": may_see_household_phones(user),  # R7.2
         # The items the review decides, in the order of the review's rows (repairs.pages).
         "pending_items": [
             i
@@ -208,7 +217,8 @@ def print_work_order(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_detail(user, number)
     if not hasattr(ticket, "work_order"):
         raise Http404(_("This ticket has no work order."))
-    pdf = work_order_pdf(ticket, url=request.build_absolute_uri(reverse("console:ticket", args=[number])))
+    url = request.build_absolute_uri(reverse("console:ticket", args=[number]))
+    pdf = work_order_pdf(ticket, url=url, phones=may_see_household_phones(user))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{number}.pdf"'
     return response

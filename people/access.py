@@ -211,6 +211,39 @@ def may_read_personal_details(user: Any) -> bool:
     return holds(user, roles.OFFICE)
 
 
+def may_see_household_phones(user: Any) -> bool:
+    """A household's phone numbers on a ticket's page, its work order and the API: the
+    office, and the resident of the household. Technicians, finance and security see the
+    place and the job, and reach the household through the desk (R7.2)."""
+    return is_resident(user) or holds(user, roles.OFFICE)
+
+
+def may_open_archive(user: Any) -> bool:
+    """The household archive and personal details page (R7.1-R7.2): the service desk
+    only; each read is written to the access log."""
+    return holds(user, roles.ARCHIVE_KEEPERS)
+
+
+def may_consult_archive(user: Any) -> bool:
+    """A head of another department, for whom the desk opens an archive record (R7.2)."""
+    return is_active(user) and not user.is_superuser and user.role in roles.DEPARTMENT_HEADS
+
+
+def may_read_archive_log(user: Any) -> bool:
+    """The archive's access log: the property manager and company leadership."""
+    return holds(user, roles.DECIDERS)
+
+
+def may_ask_desk_to_call(user: Any) -> bool:
+    """A "please call" request to the desk: any staff member who must reach a household."""
+    return is_staff_member(user)
+
+
+def may_keep_keys(user: Any) -> bool:
+    """The key register, lending and returns, handovers to residents (R7.3-R7.4): the desk."""
+    return holds(user, roles.DESK)
+
+
 def may_read_contact_log(user: Any) -> bool:
     """The contact log: every caller's name, phone and what they said (R1.6)."""
     return holds(user, roles.OFFICE)

@@ -33,6 +33,10 @@ HELPERS = DESK | LEADS | {Role.SECURITY}
 # Every department a complaint can be about signs for and returns its handling form (R4.2).
 DEPARTMENTS = DESK | SUPERVISORS | {Role.SECURITY, Role.FINANCE}
 STAFF = frozenset(Role) - {Role.RESIDENT}
+# The household archive (R7.2): only the service desk opens it; the heads of the other
+# departments consult it through the desk, which opens it for them.
+ARCHIVE_KEEPERS = DESK
+DEPARTMENT_HEADS = FIELD_SUPERVISORS | DECIDERS
 
 
 def outranks(role: str, needed: str) -> bool:

@@ -62,9 +62,10 @@ def signatures(ticket: Ticket) -> list[Signature]:
     return out
 
 
-def work_order_pdf(ticket: Ticket, *, url: str) -> bytes:
+def work_order_pdf(ticket: Ticket, *, url: str, phones: bool = True) -> bytes:
     """The work order of a repair ticket read with ``tickets.selectors.ticket_detail``;
-    ``url`` is the address the QR code opens."""
+    ``url`` is the address the QR code opens; the customer's phone only when the reader
+    may see it (``phones``, R7.2)."""
     from weasyprint import HTML
 
     order = ticket.work_order  # type: ignore[attr-defined]
@@ -81,6 +82,7 @@ def work_order_pdf(ticket: Ticket, *, url: str) -> bytes:
         "repairs/work_order_pdf.html",
         {
             "ticket": ticket,
+            "phones": phones,
             "order": order,
             "items": items,
             "totals": totals,

@@ -12,6 +12,7 @@ from pydantic import create_model
 
 from base.request import user_of
 from base.schemas import ERRORS, Out
+from people.access import may_see_household_phones
 from promises.services import clock_label
 from tickets.actions import spec_for, ticket_act
 from tickets.kinds import draft_model, kinds
@@ -52,7 +53,9 @@ class TicketOut(Out):
     impact: str
     channel: str
     reporter_name: str
-    reporter_phone: str
+    reporter_phone: str | None = Field(
+        description="Null for technicians, finance and security: they reach the household through the desk (R7.2)."
+    )
     description: str
     reported_at: datetime.datetime
     created_at: datetime.datetime
@@ -119,8 +122,9 @@ class ActionOut(Schema):
     fields: dict[str, Any] = Field(..., description="JSON Schema of the body the action takes.")
 
 
-def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
-    """The summary of a ticket read through ``tickets.selectors.with_labels``."""
+def ticket_out(t: Ticket, now: datetime.datetime, *, phones: bool = True) -> dict[str, Any]:
+    """The summary of a ticket read through ``tickets.selectors.with_labels``; the
+    household's phone only if the reader may see it (``phones``, R7.2)."""
     assignee = t.assignee_username  # type: ignore[attr-defined]
     return {
         "number": t.number,
@@ -137,7 +141,7 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
         "impact": t.impact,
         "channel": t.channel,
         "reporter_name": t.reporter_name,
-        "reporter_phone": t.reporter_phone,
+        "reporter_phone": t.reporter_phone if phones else None,
         "description": t.description,
         "reported_at": t.reported_at,
         "created_at": t.created_at,
@@ -150,9 +154,9 @@ def ticket_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
     }
 
 
-def ticket_detail_out(t: Ticket, now: datetime.datetime) -> dict[str, Any]:
+def ticket_detail_out(t: Ticket, now: datetime.datetime, *, phones: bool = True) -> dict[str, Any]:
     return {
-        **ticket_out(t, now),
+        **ticket_out(t, now, phones=phones),
         **{k.detail.name: k.detail.build(t) for k in kinds() if k.detail},
         "deadlines": [
             {
@@ -201,7 +205,7 @@ def create_ticket(
     else:
         ticket = ticket_create(by=user, draft=draft)
     response["Location"] = f"{request.path.rstrip('/')}/{ticket.number}"
-    return Status(201, ticket_out(labelled(ticket), timezone.now()))
+    return Status(201, ticket_out(labelled(ticket), timezone.now(), phones=may_see_household_phones(user)))
 
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets")
@@ -216,7 +220,8 @@ def list_tickets(
     now = timezone.now()
     qs = tickets_filtered(user_of(request), filters, now)
     rows, nxt = tickets_page(qs, ordering=filters.ordering, cursor=cursor, limit=limit)
-    return {"items": [ticket_out(t, now) for t in rows], "next_cursor": nxt}
+    phones = may_see_household_phones(user_of(request))
+    return {"items": [ticket_out(t, now, phones=phones) for t in rows], "next_cursor": nxt}
 
 
 @router.get("/search", response={200: list[TicketOut], **ERRORS}, summary="Search tickets")
@@ -225,12 +230,14 @@ def search_tickets(request: HttpRequest, q: str) -> list[dict[str, Any]]:
     or its last four digits, a unit in any common form (3-1202, 3栋1202室), a caller's
     or resident's name, or words of the description. At most 20, open ones first."""
     now = timezone.now()
-    return [ticket_out(t, now) for t in tickets_search(user_of(request), q)]
+    phones = may_see_household_phones(user_of(request))
+    return [ticket_out(t, now, phones=phones) for t in tickets_search(user_of(request), q)]
 
 
 @router.get("/{number}", response={200: TicketDetailOut, **ERRORS}, summary="Read one ticket")
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
-    return ticket_detail_out(ticket_detail(user_of(request), number), timezone.now())
+    user = user_of(request)
+    return ticket_detail_out(ticket_detail(user, number), timezone.now(), phones=may_see_household_phones(user))
 
 
 @router.get("/{number}/actions", response={200: list[ActionOut], **ERRORS}, summary="Actions you may take now")
@@ -258,4 +265,5 @@ def take_action(
     Illegal or unauthorised actions get 403 or 409 and change nothing."""
     ticket = ticket_for_action(user_of(request), number)
     ticket_act(ticket=ticket, action=action, by=user_of(request), data=body or {})
-    return ticket_detail_out(ticket_detail(user_of(request), number), timezone.now())
+    user = user_of(request)
+    return ticket_detail_out(ticket_detail(user, number), timezone.now(), phones=may_see_household_phones(user))

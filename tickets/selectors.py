@@ -20,7 +20,7 @@ from base.errors import InvalidInput, NotFound
 from base.schemas import Day
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
-from people.access import is_resident
+from people.access import is_resident, may_see_household_phones
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS, Deadline
 from tickets.kinds import kind_for
@@ -133,12 +133,10 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
         qs = qs.filter(reported_at__lt=_day_start(f.reported_to + datetime.timedelta(days=1)))
     if f.q:
         text = f.q.strip()[:100]
-        qs = qs.filter(
-            Q(number=text.upper())
-            | Q(reporter_phone__startswith=text)
-            | Q(reporter_name=text)
-            | Q(description__icontains=text)
-        )
+        said = Q(number=text.upper()) | Q(reporter_name=text) | Q(description__icontains=text)
+        if may_see_household_phones(user):  # nobody else finds a matter by its phone (R7.2)
+            said |= Q(reporter_phone__startswith=text)
+        qs = qs.filter(said)
     return qs
 
 
@@ -164,7 +162,7 @@ def tickets_search(user: User, text: str, *, limit: int = SEARCH_ROWS) -> list[T
     if NUMBER_LIKE.match(text):
         found |= Q(number__contains=text.upper())
     digits = text.replace(" ", "").replace("-", "")
-    if digits.isdigit():
+    if digits.isdigit() and may_see_household_phones(user):  # R7.2: a phone finds nothing for others
         found |= Q(reporter_phone__endswith=digits) if len(digits) == 4 else Q(reporter_phone__contains=digits)
     # Units of any property: the tickets' own scope decides what is seen.
     units = list(units_said(Property.objects.values("pk"), text).values_list("pk", flat=True)[:50])
