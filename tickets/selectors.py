@@ -20,7 +20,7 @@ from base.errors import InvalidInput, NotFound
 from base.schemas import Day
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
-from people.access import is_resident
+from people.access import is_resident, property_ids
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS, Deadline
 from tickets.kinds import kind_for
@@ -95,7 +95,12 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
     if f.building:
         qs = qs.filter(building_id=f.building)
     if f.unit:
-        qs = qs.filter(unit__label=f.unit)
+        units = units_said(property_ids(user), f.unit)
+        if not units.exists():
+            raise InvalidInput(
+                _("There is no unit “%(unit)s” you work at.") % {"unit": f.unit.strip()[:30]}, field="unit"
+            )
+        qs = qs.filter(unit__in=units)
     if f.assignee:
         qs = qs.filter(assignee__username=f.assignee)
     if f.overdue is True:
@@ -277,7 +282,7 @@ def place_history(
     open tickets and its tickets of the last 90 days, newest first."""
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id)
     if unit:
-        qs = qs.filter(unit__property_id=property_id, unit__label=unit)
+        qs = qs.filter(unit__in=units_said([property_id], unit))
     elif area:
         qs = qs.filter(common_area__property_id=property_id, common_area__name=area)
     else:
@@ -296,7 +301,7 @@ def open_repeats(
     if not (unit or area):
         return []
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-    qs = qs.filter(unit__label=unit) if unit else qs.filter(common_area__name=area)
+    qs = qs.filter(unit__in=units_said([property_id], unit)) if unit else qs.filter(common_area__name=area)
     if category:
         qs = qs.filter(Q(category__code=category) | Q(category__isnull=True))
     return list(with_labels(qs).order_by("-reported_at", "-id")[:3])
