@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "followups",
     "surveys",
     "reports",
+    "onboarding",
     "promises",
     "notify",
     "api",

@@ -39,6 +39,14 @@ class Property(models.Model):
         blank=True,
         help_text=_("The number residents call, shown on their pages."),
     )
+    office_opens = models.TimeField(_("office opens"), default=datetime.time(8, 30))
+    office_closes = models.TimeField(_("office closes"), default=datetime.time(17, 30))
+    after_hours_phone = models.CharField(
+        _("after-hours phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Outside office hours the monitoring room takes the service phone at this number (R1.4)."),
+    )
     sign_off_days = models.PositiveSmallIntegerField(
         _("days to sign off"),
         default=7,

@@ -33,6 +33,11 @@ HELPERS = DESK | LEADS | {Role.SECURITY}
 # Every department a complaint can be about signs for and returns its handling form (R4.2).
 DEPARTMENTS = DESK | SUPERVISORS | {Role.SECURITY, Role.FINANCE}
 STAFF = frozenset(Role) - {Role.RESIDENT}
+# Who sets a property up: its places and people from spreadsheets, office hours,
+# policies, teams, trades and notice channels. Works at every property of its company.
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+# The roles that work at every property of their company, not only those attached.
+COMPANY_WIDE = frozenset({Role.EXECUTIVE, Role.ADMINISTRATOR})
 
 
 def outranks(role: str, needed: str) -> bool:
