@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
 from base.request import user_of
 from base.schemas import ERRORS, Input, Out
 from estates.models import Property
-from onboarding import services
+from onboarding import imports, services
 from onboarding.selectors import setup_of
+from onboarding.sheets import read
 from people.access import setup_at
 
 router = Router(tags=["setup"])
@@ -253,3 +254,73 @@ def add_units(request: HttpRequest, code: str, body: UnitsIn) -> Status:
     floors given; units already there are kept, so sending it again adds nothing."""
     user, prop = setup_at(user_of(request), code)
     return Status(201, {"changed": services.units_generate(by=user, prop=prop, **body.model_dump())})
+
+
+# --- Spreadsheets ------------------------------------------------------------------------------
+
+
+def _download(prop: Property, code: str, fmt: str, *, template: bool) -> HttpResponse:
+    content, content_type, name = imports.sheet_file(prop, code, fmt, template=template)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class RowOut(Out):
+    row: int
+    key: str
+    action: str = Field(description="create, change, same or refuse")
+    column: str
+    reason: str
+    changed: list[str]
+
+
+class PlanOut(Out):
+    dataset: str
+    imported: bool
+    created: int
+    changed: int
+    same: int
+    refused: int
+    rows: list[RowOut]
+
+
+@router.get("/{code}/sheets/{dataset}/template", response={200: None, **ERRORS}, summary="A spreadsheet template")
+def sheet_template(request: HttpRequest, code: str, dataset: str, format: str = "xlsx") -> HttpResponse:
+    """The template of a data set (buildings, units, residents, staff, catalogue): the
+    Chinese headers, an example row and, in .xlsx, a sheet of what each column takes."""
+    _user, prop = setup_at(user_of(request), code)
+    return _download(prop, dataset, format, template=True)
+
+
+@router.get("/{code}/sheets/{dataset}", response={200: None, **ERRORS}, summary="Export a data set")
+def sheet_export(request: HttpRequest, code: str, dataset: str, format: str = "xlsx") -> HttpResponse:
+    """What is stored, in the template's columns (``format``: xlsx or csv)."""
+    _user, prop = setup_at(user_of(request), code)
+    return _download(prop, dataset, format, template=False)
+
+
+@router.post("/{code}/sheets/{dataset}", response={200: PlanOut, **ERRORS}, summary="Check or import a spreadsheet")
+def sheet_import(
+    request: HttpRequest,
+    code: str,
+    dataset: str,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's way of declaring it
+    commit: bool = False,
+) -> dict[str, Any]:
+    """With ``commit=false`` (the default) what each row would do, nothing written; with
+    ``commit=true`` the import, every row or none: a refused row makes it 422 naming the
+    row, the column and the reason. The same file twice changes nothing."""
+    user, prop = setup_at(user_of(request), code)
+    rows = read(file.name or "", file.read(), imports.dataset(dataset).columns)
+    run = imports.import_apply if commit else imports.import_plan
+    plan = run(by=user, prop=prop, code=dataset, rows=rows)
+    return {
+        "dataset": dataset,
+        "imported": commit,
+        "created": plan.count("create"),
+        "changed": plan.count("change"),
+        "same": plan.count("same"),
+        "refused": plan.count("refuse"),
+        "rows": [vars(r) for r in plan.rows],
+    }
