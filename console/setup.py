@@ -48,6 +48,15 @@ def _act(request: HttpRequest, prop: Property) -> str:
     """Do what the posted part asks; returns the message to show."""
     post, by = request.POST, request.user
     part = post.get("part", "")
+    if part == "property_add":
+        made = services.property_add(
+            by=by,  # type: ignore[arg-type]
+            name=post.get("property_name", ""),
+            code=post.get("property_code", ""),
+            kind=post.get("kind", ""),
+        )
+        request.new_property = made  # type: ignore[attr-defined]
+        return _("Property %(name)s added: now enter its places and people.") % {"name": made.name}
     if part == "settings":
         fields = services.settings_save(
             by=by,  # type: ignore[arg-type]
@@ -145,6 +154,9 @@ def setup(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as e:
         return _page(request, prop, part, {e.field or "general": e.message}, status=e.status)
     messages.success(request, message)
+    made = getattr(request, "new_property", None)
+    if made is not None:
+        return redirect(reverse("console:setup", args=[made.code]))
     anchor = {"limit": "limits", "limits_reset": "limits", "window": "windows", "windows_reset": "windows"}.get(
         part, part.split("_")[0]
     )

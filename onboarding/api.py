@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 from pydantic import Field
 
+from base.errors import Forbidden
 from base.request import user_of
 from base.schemas import ERRORS, Input, Out
 from estates.models import Property
 from onboarding import imports, services
 from onboarding.selectors import setup_of
 from onboarding.sheets import read
-from people.access import setup_at
+from people.access import may_set_up, setup_at
 
 router = Router(tags=["setup"])
 
@@ -324,3 +326,20 @@ def sheet_import(
         "refused": plan.count("refuse"),
         "rows": [vars(r) for r in plan.rows],
     }
+
+
+class PropertyIn(Input):
+    name: str = Field(max_length=100)
+    code: str = Field(max_length=20)
+    kind: str = Field("residential", description="residential or office")
+
+
+@router.post("", response={201: SetupOut, **ERRORS}, summary="Add a property")
+def add_property(request: HttpRequest, body: PropertyIn) -> Status:
+    """A new property of the administrator's company, starting from the default time
+    limits; then its places, people and catalogue come from the spreadsheets."""
+    user = user_of(request)
+    if not may_set_up(user):
+        raise Forbidden(_("Only the company administrator sets a property up."))
+    prop = services.property_add(by=user, name=body.name, code=body.code, kind=body.kind)
+    return Status(201, _out(prop))

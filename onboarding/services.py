@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from base import validation
-from base.errors import InvalidInput, NotFound
+from base.errors import Forbidden, InvalidInput, NotFound
 from base.history import history_record
 from estates.models import Building, Property, Unit
 from followups.models import FollowUpPolicy, Service
@@ -27,7 +27,7 @@ from followups.policy import DEFAULTS as FOLLOWUP_DEFAULTS
 from notify.models import ChannelRoute
 from people.models import Role, Team, Trade, User
 from promises.models import PromisePolicy
-from promises.policy import policies_reset
+from promises.policy import policies_reset, policies_seed
 
 MINUTES_MAX = 60 * 24 * 90  # a limit of more than 90 days is a typo
 ZONES = frozenset(zoneinfo.available_timezones())
@@ -89,6 +89,29 @@ def _whole(value: Any, *, field: str, low: int = 0, high: int = MINUTES_MAX, req
 
 
 # --- The property itself ------------------------------------------------------------------
+
+
+@transaction.atomic
+def property_add(*, by: User, name: str, code: str, kind: str) -> Property:
+    """A new property of the administrator's company, with the default time limits."""
+    if not by.company_id:
+        raise Forbidden(_("Your account belongs to no company."))
+    name = validation.text_clean(name, field="property_name", max_length=100)
+    code = (code or "").strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,20}", code):
+        raise InvalidInput(_("Use 2 to 20 letters and digits for a property code, e.g. XHY."), field="property_code")
+    if kind not in Property.Kind.values:
+        raise InvalidInput(_("Choose residential or office."), field="kind")
+    if Property.objects.filter(code=code).exists():
+        raise InvalidInput(_("The code %(code)s is taken.") % {"code": code}, field="property_code")
+    if Property.objects.filter(company_id=by.company_id, name=name).exists():
+        raise InvalidInput(_("There is a property “%(name)s” already.") % {"name": name}, field="property_name")
+    prop = Property.objects.create(company_id=by.company_id, name=name, code=code, kind=kind)
+    policies_seed(prop.pk)
+    history_record(
+        by=by, obj=prop, action="add", message=_("Property added: %(name)s (%(code)s)") % {"name": name, "code": code}
+    )
+    return prop
 
 
 @transaction.atomic

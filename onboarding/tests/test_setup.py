@@ -200,3 +200,24 @@ def test_the_api_has_the_same_setup(api):
     assert admin.post("/setup/YGJY/followups/reset").status_code == 200
     assert api("ygjy-manager").get("/setup/YGJY").status_code == 403
     assert api("ygjy-agent").post("/setup/YGJY/limits/reset").status_code == 403
+
+
+def test_the_administrator_adds_a_property_of_its_company(estate, api):
+    c = login("admin")
+    r = c.post(
+        "/desk/YGJY/setup/",
+        {"part": "property_add", "property_name": "新华苑", "property_code": "xhy", "kind": "residential"},
+    )
+    assert r.status_code == 302 and r["Location"] == "/desk/XHY/setup/"
+    prop = Property.objects.get(code="XHY")
+    assert prop.company.name == ygjy().company.name and PromisePolicy.objects.filter(property=prop).exists()
+    assert setup_history(prop)[0].user.username == "admin"
+    taken = c.post(
+        "/desk/YGJY/setup/",
+        {"part": "property_add", "property_name": "另一个", "property_code": "XHY", "kind": "office"},
+    )
+    assert taken.status_code == 422 and "XHY" in taken.content.decode()
+    made = api("admin").post("/setup", {"name": "东方大厦", "code": "DFDS", "kind": "office"})
+    assert made.status_code == 201 and made.json()["property"] == "DFDS"
+    assert api("admin").post("/setup", {"name": "x", "code": "!", "kind": "office"}).status_code == 422
+    assert api("leader").post("/setup", {"name": "东方", "code": "DF", "kind": "office"}).status_code == 403
