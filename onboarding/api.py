@@ -24,7 +24,7 @@ from people.access import may_set_up, setup_at
 router = Router(tags=["setup"])
 
 
-class SettingsIn(Input):
+class SetupSettingsIn(Input):
     time_zone: str = Field("Asia/Shanghai", max_length=50)
     office_opens: str = Field(description="HH:MM, the property's local time.", max_length=8)
     office_closes: str = Field(max_length=8)
@@ -32,39 +32,39 @@ class SettingsIn(Input):
     desk_phone: str = Field("", max_length=30)
 
 
-class LimitIn(Input):
+class SetupLimitIn(Input):
     minutes: int
     emergency_minutes: int | None = None
 
 
-class WindowIn(Input):
+class SetupWindowIn(Input):
     window_from_days: int
     window_to_days: int
     coverage_percent: int
 
 
-class TeamIn(Input):
+class SetupTeamIn(Input):
     name: str = Field(max_length=50)
     trades: list[str] = Field(default_factory=list, max_length=50, description="Trade codes.")
 
 
-class TradeIn(Input):
+class SetupTradeIn(Input):
     code: str = Field(max_length=30)
     name: str = Field(max_length=50)
 
 
-class ChannelIn(Input):
+class SetupChannelIn(Input):
     name: str = Field(max_length=100)
     url: str = Field(max_length=500, description="wecombot://KEY, dingtalk://TOKEN/, feishu://TOKEN or json(s)://...")
     role: str = Field("", max_length=30)
     team: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class ActiveIn(Input):
+class SetupActiveIn(Input):
     active: bool
 
 
-class UnitsIn(Input):
+class SetupUnitsIn(Input):
     building_code: str = Field(max_length=20)
     building_name: str = Field("", max_length=100)
     floor_from: int = 1
@@ -74,7 +74,7 @@ class UnitsIn(Input):
     room_digits: int = 2
 
 
-class LimitOut(Out):
+class SetupLimitOut(Out):
     id: int
     kind: str
     clock: str
@@ -82,7 +82,7 @@ class LimitOut(Out):
     emergency_minutes: int | None
 
 
-class WindowOut(Out):
+class SetupWindowOut(Out):
     service: str
     from_days: int
     to_days: int
@@ -90,13 +90,13 @@ class WindowOut(Out):
     default: bool
 
 
-class TeamOut(Out):
+class SetupTeamOut(Out):
     id: int
     name: str
     trades: list[str]
 
 
-class ChannelOut(Out):
+class SetupChannelOut(Out):
     id: int
     name: str
     role: str
@@ -104,7 +104,7 @@ class ChannelOut(Out):
     active: bool
 
 
-class ChangeOut(Out):
+class SetupChangeOut(Out):
     at: str
     by: str
     what: str
@@ -117,15 +117,15 @@ class SetupOut(Out):
     office_closes: str
     after_hours_phone: str
     desk_phone: str
-    limits: list[LimitOut]
-    windows: list[WindowOut]
-    teams: list[TeamOut]
+    limits: list[SetupLimitOut]
+    windows: list[SetupWindowOut]
+    teams: list[SetupTeamOut]
     trades: list[str]
-    channels: list[ChannelOut]
-    history: list[ChangeOut]
+    channels: list[SetupChannelOut]
+    history: list[SetupChangeOut]
 
 
-class CountOut(Out):
+class SetupCountOut(Out):
     changed: int
 
 
@@ -170,14 +170,14 @@ def get_setup(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.put("/{code}/settings", response={200: SetupOut, **ERRORS}, summary="Change the clock and phones")
-def put_settings(request: HttpRequest, code: str, body: SettingsIn) -> dict[str, Any]:
+def put_settings(request: HttpRequest, code: str, body: SetupSettingsIn) -> dict[str, Any]:
     user, prop = setup_at(user_of(request), code)
     services.settings_save(by=user, prop=prop, **body.model_dump())
     return _out(prop)
 
 
 @router.put("/{code}/limits/{int:policy_id}", response={200: SetupOut, **ERRORS}, summary="Change a time limit")
-def put_limit(request: HttpRequest, code: str, policy_id: int, body: LimitIn) -> dict[str, Any]:
+def put_limit(request: HttpRequest, code: str, policy_id: int, body: SetupLimitIn) -> dict[str, Any]:
     user, prop = setup_at(user_of(request), code)
     services.promise_limit_set(
         by=user, prop=prop, policy_id=policy_id, minutes=body.minutes, emergency_minutes=body.emergency_minutes
@@ -185,14 +185,16 @@ def put_limit(request: HttpRequest, code: str, policy_id: int, body: LimitIn) ->
     return _out(prop)
 
 
-@router.post("/{code}/limits/reset", response={200: CountOut, **ERRORS}, summary="Time limits back to the defaults")
+@router.post(
+    "/{code}/limits/reset", response={200: SetupCountOut, **ERRORS}, summary="Time limits back to the defaults"
+)
 def reset_limits(request: HttpRequest, code: str) -> dict[str, int]:
     user, prop = setup_at(user_of(request), code)
     return {"changed": services.promises_reset(by=user, prop=prop)}
 
 
 @router.post(
-    "/{code}/followups/reset", response={200: CountOut, **ERRORS}, summary="Follow-up windows back to the defaults"
+    "/{code}/followups/reset", response={200: SetupCountOut, **ERRORS}, summary="Follow-up windows back to the defaults"
 )
 def reset_windows(request: HttpRequest, code: str) -> dict[str, int]:
     user, prop = setup_at(user_of(request), code)
@@ -200,7 +202,7 @@ def reset_windows(request: HttpRequest, code: str) -> dict[str, int]:
 
 
 @router.put("/{code}/followups/{service}", response={200: SetupOut, **ERRORS}, summary="Change a follow-up window")
-def put_window(request: HttpRequest, code: str, service: str, body: WindowIn) -> dict[str, Any]:
+def put_window(request: HttpRequest, code: str, service: str, body: SetupWindowIn) -> dict[str, Any]:
     user, prop = setup_at(user_of(request), code)
     services.followup_window_set(
         by=user,
@@ -213,45 +215,45 @@ def put_window(request: HttpRequest, code: str, service: str, body: WindowIn) ->
     return _out(prop)
 
 
-@router.post("/{code}/teams", response={201: TeamOut, **ERRORS}, summary="Add a team")
-def add_team(request: HttpRequest, code: str, body: TeamIn) -> Status:
+@router.post("/{code}/teams", response={201: SetupTeamOut, **ERRORS}, summary="Add a team")
+def add_team(request: HttpRequest, code: str, body: SetupTeamIn) -> Status:
     user, prop = setup_at(user_of(request), code)
     team = services.team_save(by=user, prop=prop, name=body.name, trades=body.trades)
     return Status(201, {"id": team.pk, "name": team.name, "trades": sorted(body.trades)})
 
 
-@router.put("/{code}/teams/{int:team_id}", response={200: TeamOut, **ERRORS}, summary="Change a team")
-def put_team(request: HttpRequest, code: str, team_id: int, body: TeamIn) -> dict[str, Any]:
+@router.put("/{code}/teams/{int:team_id}", response={200: SetupTeamOut, **ERRORS}, summary="Change a team")
+def put_team(request: HttpRequest, code: str, team_id: int, body: SetupTeamIn) -> dict[str, Any]:
     user, prop = setup_at(user_of(request), code)
     team = services.team_save(by=user, prop=prop, name=body.name, trades=body.trades, team_id=team_id)
     return {"id": team.pk, "name": team.name, "trades": sorted(t.code for t in team.trades.all())}
 
 
-@router.post("/{code}/trades", response={201: CountOut, **ERRORS}, summary="Add a trade")
-def add_trade(request: HttpRequest, code: str, body: TradeIn) -> Status:
+@router.post("/{code}/trades", response={201: SetupCountOut, **ERRORS}, summary="Add a trade")
+def add_trade(request: HttpRequest, code: str, body: SetupTradeIn) -> Status:
     user, prop = setup_at(user_of(request), code)
     services.trade_add(by=user, prop=prop, code=body.code, name=body.name)
     return Status(201, {"changed": 1})
 
 
-@router.post("/{code}/channels", response={201: ChannelOut, **ERRORS}, summary="Add a notice channel")
-def add_channel(request: HttpRequest, code: str, body: ChannelIn) -> Status:
+@router.post("/{code}/channels", response={201: SetupChannelOut, **ERRORS}, summary="Add a notice channel")
+def add_channel(request: HttpRequest, code: str, body: SetupChannelIn) -> Status:
     user, prop = setup_at(user_of(request), code)
     c = services.channel_add(by=user, prop=prop, name=body.name, url=body.url, role=body.role, team_id=body.team)
     return Status(201, {"id": c.pk, "name": c.name, "role": c.role, "team": c.team_id, "active": c.active})
 
 
 @router.put(
-    "/{code}/channels/{int:channel_id}", response={200: ChannelOut, **ERRORS}, summary="Turn a channel on or off"
+    "/{code}/channels/{int:channel_id}", response={200: SetupChannelOut, **ERRORS}, summary="Turn a channel on or off"
 )
-def put_channel(request: HttpRequest, code: str, channel_id: int, body: ActiveIn) -> dict[str, Any]:
+def put_channel(request: HttpRequest, code: str, channel_id: int, body: SetupActiveIn) -> dict[str, Any]:
     user, prop = setup_at(user_of(request), code)
     c = services.channel_active_set(by=user, prop=prop, channel_id=channel_id, active=body.active)
     return {"id": c.pk, "name": c.name, "role": c.role, "team": c.team_id, "active": c.active}
 
 
-@router.post("/{code}/units", response={201: CountOut, **ERRORS}, summary="Make a building's units")
-def add_units(request: HttpRequest, code: str, body: UnitsIn) -> Status:
+@router.post("/{code}/units", response={201: SetupCountOut, **ERRORS}, summary="Make a building's units")
+def add_units(request: HttpRequest, code: str, body: SetupUnitsIn) -> Status:
     """Floors x units per floor, numbered building-floor-room (3-1202), skipping the
     floors given; units already there are kept, so sending it again adds nothing."""
     user, prop = setup_at(user_of(request), code)
@@ -268,7 +270,7 @@ def _download(prop: Property, code: str, fmt: str, *, template: bool) -> HttpRes
     return response
 
 
-class RowOut(Out):
+class SheetRowOut(Out):
     row: int
     key: str
     action: str = Field(description="create, change, same or refuse")
@@ -277,14 +279,14 @@ class RowOut(Out):
     changed: list[str]
 
 
-class PlanOut(Out):
+class SheetPlanOut(Out):
     dataset: str
     imported: bool
     created: int
     changed: int
     same: int
     refused: int
-    rows: list[RowOut]
+    rows: list[SheetRowOut]
 
 
 @router.get("/{code}/sheets/{dataset}/template", response={200: None, **ERRORS}, summary="A spreadsheet template")
@@ -302,7 +304,9 @@ def sheet_export(request: HttpRequest, code: str, dataset: str, format: str = "x
     return _download(prop, dataset, format, template=False)
 
 
-@router.post("/{code}/sheets/{dataset}", response={200: PlanOut, **ERRORS}, summary="Check or import a spreadsheet")
+@router.post(
+    "/{code}/sheets/{dataset}", response={200: SheetPlanOut, **ERRORS}, summary="Check or import a spreadsheet"
+)
 def sheet_import(
     request: HttpRequest,
     code: str,
@@ -328,14 +332,14 @@ def sheet_import(
     }
 
 
-class PropertyIn(Input):
+class SetupPropertyIn(Input):
     name: str = Field(max_length=100)
     code: str = Field(max_length=20)
     kind: str = Field("residential", description="residential or office")
 
 
 @router.post("", response={201: SetupOut, **ERRORS}, summary="Add a property")
-def add_property(request: HttpRequest, body: PropertyIn) -> Status:
+def add_property(request: HttpRequest, body: SetupPropertyIn) -> Status:
     """A new property of the administrator's company, starting from the default time
     limits; then its places, people and catalogue come from the spreadsheets."""
     user = user_of(request)

@@ -36,14 +36,16 @@ ZONES = frozenset(zoneinfo.available_timezones())
 # What the company administrator may do in the admin, beyond the setup page: the
 # places, households and residents, people, teams and trades, the catalogue, the
 # policies and the channels of its company (the admin scopes every list to it).
+# Categories, warranty terms and trades are shared by every company: read only.
 ADMIN_MODELS = {
     "estates": None,
-    "catalog": None,
-    "people": {"user", "team", "trade"},
+    "catalog": {"serviceitem", "builder", "provider"},
+    "people": {"user", "team"},
     "promises": {"promisepolicy"},
     "followups": {"followuppolicy"},
     "notify": {"channelroute"},
 }
+ADMIN_READS = {"catalog": {"category", "warrantyterm"}, "people": {"trade"}}
 ADMINISTRATORS_GROUP = "company administrators"
 
 
@@ -59,6 +61,8 @@ def administrator_grant(user: User) -> None:
                 if models
                 else Q(content_type__app_label=app)
             )
+        for app, models in ADMIN_READS.items():
+            wanted |= Q(content_type__app_label=app, content_type__model__in=models, codename__startswith="view_")
         group.permissions.set(Permission.objects.filter(wanted).exclude(codename__startswith="delete_user"))
     User.objects.filter(pk=user.pk).update(is_staff=True)
     user.is_staff = True

@@ -221,3 +221,25 @@ def test_the_administrator_adds_a_property_of_its_company(estate, api):
     assert made.status_code == 201 and made.json()["property"] == "DFDS"
     assert api("admin").post("/setup", {"name": "x", "code": "!", "kind": "office"}).status_code == 422
     assert api("leader").post("/setup", {"name": "东方", "code": "DF", "kind": "office"}).status_code == 403
+
+
+def test_the_admin_opens_to_the_administrator_scoped_to_its_company(estate):
+    from catalog.models import Category, ServiceItem
+
+    other = Company.objects.create(name="另一家物业")
+    theirs = Property.objects.create(company=other, name="别家小区", code="BJ", kind="residential")
+    ServiceItem.objects.create(company=other, code="ZZ-99", name="别家的项目", category=Category.objects.first())
+    c = login("admin")
+    assert c.get("/admin/").status_code == 200
+    units = c.get("/admin/estates/unit/?q=3-1202").content.decode()
+    assert "3-1202" in units
+    properties = c.get("/admin/estates/property/").content.decode()
+    assert "阳光嘉园小区" in properties and theirs.name not in properties
+    items = c.get("/admin/catalog/serviceitem/").content.decode()
+    assert "ZZ-99" not in items and c.get("/admin/catalog/serviceitem/add/").status_code == 200
+    assert c.get("/admin/catalog/category/").status_code == 200  # shared: read only
+    assert c.get("/admin/catalog/category/add/").status_code == 403
+    me = User.objects.get(username="admin")
+    page = c.get(f"/admin/people/user/{me.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="groups"' not in page
+    assert login("ygjy-manager").get("/admin/").status_code == 302  # not staff: the admin's login
