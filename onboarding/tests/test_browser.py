@@ -44,7 +44,7 @@ def filled(template: Path, rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def test_a_new_property_is_set_up_by_its_administrator_and_records_its_first_repair(browser, tmp_path):
+def test_a_new_property_is_set_up_by_its_administrator_and_records_its_first_repair(browser, axe, tmp_path):
     screen = browser()
     page = screen.login("admin")
     assert "/setup/" in page.url
@@ -57,6 +57,8 @@ def test_a_new_property_is_set_up_by_its_administrator_and_records_its_first_rep
     page.click("#team form:first-of-type button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "水电班" in page.locator("#team table").inner_text()
+    axe(page, "the setup page")
+    screen.shot("setup")
 
     page.click("text=表格导入导出")
     page.wait_for_url("**/desk/XHY/setup/sheets/")
@@ -78,6 +80,7 @@ def test_a_new_property_is_set_up_by_its_administrator_and_records_its_first_rep
         counts = page.locator("#preview [data-counts]").get_attribute("data-counts") or ""
         assert counts.split()[3] == "0", page.locator("#preview").inner_text()
         if code == "residents":
+            axe(page, "the spreadsheets' preview")
             screen.shot("setup-sheets-preview")
         page.click("#preview button[value=import]")
         page.wait_for_load_state("networkidle")

@@ -284,3 +284,54 @@ def test_the_api_checks_then_imports_all_or_nothing(new, api):
     assert template.content.decode("utf-8-sig").startswith("用户名*,姓名*")
     assert api("ygjy-agent").client.get("/api/v1/setup/XHY/sheets/units").status_code == 403
     assert Client().get("/api/v1/setup/XHY/sheets/units").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("code", "row", "column", "said"),
+    [
+        ("buildings", ["3", "3栋", "2020-13-45", ""], "竣工验收日期", "不是日期"),
+        ("buildings", ["3", "3栋", "", "无名建设"], "建设单位", "无名建设"),
+        ("buildings", ["3", "", "", ""], "楼栋名称", "必须填写"),
+        ("units", ["1", "12#", "", "", "", ""], "房号", "12#"),
+        ("units", ["1", "301", "三", "", "", ""], "楼层", "三"),
+        ("units", ["1", "301", "", "别墅", "", ""], "类型", "别墅"),
+        ("units", ["1", "301", "", "", "很大", ""], "建筑面积（㎡）", "不是数字"),
+        ("units", ["1", "301", "", "", "-5", ""], "建筑面积（㎡）", "超出范围"),
+        ("residents", ["1-101", "", "王芳", "12345", "业主", ""], "手机", "12345"),
+        ("residents", ["1-101", "", "王" * 60, "13800000009", "业主", ""], "姓名", "50"),
+        ("staff", ["ygjy-x", "张三", "", "维修工", "没有的班", "", ""], "班组", "没有的班"),
+        ("staff", ["ygjy-x", "张三", "", "维修工", "", "飞行", ""], "工种", "飞行"),
+        ("staff", ["ygjy-x", "张三", "", "维修工", "", "", "也许"], "在岗", "也许"),
+        ("staff", ["a b", "张三", "", "维修工", "", "", ""], "用户名", "登录名"),
+        ("staff", ["resident", "张三", "", "维修工", "", "", ""], "用户名", "已被占用"),
+        ("catalogue", ["白 名", "x", "plumbing", "", "", "", "", ""], "项目编码", "项目编码"),
+        ("catalogue", ["XH-09", "x", "plumbing", "", "99999999", "", "", ""], "人工费", "超出范围"),
+    ],
+)
+def test_each_bad_cell_is_named_with_its_reason(new, code, row, column, said):
+    plan = run(new, code, [GOOD[code][0], row], commit=False)
+    assert [(r.row, r.column) for r in plan.refused] == [(2, column)], [vars(r) for r in plan.rows]
+    assert said in plan.refused[0].reason
+
+
+def test_a_row_twice_in_a_file_is_refused_the_second_time(new):
+    rows = [*GOOD["units"], GOOD["units"][1]]
+    plan = run(new, "units", rows, commit=False)
+    assert [(r.row, r.column) for r in plan.refused] == [(5, "楼栋编号")] and "第 2 行" in plan.refused[0].reason
+
+
+@pytest.mark.parametrize("code", list(GOOD))
+def test_each_export_loads_back_unchanged(new, code):
+    run(new, code, GOOD[code])
+    from onboarding.imports import sheet_file
+
+    content, _type, name = sheet_file(new, code, "xlsx", template=False)
+    assert name == f"XHY-{code}.xlsx"
+    rows = read(name, content, DATASETS[code].columns)
+    plan = import_plan(by=User.objects.get(username="admin"), prop=new, code=code, rows=rows)
+    assert plan.rows and plan.count("same") == len(plan.rows), [vars(r) for r in plan.rows if r.action != "same"]
+
+
+def test_a_csv_saved_by_excel_in_gbk_is_read(new):
+    content = "楼栋编号,楼栋名称\n5,5栋\n".encode("gbk")
+    assert read("b.csv", content, DATASETS["buildings"].columns) == [(2, {"code": "5", "name": "5栋"})]

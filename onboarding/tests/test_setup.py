@@ -6,6 +6,7 @@ may make it, and an administrator only at its own company's properties."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -228,7 +229,9 @@ def test_the_admin_opens_to_the_administrator_scoped_to_its_company(estate):
 
     other = Company.objects.create(name="另一家物业")
     theirs = Property.objects.create(company=other, name="别家小区", code="BJ", kind="residential")
-    ServiceItem.objects.create(company=other, code="ZZ-99", name="别家的项目", category=Category.objects.first())
+    ServiceItem.objects.create(
+        company=other, code="ZZ-99", name="别家的项目", category=Category.objects.get(code="plumbing")
+    )
     c = login("admin")
     assert c.get("/admin/").status_code == 200
     units = c.get("/admin/estates/unit/?q=3-1202").content.decode()
@@ -243,3 +246,75 @@ def test_the_admin_opens_to_the_administrator_scoped_to_its_company(estate):
     page = c.get(f"/admin/people/user/{me.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in page and 'name="groups"' not in page
     assert login("ygjy-manager").get("/admin/").status_code == 302  # not staff: the admin's login
+
+
+def test_every_part_of_the_setup_through_the_api(api):
+    admin = api("admin").client
+    got = admin.get("/api/v1/setup/YGJY").json()
+    limit = got["limits"][0]
+
+    def put(path: str, body: dict) -> Any:
+        return admin.put(f"/api/v1/setup/YGJY{path}", body, content_type="application/json")
+
+    assert put(f"/limits/{limit['id']}", {"minutes": limit["minutes"] + 5}).status_code == 200
+    assert put("/limits/999999", {"minutes": 5}).status_code == 404
+    w = put("/followups/repair", {"window_from_days": 10, "window_to_days": 40, "coverage_percent": 70})
+    assert (
+        w.status_code == 200
+        and {"service": "repair", "from_days": 10, "to_days": 40, "coverage": 70, "default": False}
+        in w.json()["windows"]
+    )
+    assert (
+        put("/followups/nothing", {"window_from_days": 1, "window_to_days": 2, "coverage_percent": 3}).status_code
+        == 422
+    )
+    assert (
+        admin.post(
+            "/api/v1/setup/YGJY/trades", {"code": "pest_control", "name": "消杀"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    assert (
+        admin.post(
+            "/api/v1/setup/YGJY/trades", {"code": "Pest Control", "name": "消杀"}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+    team = got["teams"][0]
+    changed = put(f"/teams/{team['id']}", {"name": team["name"], "trades": ["pest_control"]})
+    assert changed.status_code == 200 and changed.json()["trades"] == ["pest_control"]
+    assert put("/teams/999999", {"name": "x"}).status_code == 404
+    made = admin.post(
+        "/api/v1/setup/YGJY/channels",
+        {"name": "值班群", "url": "dingtalk://TOKEN/", "role": "night_duty"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["active"]
+    assert (
+        admin.post(
+            "/api/v1/setup/YGJY/channels",
+            {"name": "x", "url": "wecombot://K", "role": "cook"},
+            content_type="application/json",
+        ).status_code
+        == 422
+    )
+    assert (
+        admin.post(
+            "/api/v1/setup/YGJY/channels",
+            {"name": "x", "url": "wecombot://K", "team": 999999},
+            content_type="application/json",
+        ).status_code
+        == 422
+    )
+    off = put(f"/channels/{made.json()['id']}", {"active": False})
+    assert off.status_code == 200 and not off.json()["active"]
+    assert put("/channels/999999", {"active": False}).status_code == 404
+    export = admin.get("/api/v1/setup/YGJY/sheets/units?format=csv").content.decode("utf-8-sig")
+    assert "3,1202" in export
+    history = admin.get("/api/v1/setup/YGJY").json()["history"]
+    assert len(history) == 6 and all(h["by"] == "admin" for h in history)
+
+
+def test_an_unknown_part_of_the_setup_page_is_refused(estate):
+    r = login("admin").post("/desk/YGJY/setup/", {"part": "everything"})
+    assert r.status_code == 400 and not setup_history(ygjy())
