@@ -13,6 +13,7 @@ from catalog.api import router as catalog_router
 from contacts.api import router as contacts_router
 from notify.api import outbox_router
 from notify.api import router as notify_router
+from onboarding.api import router as setup_router
 from people.api import router as people_router
 from records.api import keys_router
 from records.api import router as records_router
@@ -49,6 +50,7 @@ api.add_router("/v1/notifications", notify_router)
 api.add_router("/v1/outbox", outbox_router)
 api.add_router("/v1/plans", plans_router)
 api.add_router("/v1/announcements", announcements_router)
+api.add_router("/v1/setup", setup_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1", residents_router)
 api.add_router("/v1", records_router)

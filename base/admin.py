@@ -41,6 +41,25 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class CompanyScoped:
+    """For the admin of rows that belong to a company (its service catalogue, builders,
+    providers): a staff user sees and picks only the companies of the properties they
+    work at; a superuser every one."""
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        if request.user.is_superuser:
+            return qs
+        ids = _SCOPE["property_ids"](request.user)
+        return qs.filter(pk__in=qs.model._default_manager.filter(company__properties__in=ids).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "company" and not request.user.is_superuser:
+            ids = _SCOPE["property_ids"](request.user)
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(properties__in=ids).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class PropertyScoped:
     """For the admin of rows that belong to a property: a staff user sees, filters by and
     picks only the properties they work at, and only the rows of those properties among

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from base.admin import CompanyScoped
 from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
 
 
@@ -14,19 +15,19 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(CompanyScoped, admin.ModelAdmin):
     list_display = ["code", "name", "category", "labour_fee", "material_fee", "service_fee", "active"]
     list_filter = ["category", "active", "company"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Builder)
-class BuilderAdmin(admin.ModelAdmin):
+class BuilderAdmin(CompanyScoped, admin.ModelAdmin):
     list_display = ["name", "code", "phone", "response_hours", "fix_days", "active"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(CompanyScoped, admin.ModelAdmin):
     list_display = ["name", "code", "service", "phone", "response_hours", "active"]
     search_fields = ["code", "name", "service"]

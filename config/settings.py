@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "followups",
     "surveys",
     "reports",
+    "onboarding",
     "promises",
     "notify",
     "api",

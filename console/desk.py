@@ -24,7 +24,8 @@ from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.export import daily_log_xlsx
 from contacts.models import DirectoryEntry
 from contacts.selectors import contacts_found, daily_log
-from estates.models import Property, Unit
+from estates.models import Property
+from estates.selectors import unit_at
 from people.access import desk_member, may_edit_directory, may_read_contact_log, property_of, staff_member
 from people.models import User
 from tickets.models import Route
@@ -165,11 +166,7 @@ def route_choices(request: HttpRequest, code: str) -> HttpResponse:
     still under the builder's warranty there, Z is proposed with the builder (R3.2)."""
     user = desk_member(request.user)
     prop = property_of(user, code)
-    unit = (
-        Unit.objects.filter(property=prop, label=request.GET.get("unit", "").strip())
-        .select_related("building__builder")
-        .first()
-    )
+    unit = unit_at(prop, request.GET.get("unit", ""))
     category = Category.objects.filter(code=request.GET.get("category", "")).select_related("warranty_term").first()
     with timezone.override(prop.time_zone):
         today = timezone.localdate()

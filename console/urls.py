@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import announcements, desk, followups, intake, outbox, residents, review, search, views
+from console import announcements, desk, followups, intake, outbox, residents, review, search, setup, sheets, views
 
 app_name = "console"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("desk/<str:code>/followups/", followups.workbench, name="followups"),
     path("desk/<str:code>/followups/<int:pk>/record/", followups.record, name="followup_record"),
     path("desk/<str:code>/followups/<int:pk>/review/", followups.review, name="followup_review"),
+    path("desk/<str:code>/setup/", setup.setup, name="setup"),
+    path("desk/<str:code>/setup/sheets/", sheets.sheets, name="sheets"),
     path("desk/<str:code>/review/", review.review, name="review"),
     path("desk/<str:code>/review/decide/", review.decide, name="review_decide"),
     path("desk/<str:code>/actions/", review.actions, name="actions"),

@@ -29,6 +29,7 @@ from people.access import (
     may_read_archive_log,
     may_see_dispatch_suggestions,
     may_see_household_phones,
+    may_set_up,
     may_watch_deliveries,
     may_work_desk,
     properties_of,
@@ -61,6 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
     props = properties_of(user)
     if not props:
         raise PermissionDenied(_("Your account is not attached to any property yet."))
+    if may_set_up(user):
+        return redirect("console:setup", code=props[0].code)
     return redirect("console:queue", code=props[0].code, queue="new")
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from contacts.models import Contact, ContactTicket
-from estates.models import Unit
+from estates.selectors import unit_found
 from notify.models import Delivery
 from notify.services import sms_send
 from people.access import is_resident, property_with_access, works_at
@@ -50,12 +50,7 @@ def contact_record(
     name = validation.text_clean(contact.caller_name, field="caller_name", required=False, max_length=50)
     unit = None
     if contact.unit:
-        unit = Unit.objects.filter(property=prop, label=contact.unit.strip()).first()
-        if unit is None:
-            raise InvalidInput(
-                _("There is no unit “%(unit)s” at %(property)s.") % {"unit": contact.unit[:30], "property": prop.name},
-                field="unit",
-            )
+        unit = unit_found(prop, contact.unit)
     phone = validation.phone_normalize(contact.phone, field="phone") if contact.phone.strip() else ""
     concerned = _concerned(by, prop.pk, contact.concerns)
     try:

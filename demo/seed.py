@@ -20,6 +20,7 @@ from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTer
 from contacts.models import DirectoryEntry
 from estates.localtime import local_today
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
+from onboarding.services import administrator_grant
 from people.models import Role, Team, Trade, User
 from promises.policy import policies_seed
 from repairs import services as work
@@ -288,6 +289,7 @@ def seed(size: str = "full") -> dict[str, str]:
             t = user(f"{p}-{suffix}", Role.TECHNICIAN, f"{_name(rng)}（维修工）", [prop], team=team, on_duty=on_duty)
             t.trades.set([trades[s] for s in skills])
     user("leader", Role.EXECUTIVE, f"{_name(rng)}（总经理）", [])
+    administrator_grant(user("admin", Role.ADMINISTRATOR, f"{_name(rng)}（系统管理员）", []))
 
     # Resident logins: two neighbours in building 3 and an office tenant.
     for username, label in (("resident", "3-1202"), ("neighbour", "3-1201"), ("tenant", "A-101")):

@@ -39,6 +39,14 @@ class Property(models.Model):
         blank=True,
         help_text=_("The number residents call, shown on their pages."),
     )
+    office_opens = models.TimeField(_("office opens"), default=datetime.time(8, 30))
+    office_closes = models.TimeField(_("office closes"), default=datetime.time(17, 30))
+    after_hours_phone = models.CharField(
+        _("after-hours phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Outside office hours the monitoring room takes the service phone at this number (R1.4)."),
+    )
     sign_off_days = models.PositiveSmallIntegerField(
         _("days to sign off"),
         default=7,
@@ -83,11 +91,20 @@ class Building(models.Model):
 
 
 class Unit(models.Model):
+    class Kind(models.TextChoices):
+        HOME = "home", _("home")
+        SHOP = "shop", _("shop")
+        OFFICE = "office", _("office")
+        PARKING = "parking", _("parking space")
+        OTHER = "other", _("other")
+
     property = models.ForeignKey(Property, models.PROTECT, related_name="units")
     building = models.ForeignKey(Building, models.PROTECT, related_name="units")
     code = models.CharField(_("room"), max_length=20, help_text=_("Room number, e.g. 1202"))
     label = models.CharField(_("unit"), max_length=50, help_text=_("Building-room, e.g. 3-1202"))
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.HOME)
+    area = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
     completion_date = models.DateField(
         _("completion-acceptance date"),
         null=True,

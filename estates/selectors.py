@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
+from base.errors import InvalidInput
 from estates.models import CommonArea, Property, Resident, Unit
 
 
@@ -34,6 +36,7 @@ def places_search(prop: Property, text: str, *, limit: int = SEARCH_LIMIT) -> li
         Unit.objects.filter(property=prop)
         .filter(
             Q(label__startswith=label)
+            | Q(pk__in=units_said([prop.pk], text).values("pk"))
             | Q(
                 pk__in=Resident.objects.filter(property=prop, household__moved_out_on__isnull=True)
                 .filter(Q(name__startswith=text) | Q(phone__startswith=text) | Q(phone__endswith=text))
@@ -68,12 +71,36 @@ def unit_said(text: str) -> tuple[str, str] | None:
 
 
 def units_said(property_ids: Any, text: str) -> QuerySet[Unit]:
-    """The units of these properties (ids or a subquery) that ``text`` names, in any of
-    the forms of ``unit_said``."""
-    parts = unit_said(text)
-    if parts is None:
+    """The units of these properties (ids or a subquery) that ``text`` names: its label
+    as stored (``3-1202``) or any of the forms of ``unit_said`` (``3栋1202室``, ``3 1202``)."""
+    text = " ".join((text or "").split())[:30]
+    if not text:
         return Unit.objects.none()
-    building, room = parts
-    return Unit.objects.filter(
-        property_id__in=property_ids, building__code__iexact=building, code__regex=rf"^0*{room}$"
-    )
+    named = Q(label=text)
+    parts = unit_said(text)
+    if parts is not None:
+        building, room = parts
+        named |= Q(building__code__iexact=building, code__regex=rf"^0*{room}$")
+    return Unit.objects.filter(named, property_id__in=property_ids)
+
+
+def unit_at(prop: Property | int, text: str) -> Unit | None:
+    """The unit of a property that ``text`` names (see ``units_said``): the one whose
+    label is exactly what was typed if there is one, else the first by label; None if
+    none. The one reading of a typed unit behind intake, the API, imports and sign-up."""
+    pk = prop if isinstance(prop, int) else prop.pk
+    text = " ".join((text or "").split())[:30]
+    units = list(units_said([pk], text).select_related("building__builder").order_by("label")[:5])
+    return next((u for u in units if u.label == text), units[0] if units else None)
+
+
+def unit_found(prop: Property, text: str, *, field: str = "unit") -> Unit:
+    """``unit_at``, or an error naming what was typed."""
+    unit = unit_at(prop, text)
+    if unit is None:
+        raise InvalidInput(
+            _("There is no unit “%(unit)s” at %(property)s.")
+            % {"unit": (text or "").strip()[:30], "property": prop.name},
+            field=field,
+        )
+    return unit

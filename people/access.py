@@ -7,7 +7,8 @@ Scoping:
 
 - A resident sees the tickets of the households they belong to.
 - A technician sees the tickets assigned to them or to their team, at their properties.
-- Company leadership works at every property of its company.
+- Company leadership and the company administrator work at every property of their
+  company.
 - Other staff work at the properties they are attached to.
 - A superuser works everywhere and holds every role; an inactive account nothing.
 
@@ -76,6 +77,20 @@ def desk_member(user: Any) -> User:
     return user
 
 
+def may_set_up(user: Any) -> bool:
+    """A property's setup: its places and people from spreadsheets, office hours,
+    policies, teams, trades and notice channels (the company administrator)."""
+    return holds(user, roles.ADMINISTRATORS)
+
+
+def setup_at(user: Any, code: str) -> tuple[User, Property]:
+    """The account and the property with this code if it sets that property up: refused
+    if it is not an administrator, not found if the property is not its company's."""
+    if not may_set_up(user):
+        raise Forbidden(_("Only the company administrator sets a property up."))
+    return user, property_of(user, code)
+
+
 def desk_at(user: Any, property: Property) -> User:
     """The account if it works the desk pages at this property: refused if it does not
     work the desk, not found if the property is not one it works at."""
@@ -94,7 +109,7 @@ def property_ids(user: User) -> QuerySet:
         return Property.objects.none().values("id")
     if user.is_superuser:
         return Property.objects.values("id")
-    if user.role == Role.EXECUTIVE:
+    if user.role in roles.COMPANY_WIDE:
         return Property.objects.filter(company_id=user.company_id or 0).values("id")
     return User.properties.through.objects.filter(user_id=user.pk).values("property_id")
 
@@ -116,7 +131,7 @@ def works_at(user: User, property: Property) -> bool:
         return False
     if user.is_superuser:
         return True
-    if user.role == Role.EXECUTIVE:
+    if user.role in roles.COMPANY_WIDE:
         return property.company_id == user.company_id
     attached = getattr(property, "user_attached", None)  # from property_with_access
     if attached is not None:

@@ -50,6 +50,14 @@ class UserAdmin(BaseUserAdmin):
             return accounts
         return accounts.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=residents.values("pk")) | Q(pk=request.user.pk))
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """Only a superuser hands out the admin's own powers or moves an account to
+        another company; a company administrator manages its people's work."""
+        fixed = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fixed += ["is_superuser", "is_staff", "groups", "user_permissions", "company"]
+        return fixed
+
     search_fields = ["username", "display_name", "phone"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     NIGHT_DUTY = "night_duty", _("night duty")
     FINANCE = "finance", _("finance")
     SECURITY = "security", _("security")
+    ADMINISTRATOR = "administrator", _("company administrator")
     RESIDENT = "resident", _("resident")
 
 

@@ -37,6 +37,11 @@ STAFF = frozenset(Role) - {Role.RESIDENT}
 # departments consult it through the desk, which opens it for them.
 ARCHIVE_KEEPERS = DESK
 DEPARTMENT_HEADS = FIELD_SUPERVISORS | DECIDERS
+# Who sets a property up: its places and people from spreadsheets, office hours,
+# policies, teams, trades and notice channels. Works at every property of its company.
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+# The roles that work at every property of their company, not only those attached.
+COMPANY_WIDE = frozenset({Role.EXECUTIVE, Role.ADMINISTRATOR})
 
 
 def outranks(role: str, needed: str) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import override
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, TooMany
 from estates.models import Household, Property, Resident, Unit
+from estates.selectors import unit_found
 from notify.channels import configured as channels_configured
 from notify.models import SECRET_KEY_PREFIX, Delivery, Notification
 from notify.services import Words, notice, sms_send
@@ -217,12 +218,7 @@ def code_sign_in(*, phone: str, code: str) -> User:
 
 def unit_find(prop: Property, label: str, *, field: str = "unit") -> Unit:
     label = validation.text_clean(label, field=field, max_length=30)
-    unit = Unit.objects.filter(property=prop, label=label).first()
-    if unit is None:
-        raise InvalidInput(
-            _("There is no unit “%(unit)s” at %(property)s.") % {"unit": label, "property": prop.name}, field=field
-        )
-    return unit
+    return unit_found(prop, label, field=field)
 
 
 def property_find(code: str) -> Property:

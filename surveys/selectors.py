@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from base.rates import rate
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
+from estates.selectors import units_said
 from people.access import household_ids
 from surveys.defaults import UNSATISFIED_AT_MOST, WEAK_BELOW
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
@@ -149,7 +150,7 @@ def household_at(survey: Survey, unit_label: str) -> Household | None:
     the unit changed hands)."""
     return (
         eligible_households(survey)
-        .filter(unit__label=unit_label.strip())
+        .filter(unit__in=units_said([survey.property_id], unit_label))
         .order_by("-moved_in_on", "-id")
         .select_related("unit")
         .first()

@@ -120,7 +120,12 @@ def tickets_filtered(user: User, f: TicketFilter, now: datetime.datetime | None 
     if f.building:
         qs = qs.filter(building_id=f.building)
     if f.unit:
-        qs = qs.filter(unit__label=f.unit)
+        # Units of any property, as the search does: the scoping above keeps the tickets
+        # to the account's own, and a unit written in no known form is refused by name.
+        units = units_said(Property.objects.values("pk"), f.unit)
+        if not units.exists():
+            raise InvalidInput(_("There is no unit “%(unit)s”.") % {"unit": f.unit.strip()[:30]}, field="unit")
+        qs = qs.filter(unit__in=units)
     if f.assignee:
         qs = qs.filter(assignee__username=f.assignee)
     if f.overdue is True:
@@ -300,7 +305,7 @@ def place_history(
     open tickets and its tickets of the last 90 days, newest first."""
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id)
     if unit:
-        qs = qs.filter(unit__property_id=property_id, unit__label=unit)
+        qs = qs.filter(unit__in=units_said([property_id], unit))
     elif area:
         qs = qs.filter(common_area__property_id=property_id, common_area__name=area)
     else:
@@ -319,7 +324,7 @@ def open_repeats(
     if not (unit or area):
         return []
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-    qs = qs.filter(unit__label=unit) if unit else qs.filter(common_area__name=area)
+    qs = qs.filter(unit__in=units_said([property_id], unit)) if unit else qs.filter(common_area__name=area)
     if category:
         qs = qs.filter(Q(category__code=category) | Q(category__isnull=True))
     return list(with_labels(qs).order_by("-reported_at", "-id")[:3])

@@ -17,6 +17,7 @@ from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
 from estates.models import CommonArea, Household, Property, Resident, Unit
+from estates.selectors import unit_found
 from notify.services import Words, notice_reporter
 from people.access import homes_of, is_resident, property_with_access, works_at
 from promises.models import Deadline
@@ -253,12 +254,7 @@ def _place(by: User, prop: Property, draft: TicketDraft) -> _Place:
         raise InvalidInput(_("Give either a unit or a common area, not both."), field="common_area")
     place = _Place()
     if draft.unit:
-        place.unit = Unit.objects.filter(property=prop, label=draft.unit.strip()).first()
-        if place.unit is None:
-            raise InvalidInput(
-                _("There is no unit “%(unit)s” at %(property)s.") % {"unit": draft.unit[:30], "property": prop.name},
-                field="unit",
-            )
+        place.unit = unit_found(prop, draft.unit)
     if draft.common_area:
         place.area = CommonArea.objects.filter(property=prop, name=draft.common_area.strip()).first()
         if place.area is None:
