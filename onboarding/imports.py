@@ -174,6 +174,20 @@ def _diff(obj: Any, values: dict[str, Any], headers: dict[str, str]) -> list[str
     return [headers[k] for k, v in values.items() if getattr(obj, k) != v]
 
 
+def _changed(
+    number: int, key: str, old: Any, values: dict[str, Any], headers: dict[str, str], updates: list[Any]
+) -> RowResult:
+    """A row of something already there: changed (the new values set on ``old``, which
+    joins ``updates``) or the same."""
+    changed = _diff(old, values, headers)
+    if not changed:
+        return RowResult(number, key, "same")
+    for k, v in values.items():
+        setattr(old, k, v)
+    updates.append(old)
+    return RowResult(number, key, "change", changed=changed)
+
+
 class Buildings(Dataset):
     code = "buildings"
     title = gettext_lazy("Buildings")
@@ -229,13 +243,8 @@ class Buildings(Dataset):
             if old is None:
                 creates.append(Building(property=prop, code=key, **values))
                 results.append(RowResult(number, key, "create"))
-            elif changed := _diff(old, values, headers):
-                for k, v in values.items():
-                    setattr(old, k, v)
-                updates.append(old)
-                results.append(RowResult(number, key, "change", changed=changed))
             else:
-                results.append(RowResult(number, key, "same"))
+                results.append(_changed(number, key, old, values, headers, updates))
 
         def apply() -> None:
             Building.objects.bulk_create(creates, batch_size=BATCH)
@@ -340,13 +349,8 @@ class Units(Dataset):
             if old is None:
                 creates.append(Unit(property=prop, building_id=buildings[building], code=room, label=label, **values))
                 results.append(RowResult(number, label, "create"))
-            elif changed := _diff(old, values, headers):
-                for k, v in values.items():
-                    setattr(old, k, v)
-                updates.append(old)
-                results.append(RowResult(number, label, "change", changed=changed))
             else:
-                results.append(RowResult(number, label, "same"))
+                results.append(_changed(number, label, old, values, headers, updates))
 
         def apply() -> None:
             Unit.objects.bulk_create(creates, batch_size=BATCH)
@@ -650,13 +654,8 @@ class Catalogue(Dataset):
             if old is None:
                 creates.append(ServiceItem(company_id=prop.company_id, code=key, **values))
                 results.append(RowResult(number, key, "create"))
-            elif changed := _diff(old, values, headers):
-                for k, v in values.items():
-                    setattr(old, k, v)
-                updates.append(old)
-                results.append(RowResult(number, key, "change", changed=changed))
             else:
-                results.append(RowResult(number, key, "same"))
+                results.append(_changed(number, key, old, values, headers, updates))
 
         def apply() -> None:
             ServiceItem.objects.bulk_create(creates, batch_size=BATCH)
