@@ -18,6 +18,7 @@ from django.db import transaction
 
 from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
 from contacts.models import DirectoryEntry
+from demo.history import seed_history
 from estates.localtime import local_today
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
 from onboarding.services import administrator_grant
@@ -129,8 +130,10 @@ def _phone(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def seed(size: str = "full") -> dict[str, str]:
-    """Create the demo data unless it is there already; returns the demo logins."""
+def seed(size: str = "full", *, history: bool = False) -> dict[str, str]:
+    """Create the demo data unless it is there already; returns the demo logins. With
+    ``history`` (``make run``), the full size also gets a year of past matters first
+    (demo.history)."""
     logins: dict[str, str] = {}
     if Company.objects.filter(name=COMPANY).exists():
         return _logins()
@@ -306,6 +309,8 @@ def seed(size: str = "full") -> dict[str, str]:
         r.save(update_fields=["user"])
         logins[username] = f"{Role.RESIDENT.label} {label}"
     if size == "full":
+        if history:
+            seed_history()  # a year of matters, before today's few tickets
         demo_tickets()
         demo_surveys()
     return logins

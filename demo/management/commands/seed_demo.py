@@ -4,14 +4,17 @@ from demo import seed as demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo company (once) and print the demo logins."
+    help = "Create the demo company (once), with a year of history at the full size, and print the demo logins."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--size", choices=sorted(demo.SIZES), default="full")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--no-history", action="store_true", help="Leave out the year of past matters the full size gets."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        logins = demo.seed(str(options["size"]))
+        logins = demo.seed(str(options["size"]), history=not options["no_history"])
         if options["quiet"]:
             return
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
