@@ -19,6 +19,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Min
 from django.utils import timezone
@@ -28,6 +29,7 @@ from announcements.services import announcement_publish
 from assistance.checklists import required_steps
 from estates.models import CommonArea, Household, Property, Unit
 from followups.models import FollowUp
+from followups.review import corrective_action_open, corrective_action_progress
 from followups.services import followup_record, followups_sample_due
 from people.models import User
 from promises.models import Deadline
@@ -164,6 +166,10 @@ class History:
         self.act(ticket, "arrive", tech)
         yield 10 * MIN
         self.act(ticket, "confirm", tech, items=[{"item": item}], fault_note=text)
+        if rng.random() < 0.15:  # the customer bought the part: checked before it goes in (R2.8)
+            yield 5 * MIN
+            passed = rng.random() < 0.85
+            self.act(ticket, "check_material", tech, material=rng.choice(MATERIALS), passed=passed)
         if Ticket.objects.get(pk=ticket.pk).status == "awaiting_consent":
             yield rng.choice((10, 30)) * MIN
             if rng.random() < 0.1:
@@ -294,6 +300,9 @@ def seed_history(days: int = DAYS, *, seed: int = 20261203) -> None:
             at = start + datetime.timedelta(days=40 + n * 80 + (3 if code == "WLBG" else 0), hours=9)
             extras.append((at, _announce(lives[code], kind, title, body)))
     extras.append((start + datetime.timedelta(days=days - 120, hours=9), _survey_round(lives["YGJY"], days=30)))
+    for code in props:  # the quarterly review's corrective actions (R6.6): two quarters back and the last
+        for back, finished in ((150, True), (60, False)):
+            extras.append((end - datetime.timedelta(days=back, hours=-10), _corrective_action(lives[code], finished)))
     for at, job in extras:
         heapq.heappush(queue, (at, next(order), lambda job=job: job()))  # type: ignore[misc]
 
@@ -384,5 +393,36 @@ def _survey_round(life: History, days: int) -> Callable[[], None]:
             survey_answer(
                 survey=survey, household=household, by=life.agent, scores=scores, method=SurveyAnswer.Method.PHONE
             )
+
+    return job
+
+
+MATERIALS = ("业主自购水龙头", "业主自购灯具", "业主自购门锁", "业主自购马桶配件")
+
+
+def _corrective_action(life: History, finished: bool) -> Callable[[], None]:
+    """After a quarter's review the manager opens a corrective action on the matters that
+    went wrong; its owner reports it done and the manager checks the effect."""
+
+    def job() -> None:
+        now = timezone.now()
+        unhappy = list(
+            Ticket.objects.filter(property=life.prop, kind="repair", closed_at__lte=now)
+            .filter(work_order__satisfaction__lte=3)
+            .order_by("-closed_at")[:3]
+        )
+        ca = corrective_action_open(
+            prop=life.prop,
+            by=life.manager,
+            title="回访不满意：维修后复查不到位",
+            owner=life.engineer.username,
+            root_cause="完工后未当场试用，业主发现仍有问题",
+            action="完工后与业主一起试用并在工单上签字确认；班组长每周抽查五单",
+            due_on=timezone.localdate(now, ZoneInfo(life.prop.time_zone)) + datetime.timedelta(days=30),
+            tickets=unhappy,
+        )
+        if finished:
+            corrective_action_progress(ca=ca, by=life.engineer, step="done", note="已培训全体维修工，抽查五单均合格")
+            corrective_action_progress(ca=ca, by=life.manager, step="verify", note="下季度回访满意度回升")
 
     return job

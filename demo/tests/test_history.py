@@ -13,10 +13,10 @@ from complaints.models import Complaint
 from conftest import login
 from demo.history import seed_history
 from demo.seed import COMPANY
-from estates.models import Company
-from followups.models import FollowUp
+from estates.models import Company, Property
+from followups.models import CorrectiveAction, FollowUp
 from promises.models import Deadline
-from repairs.models import WorkOrder
+from repairs.models import MaterialCheck, WorkOrder
 from reports.services import pack_for, previous_month
 from tickets.models import Ticket, TicketEvent
 
@@ -41,6 +41,14 @@ def test_a_year_of_history_is_consistent_and_fills_the_reports(estate):
     assert tickets.filter(kind="repair").values("category").distinct().count() >= 9
     assert TicketEvent.objects.filter(action="rework_opened").exists()
     assert tickets.filter(route="Z").exists()
+    # Customer-supplied material checked on site (R2.8), passed and failed.
+    assert {m.passed for m in MaterialCheck.objects.all()} == {True, False}
+    assert TicketEvent.objects.filter(action="check_material").count() == MaterialCheck.objects.count()
+    # The quarterly review's corrective actions (R6.6): one verified, one still open, per property.
+    for prop in Property.objects.filter(code__in=("YGJY", "WLBG")):
+        actions = CorrectiveAction.objects.filter(property=prop)
+        assert {a.status for a in actions} == {"closed", "open"}, prop.code
+        assert all(a.events.filter(action="open").exists() for a in actions)
     severities = set(Complaint.objects.values_list("severity", flat=True))
     assert severities == {"minor", "important", "major"}
 
