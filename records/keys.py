@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, NotFound
-from estates.models import CommonArea, Household, Property, Unit
+from estates.models import CommonArea, Household, Property
+from estates.selectors import unit_found
 from notify.models import Notification
 from notify.services import Words, notice
 from people.access import may_keep_keys, staff_at, works_at
@@ -57,9 +58,7 @@ def key_add(
         raise InvalidInput(_("Choose why the office holds the key."), field="purpose")
     unit_row = area_row = None
     if unit.strip():
-        unit_row = Unit.objects.filter(property=property, label=unit.strip()[:30]).first()
-        if unit_row is None:
-            raise InvalidInput(_("There is no unit %(unit)s here.") % {"unit": unit.strip()[:30]}, field="unit")
+        unit_row = unit_found(property, unit)  # 3-1202, 3栋1202室 ...: the one reading of a typed unit
     if area.strip():
         area_row = CommonArea.objects.filter(property=property, name=area.strip()[:100]).first()
         if area_row is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from base.errors import InvalidInput, NotFound
 from estates.models import Household, Property
+from estates.selectors import unit_at
 from people import roles
 from people.access import staff_at
 from people.models import User
@@ -19,12 +20,13 @@ LOG_ROWS = 100
 
 
 def households_at(property: Property, unit: str) -> list[Household]:
-    """The households of a unit (by its label, e.g. ``3-1202``), those living there first."""
-    unit = (unit or "").strip()[:30]
-    if not unit:
+    """The households of a unit (as typed: ``3-1202``, ``3栋1202室`` ...), those living
+    there first."""
+    found = unit_at(property, (unit or "")[:30]) if (unit or "").strip() else None
+    if found is None:
         return []
     return list(
-        Household.objects.filter(property=property, unit__label=unit)
+        Household.objects.filter(property=property, unit=found)
         .select_related("unit", "property")
         .order_by("moved_out_on", "-id")
     )

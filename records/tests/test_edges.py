@@ -146,3 +146,19 @@ def test_a_common_area_key_through_the_api(api):
     assert r.status_code == 201 and r.json()["common_area"] == "3栋大堂" and r.json()["unit"] is None
     assert api("ygjy-agent").get("/keys", property="YGJY").json()[0]["common_area"] == "3栋大堂"
     assert api("ygjy-agent").get("/handovers", property="YGJY").json() == []
+
+
+def test_a_key_and_a_household_are_found_by_the_unit_in_any_form(persona):
+    """R7.4 with the one reading of a typed unit: 3栋1202室 is 3-1202; an unknown unit is
+    named in the error."""
+    from records.selectors import households_at
+
+    agent = persona("ygjy-agent")
+    prop = home().property
+    key = keys.key_add(
+        by=agent, property=prop, code="K1", name="入户门", purpose="renovation", kept_at="柜", unit="3栋1202室"
+    )
+    assert key.unit is not None and key.unit.label == "3-1202"
+    assert [h.unit.label for h in households_at(prop, "3 1202")] == [home().unit.label]
+    with pytest.raises(InvalidInput, match="9栋9999"):
+        keys.key_add(by=agent, property=prop, code="K2", name="x", purpose="renovation", kept_at="柜", unit="9栋9999")
