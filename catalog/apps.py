@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Service catalogue")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from catalog.models import Category, WarrantyTerm
+        from catalog.selectors import remembered_categories
+        from people.models import Trade
+
+        # A category (or the trade or warranty term read with it) changed in this process
+        # is read again at once (base.remembered).
+        for model in (Category, Trade, WarrantyTerm):
+            for signal in (post_save, post_delete):
+                signal.connect(lambda **kw: remembered_categories.forget(), model, weak=False)

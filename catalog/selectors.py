@@ -6,11 +6,24 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from catalog.models import ServiceItem
+from base.remembered import Remembered
+from catalog.models import Category, ServiceItem
 from estates.models import Resident
 
 if TYPE_CHECKING:
     from people.models import User
+
+
+# Categories by code, remembered by each process (base.remembered): every ticket recorded
+# names one. A category saved or deleted is forgotten at once (catalog.apps).
+remembered_categories: Remembered[Category] = Remembered("REFERENCE_CACHE_SECONDS")
+
+
+def category_by_code(code: str) -> Category | None:
+    """The category with this code (its warranty term and trade read with it), or None."""
+    return remembered_categories.get(
+        code, lambda: Category.objects.filter(code=code).select_related("warranty_term", "trade").first()
+    )
 
 
 def company_of(user: User) -> int | None:

@@ -238,6 +238,10 @@ API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
 # Each web process remembers a token's account for this many seconds (no query per API
 # request); a revocation or deactivation reaches the other processes within that time.
 API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 30)
+# Each web process remembers reference data it reads on almost every request (categories
+# by code, a property's promise limits) for this many seconds; a change made in another
+# process is seen within that time, in the changing process at once (0: read every time).
+REFERENCE_CACHE_SECONDS = envint("REFERENCE_CACHE_SECONDS", 30)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # photos come six at a time at most
 LOGIN_URL = "/login/"
 # A form sent without its token gets the styled refusal in the person's language.

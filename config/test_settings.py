@@ -20,4 +20,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests move the clock by years with a token made at the start; the expiry has tests of its own.
 API_TOKEN_DAYS = 0
+# Tests change policies with queryset updates (no signal): each read goes to the database;
+# base/tests/test_remembered.py turns it on to prove the remembering itself.
+REFERENCE_CACHE_SECONDS = 0
 SIGN_IN_CODES_IN_OUTBOX = True  # the tests read the codes there, as the demo does

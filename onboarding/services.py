@@ -27,7 +27,7 @@ from followups.policy import DEFAULTS as FOLLOWUP_DEFAULTS
 from notify.models import ChannelRoute
 from people.models import Role, Team, Trade, User
 from promises.models import PromisePolicy
-from promises.policy import policies_reset, policies_seed
+from promises.policy import limits_forget, policies_reset, policies_seed
 
 MINUTES_MAX = 60 * 24 * 90  # a limit of more than 90 days is a typo
 ZONES = frozenset(zoneinfo.available_timezones())
@@ -186,6 +186,7 @@ def promise_limit_set(*, by: User, prop: Property, policy_id: int, minutes: Any,
         "new": f"{new}/{urgent or '—'}",
     }
     PromisePolicy.objects.filter(pk=row.pk).update(minutes=new, emergency_minutes=urgent)
+    limits_forget()
     _record(by, prop, message)
     return True
 

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import logging
 import secrets
-import time
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import NotFound
+from base.remembered import Remembered
 from people.models import ApiToken, User
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,7 @@ def token_create(*, user: User, name: str) -> tuple[str, ApiToken]:
 # token-authenticated request then costs no query. The process that revokes a token or
 # changes its account forgets it at once (token_forget, wired to the model signals in
 # people.apps); the other processes within those seconds.
-_known: dict[str, tuple[float, ApiToken]] = {}
-KNOWN_MAX = 2000
+_known: Remembered[ApiToken] = Remembered("API_TOKEN_CACHE_SECONDS")
 
 
 def token_user(key: str) -> User | None:
@@ -56,18 +55,9 @@ def token_user(key: str) -> User | None:
     Notes the day of use at most once a day, and never fails a read for it (a read-only
     database still answers). The account is the request's own copy."""
     digest = token_digest(key)
-    seen = _known.get(digest)
-    if seen is not None and abs(time.time() - seen[0]) < settings.API_TOKEN_CACHE_SECONDS:
-        row = seen[1]
-    else:
-        found = ApiToken.objects.select_related("user").filter(digest=digest).first()
-        if found is None:
-            _known.pop(digest, None)
-            return None
-        if len(_known) >= KNOWN_MAX:
-            _known.clear()
-        _known[digest] = (time.time(), found)
-        row = found
+    row = _known.get(digest, lambda: ApiToken.objects.select_related("user").filter(digest=digest).first())
+    if row is None:
+        return None
     now = timezone.now()
     if not row.user.is_active or (row.expires_at and row.expires_at <= now):
         return None
@@ -85,9 +75,10 @@ def token_user(key: str) -> User | None:
 def token_forget(*, digest: str | None = None, user_id: int | None = None) -> None:
     """Forget a token (revoked) or every token of an account (changed, deactivated) in
     this process."""
-    for known, (_at, row) in list(_known.items()):
-        if known == digest or row.user_id == user_id:
-            _known.pop(known, None)
+    if digest is not None:
+        _known.forget(digest)
+    if user_id is not None:
+        _known.forget(where=lambda row: row.user_id == user_id)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PromisesConfig(AppConfig):
     name = "promises"
     verbose_name = _("Service promises")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from promises.models import PromisePolicy
+        from promises.policy import limits_forget
+
+        # A limit changed in this process is read again at once (base.remembered).
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kw: limits_forget(), PromisePolicy, weak=False)

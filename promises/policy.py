@@ -12,9 +12,11 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from base.remembered import Remembered
 from estates.localtime import end_of_day
 from promises.models import PromisePolicy
 
@@ -75,10 +77,27 @@ def defaults_remove(key: str) -> None:
 
 def limits_for(property_id: int, key: str) -> dict[str, Limit]:
     """All clocks of a policy key (a kind, or kind:variant) at a property, in one query."""
+    return dict(remembered_limits.get((property_id, key), lambda: _limits_read(property_id, key)) or {})
+
+
+# A property's limits, remembered by each process (base.remembered): creation reads them
+# on every ticket. A row saved or deleted is forgotten at once (promises.apps); a row
+# changed with a queryset update calls ``limits_forget``.
+remembered_limits: Remembered[dict[str, Limit]] = Remembered("REFERENCE_CACHE_SECONDS")
+
+
+def _limits_read(property_id: int, key: str) -> dict[str, Limit]:
     limits = {clock: limit for (k, clock), limit in DEFAULTS.items() if k == key}
     for row in PromisePolicy.objects.filter(property_id=property_id, kind=key):
         limits[row.clock] = Limit(row.minutes, row.emergency_minutes, row.escalate_to)
     return limits
+
+
+def limits_forget() -> None:
+    """Forget every property's limits in this process, now and when the change commits
+    (a request in between would remember the old rows)."""
+    remembered_limits.forget()
+    transaction.on_commit(remembered_limits.forget)
 
 
 def policies_seed(property_id: int) -> None:
@@ -111,5 +130,6 @@ def policies_reset(property_id: int) -> int:
         )
         if created or any(getattr(row, name) != value for name, value in values.items()):
             PromisePolicy.objects.filter(pk=row.pk).update(**values)
+            limits_forget()
             changed += 1
     return changed

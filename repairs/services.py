@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import IllegalTransition, InvalidInput
-from catalog.models import Category, ServiceItem
+from catalog.models import ServiceItem
+from catalog.selectors import category_by_code
 from estates.models import Property
 from people.access import is_technician, staff_at
 from people.models import Role, Team, User
@@ -333,7 +334,7 @@ def work_order_confirm(
     rows = _items_build(order, items, now)
     changes: dict = {}
     if category:
-        cat = Category.objects.filter(code=category).first()
+        cat = category_by_code(category)
         if cat is None:
             raise InvalidInput(_("Unknown category “%(code)s”.") % {"code": category[:30]}, field="category")
         changes["category"] = cat

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from catalog.models import Category
+from catalog.selectors import category_by_code
 from estates.models import CommonArea, Household, Property, Resident, Unit
 from estates.selectors import unit_found
 from notify.services import Words, notice_reporter
@@ -183,12 +184,18 @@ def ticket_create_once(
     *, by: User, draft: TicketDraft, key: str, uploads: Sequence[Upload] = ()
 ) -> tuple[Ticket, bool]:
     """``ticket_create`` behind an idempotency key: a retry with the same key returns
-    the ticket the first request created. Returns (ticket, created)."""
+    the ticket the first request created. Returns (ticket, created).
+
+    The key is checked by its insert, in the transaction that creates the ticket: a key
+    already used makes the insert fail, the whole creation is rolled back (its number
+    too, so the series keeps no gap) and the first ticket is the answer. A request
+    carrying files looks the key up first, so that a retry stores no photo twice."""
     key = validation.text_clean(key, field="Idempotency-Key", max_length=100)
     fingerprint = hashlib.sha256(json.dumps(draft.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-    existing = _replay(by, key, fingerprint)
-    if existing:
-        return existing, False
+    if uploads:
+        existing = _replay(by, key, fingerprint)
+        if existing:
+            return existing, False
     try:
         with transaction.atomic():
             ticket = ticket_create(by=by, draft=draft, uploads=uploads)
@@ -197,7 +204,7 @@ def ticket_create_once(
             )
             return ticket, True
     except IntegrityError:
-        # A concurrent request with the same key won the race; its ticket is the answer.
+        # The key was used before, or by a concurrent request that won: its ticket is the answer.
         existing = _replay(by, key, fingerprint)
         if existing:
             return existing, False
@@ -298,7 +305,7 @@ def _occupants(unit: Unit) -> tuple[int | None, Resident | None]:
 def _category(draft: TicketDraft) -> Category | None:
     if not draft.category:
         return None
-    category = Category.objects.filter(code=draft.category).first()
+    category = category_by_code(draft.category)
     if category is None:
         raise InvalidInput(_("Unknown category “%(code)s”.") % {"code": draft.category[:30]}, field="category")
     return category

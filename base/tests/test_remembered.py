@@ -1,0 +1,80 @@
+"""Reference data remembered by each process (base.remembered): ticket creation reads no
+category or promise-limit row it has read in the last REFERENCE_CACHE_SECONDS; a change
+made in this process is seen at once, one made in another process within those seconds."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalog.models import Category
+from catalog.selectors import category_by_code, remembered_categories
+from conftest import repair_draft
+from estates.models import Property
+from onboarding.services import promise_limit_set
+from promises.models import PromisePolicy
+from promises.policy import limits_for, remembered_limits
+
+
+@pytest.fixture
+def remembering(settings, estate):
+    settings.REFERENCE_CACHE_SECONDS = 30
+    remembered_limits.forget()
+    remembered_categories.forget()
+    yield
+    remembered_limits.forget()
+    remembered_categories.forget()
+
+
+def test_recording_a_ticket_reads_its_category_and_limits_once_per_process(remembering, api):
+    desk = api("ygjy-agent")
+    assert desk.post("/tickets", repair_draft()).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.post("/tickets", repair_draft(unit="3-1201")).status_code == 201
+    read = " ".join(q["sql"] for q in queries)
+    assert '"catalog_category"' not in read and '"promises_promisepolicy"' not in read
+
+
+def test_a_limit_changed_elsewhere_is_seen_within_the_seconds_and_here_at_once(remembering, persona):
+    """R2.1 and every clock: a property's policy decides its limits; a change reaches every
+    web process within REFERENCE_CACHE_SECONDS."""
+    prop = Property.objects.get(code="YGJY")
+    row = PromisePolicy.objects.get(property=prop, kind="repair", clock="arrive")
+    before = limits_for(prop.pk, "repair")["arrive"].minutes
+    # Another process changes the row: no signal reaches this one.
+    PromisePolicy.objects.filter(pk=row.pk).update(minutes=before + 7)
+    assert limits_for(prop.pk, "repair")["arrive"].minutes == before
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        assert limits_for(prop.pk, "repair")["arrive"].minutes == before + 7
+    # Saved in this process (the admin): at once.
+    row.refresh_from_db()
+    row.minutes = before + 9
+    row.save()
+    assert limits_for(prop.pk, "repair")["arrive"].minutes == before + 9
+    # Changed on the set-up page (a queryset update in the service): at once.
+    assert promise_limit_set(
+        by=persona("admin"), prop=prop, policy_id=row.pk, minutes=before + 11, emergency_minutes=None
+    )
+    assert limits_for(prop.pk, "repair")["arrive"].minutes == before + 11
+    # What a caller does with its copy does not change what is remembered.
+    limits_for(prop.pk, "repair").clear()
+    assert limits_for(prop.pk, "repair")["arrive"].minutes == before + 11
+
+
+def test_a_category_renamed_here_is_seen_at_once_and_a_new_one_is_found(remembering):
+    assert category_by_code("plumbing").name != "给排水（改）"
+    Category.objects.filter(code="plumbing").update(name="给排水（改）")  # elsewhere: remembered still
+    assert category_by_code("plumbing").name != "给排水（改）"
+    cat = Category.objects.get(code="plumbing")
+    cat.name = "给排水（新）"
+    cat.save()
+    assert category_by_code("plumbing").name == "给排水（新）"
+    # A code not found is not remembered: one made in another process is found next time.
+    assert category_by_code("solar") is None
+    Category.objects.bulk_create([Category(code="solar", name="太阳能", trade=cat.trade)])
+    assert category_by_code("solar").name == "太阳能"
