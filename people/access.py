@@ -18,6 +18,7 @@ from ``people.roles``), checked by ``tickets.workflow``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -25,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from base.errors import Forbidden, NotFound
+from base.remembered import Remembered
 from estates.models import Property, Resident
 from people import roles
 from people.models import Role, User
@@ -114,14 +116,29 @@ def property_ids(user: User) -> QuerySet:
     return User.properties.through.objects.filter(user_id=user.pk).values("property_id")
 
 
+# Where each account works, remembered by each process (base.remembered): almost every
+# page and API call asks. An account, its properties or a property changed in this
+# process is forgotten at once (people.apps); elsewhere within REFERENCE_CACHE_SECONDS.
+remembered_workplaces: Remembered[list[Property]] = Remembered("REFERENCE_CACHE_SECONDS")
+
+
 def properties_of(user: User) -> list[Property]:
-    """The properties a staff account works at, by code."""
-    return list(Property.objects.filter(pk__in=property_ids(user)).order_by("code"))
+    """The properties a staff account works at, by code (the caller's own copies)."""
+    key = (user.pk, user.role, user.company_id, user.is_active, user.is_superuser)
+    found = remembered_workplaces.get(
+        key, lambda: list(Property.objects.filter(pk__in=property_ids(user)).order_by("code"))
+    )
+    return [copy.copy(p) for p in found or ()]
 
 
 def property_with_access(user: User, code: str) -> Property | None:
     """The property with this code, carrying what ``works_at`` needs to decide without
     another query; None if there is none (whether or not the user works there)."""
+    if is_staff_member(user) and not user.is_superuser and user.role not in roles.COMPANY_WIDE:
+        mine = next((p for p in properties_of(user) if p.code == code), None)
+        if mine is not None:
+            mine.user_attached = True  # type: ignore[attr-defined]
+            return mine
     attached = User.properties.through.objects.filter(user_id=user.pk, property_id=OuterRef("pk"))
     return Property.objects.filter(code=code).annotate(user_attached=Exists(attached)).first()
 

@@ -20,3 +20,18 @@ class PeopleConfig(AppConfig):
         # A token revoked or an account changed (deactivated, its role) is forgotten at once.
         post_delete.connect(lambda instance, **kw: token_forget(digest=instance.digest), ApiToken, weak=False)
         post_save.connect(lambda instance, **kw: token_forget(user_id=instance.pk), User, weak=False)
+
+        from django.db.models.signals import m2m_changed
+
+        from estates.models import Property
+        from people.access import remembered_workplaces
+
+        # Where accounts work: an account, its properties or a property changed here is
+        # read again at once (base.remembered).
+        def workplaces_forget(**kw: object) -> None:
+            remembered_workplaces.forget()
+
+        for model in (User, Property):
+            for signal in (post_save, post_delete):
+                signal.connect(workplaces_forget, model, weak=False)
+        m2m_changed.connect(workplaces_forget, User.properties.through, weak=False)

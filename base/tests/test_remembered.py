@@ -17,6 +17,7 @@ from catalog.selectors import category_by_code, remembered_categories
 from conftest import repair_draft
 from estates.models import Property
 from onboarding.services import promise_limit_set
+from people.access import remembered_workplaces
 from promises.models import PromisePolicy
 from promises.policy import limits_for, remembered_limits
 
@@ -78,3 +79,31 @@ def test_a_category_renamed_here_is_seen_at_once_and_a_new_one_is_found(remember
     assert category_by_code("solar") is None
     Category.objects.bulk_create([Category(code="solar", name="太阳能", trade=cat.trade)])
     assert category_by_code("solar").name == "太阳能"
+
+
+@pytest.fixture
+def workplaces(remembering):
+    remembered_workplaces.forget()
+    yield
+    remembered_workplaces.forget()
+
+
+def test_where_an_account_works_is_remembered_and_a_removal_here_counts_at_once(workplaces, api, persona):
+    """R0 (one place for who may do what): an agent taken off a property loses it on the
+    next request in this process, and in the others within REFERENCE_CACHE_SECONDS."""
+    desk = api("ygjy-agent")
+    assert desk.post("/tickets", repair_draft()).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.post("/tickets", repair_draft(unit="3-1201")).status_code == 201
+    assert not [q for q in queries if 'FROM "estates_property"' in q["sql"]]
+    agent, ygjy = persona("ygjy-agent"), Property.objects.get(code="YGJY")
+    # Another process takes the agent off the property: no signal reaches this one.
+    agent.properties.through.objects.filter(user_id=agent.pk, property_id=ygjy.pk).delete()
+    assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 201
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 403
+    # Put back and taken off in this process: refused on the next request.
+    agent.properties.add(ygjy)
+    assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 201
+    agent.properties.remove(ygjy)
+    assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 403
