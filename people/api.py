@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from base.errors import DomainError
 from base.request import user_of
 from base.schemas import ERRORS, ErrorOut, Input
-from people.access import is_resident
+from people.access import is_resident, properties_of
 from people.models import ApiToken, Role
 from people.tokens import token_create, token_revoke, tokens_of
 
@@ -46,7 +46,9 @@ class MeOut(Schema):
     name: str
     role: str
     role_label: str
-    properties: list[str]
+    properties: list[str] = Field(
+        description="Codes of the properties the account works at (a resident: where they live)."
+    )
 
 
 class BadLogin(DomainError):
@@ -90,7 +92,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     if is_resident(user):
         props = sorted({r.property.code for r in user.residencies.select_related("property")})
     else:
-        props = sorted(user.properties.values_list("code", flat=True))
+        props = [p.code for p in properties_of(user)]
     return {
         "username": user.username,
         "name": str(user),

@@ -193,3 +193,15 @@ def test_the_account_admin_lists_the_staff_and_residents_of_the_user_s_propertie
     body = admin_manager.get("/admin/people/user/?all=").content.decode()
     assert "ygjy-agent" in body and "resident" in body and "neighbour" in body
     assert "wlbg-agent" not in body and "tenant" not in body
+
+
+@pytest.mark.parametrize(
+    ("username", "codes"),
+    [("ygjy-agent", ["YGJY"]), ("wlbg-agent", ["WLBG"]), ("leader", ["WLBG", "YGJY"]), ("resident", ["YGJY"])],
+)
+def test_me_lists_where_the_account_works_the_same_as_every_page(api, persona, username, codes):
+    """R0: /me answers with the properties the access module gives (an executive works at
+    every property of the company, attached or not)."""
+    assert api(username).get("/me").json()["properties"] == codes
+    if username != "resident":
+        assert [p.code for p in access.properties_of(persona(username))] == codes
