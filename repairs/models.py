@@ -41,6 +41,10 @@ class WorkOrder(models.Model):
     promised_at = models.DateTimeField(_("promised time"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
+    # R3.4: damage from misuse, marked on site with a reason, is outside warranty.
+    misuse_reason = models.CharField(_("misuse"), max_length=500, blank=True)
+    misuse_marked_at = models.DateTimeField(_("misuse marked at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
@@ -124,6 +128,12 @@ class Quote(models.Model):
     material_total = models.DecimalField(_("material"), max_digits=12, decimal_places=2)
     service_total = models.DecimalField(_("service fee"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    fee_note = models.CharField(
+        _("why the fees"),
+        max_length=600,
+        blank=True,
+        help_text=_("Why a service fee is or is not charged (R3.4: misuse, warranty expired)."),
+    )
     created_at = models.DateTimeField(_("created at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by_name = models.CharField(_("customer"), max_length=50, blank=True)

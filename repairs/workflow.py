@@ -118,6 +118,14 @@ WORKFLOW = Workflow(
                 assigned=TECHNICIANS,
             ),
             transition(
+                "mark_misuse",
+                _("mark damage from misuse"),
+                {S.ACCEPTED, S.ON_SITE},
+                {S.ACCEPTED, S.ON_SITE},
+                {Role.ENGINEERING_SUPERVISOR},
+                assigned=TECHNICIANS,
+            ),
+            transition(
                 "defer",
                 _("defer with a promised time"),
                 {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.AWAITING_CONSENT, S.IN_PROGRESS, S.DEFERRED},
