@@ -270,7 +270,8 @@ def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime
         material_total=material,
         service_total=service,
         total=labour + material + service,
-        fee_note=terms.reason[:600],
+        fee_basis=terms.basis,
+        fee_reason=terms.reason[:500],
         created_at=now,
     )
 
@@ -318,7 +319,7 @@ def _quote_note(event: TicketEvent, quote: Quote | None) -> None:
         "material": str(quote.material_total),
         "service": str(quote.service_total),
         "total": str(quote.total),
-        "fee_note": quote.fee_note,
+        "fee_basis": quote.fee_basis,
     }
     event.save(update_fields=["data"])
 

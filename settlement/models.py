@@ -62,7 +62,8 @@ class Charge(models.Model):
     material = models.DecimalField(_("material"), max_digits=12, decimal_places=2)
     service = models.DecimalField(_("service fee"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
-    fee_note = models.CharField(_("why the fees"), max_length=600, blank=True)
+    fee_basis = models.CharField(_("fee basis"), max_length=20, blank=True)  # as on the quote (R3.4)
+    fee_reason = models.CharField(_("misuse"), max_length=500, blank=True)
     method = models.CharField(_("paid by"), max_length=10, choices=Method.choices)
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     collected_by_name = models.CharField(_("collected by"), max_length=50)
@@ -83,6 +84,12 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_no
+
+    @builtins.property
+    def fee_note(self) -> str:
+        from repairs.fees import fee_note
+
+        return fee_note(self.fee_basis, self.fee_reason)
 
 
 class AppendOnly(models.Model):
