@@ -13,6 +13,7 @@ from conftest import login
 from settlement.models import Charge, ReceiptCounter
 from tickets.models import TicketEvent
 
+
 def _nothing_written(number: str) -> None:
     assert Charge.objects.count() == 0
     assert not ReceiptCounter.objects.filter(value__gt=0).exists()

@@ -86,7 +86,12 @@ def test_r2_12_a_reconciliation_is_never_changed_or_deleted(day_of_receipts, api
         ({"cash": "40", "card": "0", "wechat": "0", "alipay": "0", "bitcoin": "1"}, {}, 422, "Unknown payment"),
         ({"cash": "99999999", "card": "0", "wechat": "0", "alipay": "0"}, {}, 422, "check the amount"),
         ({"cash": "40", "card": "0", "wechat": "0", "alipay": "0"}, {"day": "2026-11-24"}, 422, "not come"),
-        ({"cash": "40", "card": "0", "wechat": "0", "alipay": "0"}, {"correction_reason": "x"}, 422, "nothing to correct"),
+        (
+            {"cash": "40", "card": "0", "wechat": "0", "alipay": "0"},
+            {"correction_reason": "x"},
+            422,
+            "nothing to correct",
+        ),
     ],
 )
 def test_r2_12_bad_reconciliations_are_refused_and_write_nothing(day_of_receipts, api, handed, extra, status, words):
