@@ -6,6 +6,7 @@ finance page and the charge form have something to show in ``make run``."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -63,7 +64,7 @@ def _paid_job(agent: User, tech: User, unit: str, category: str, item: str, misu
     return t
 
 
-def _settle(rows: list[tuple[str, str, str, str, str | None]], *, close: bool) -> None:
+def _settle(rows: Sequence[tuple[str, str, str, str, str | None]], *, close: bool) -> None:
     agent, tech = User.objects.get(username="ygjy-agent"), User.objects.get(username="ygjy-tech1")
     for unit, category, item, misuse, method in rows:
         t = _paid_job(agent, tech, unit, category, item, misuse)

@@ -3,6 +3,7 @@ finance copy of the settled jobs (R2.12)."""
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,7 +62,7 @@ class DaySummary:
     changed_since: bool = False  # receipts taken after the latest reconciliation
     jobs: list[Charge] = field(default_factory=list)
 
-    @property
+    @builtins.property
     def latest(self) -> Reconciliation | None:
         return self.reconciliations[0] if self.reconciliations else None
 

@@ -111,7 +111,7 @@ def test_r2_12_only_finance_of_the_property_reconciles(day_of_receipts, api, use
 
 def test_r2_12_finance_reconciles_on_its_page_and_sees_the_finance_copy(day_of_receipts):
     finance = login("ygjy-finance")
-    assert finance.get("/").url.endswith("/desk/YGJY/finance/")  # finance lands on its page
+    assert finance.get("/")["Location"].endswith("/desk/YGJY/finance/")  # finance lands on its page
     page = finance.get(f"/desk/YGJY/finance/?day={DAY}").content.decode()
     assert page.count("SJ-YGJY-2026-00000") >= 3 and 'id="reconcile-form"' in page
     assert "更换水龙头" in page and "/print.pdf" in page  # the work order's items, its print
