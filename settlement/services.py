@@ -118,9 +118,9 @@ def consented_quote(order: WorkOrder) -> Quote | None:
     return order.quotes.filter(status=Quote.Status.CONSENTED).order_by("-version").first()
 
 
-def charge_check(order: WorkOrder) -> Quote:
+def charge_check(order: WorkOrder, *, settled: bool = True) -> Quote:
     """Whether the job may be charged now: a paid job, signed off, with a consented
-    quote and not charged yet; the quote to charge, or a refusal saying why."""
+    quote and (``settled``) not charged yet; the quote to charge, or a refusal saying why."""
     if not order.is_paid:
         raise IllegalTransition(_("This is not a paid repair: there is nothing to charge."), code="not_paid")
     if order.signed_off_at is None:
@@ -130,7 +130,7 @@ def charge_check(order: WorkOrder) -> Quote:
     quote = consented_quote(order)
     if quote is None:
         raise IllegalTransition(_("The customer has consented to no quote: nothing can be charged."), code="no_quote")
-    found = Charge.objects.filter(order=order).only("receipt_no").first()
+    found = Charge.objects.filter(order=order).only("receipt_no").first() if settled else None
     if found is not None:
         raise Conflict(
             _("This job is settled already: receipt %(no)s.") % {"no": found.receipt_no}, code="settled_already"
@@ -199,14 +199,16 @@ def charge_record(
         if found is not None:
             return found, False
     method = method_clean(method)
-    quote = charge_check(order)
+    quote = charge_check(order, settled=False)  # whether it is settled already: asked under the lock
     _amounts_match(quote, {"labour": labour, "material": material, "service": service, "total": total})
     prop = ticket.property
     try:
         with transaction.atomic():
             WorkOrder.objects.select_for_update().filter(pk=order.pk).first()  # one charge at a time per job
-            if Charge.objects.filter(order=order).exists():
-                charge_check(order)  # says which receipt settled it
+            replay = Charge.objects.filter(collected_by=by, form_key=form_key).first() if form_key else None
+            if replay is not None:  # the same request, sent twice at once: it waited for the first
+                return replay, False
+            charge_check(order)  # refused if settled already, naming the receipt
             now = timezone.now()
             day = local_today(prop.time_zone, now)
             seq, number = _receipt_number(prop, day.year)

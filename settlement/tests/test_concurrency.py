@@ -33,3 +33,15 @@ def test_r2_11_concurrent_settlements_number_the_receipts_1_to_n_without_gaps(pe
     assert sorted(Charge.objects.values_list("seq", flat=True)) == list(range(1, n + 1))
     assert ReceiptCounter.objects.get(year=2026).value == n
     assert all(r.json()["code"] == "settled_already" for r in results if r.status_code == 409)
+
+
+def test_r2_11_the_same_request_sent_five_times_at_once_charges_once(persona, clock):
+    t = job(persona)
+    desk = Api(persona("ygjy-agent"))
+    results = race(
+        5, lambda i: desk.post(f"/work-orders/{t.number}/charge", {"method": "cash"}, **{"Idempotency-Key": "tap-7"})
+    )
+    assert {r.status_code for r in results} == {201}, [r.content for r in results]
+    assert len({r.json()["receipt_no"] for r in results}) == 1
+    assert Charge.objects.count() == 1 and ReceiptCounter.objects.get(year=2026).value == 1
+    assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in results) == 4
