@@ -19,6 +19,7 @@ from records.api import keys_router
 from records.api import router as records_router
 from repairs.api import router as repairs_router
 from residents.api import router as residents_router
+from settlement.api import router as settlement_router
 from tickets.api import router as tickets_router
 
 
@@ -55,3 +56,4 @@ api.add_router("/v1", people_router)
 api.add_router("/v1", residents_router)
 api.add_router("/v1", records_router)
 api.add_router("/v1", keys_router)
+api.add_router("/v1", settlement_router)

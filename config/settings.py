@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "residents",
     "announcements",
     "records",
+    "settlement",
     "followups",
     "surveys",
     "reports",

@@ -27,6 +27,8 @@ from people.access import (
     is_technician,
     may_open_archive,
     may_read_archive_log,
+    may_read_receipts,
+    may_reconcile,
     may_see_dispatch_suggestions,
     may_see_household_phones,
     may_set_up,
@@ -42,6 +44,7 @@ from repairs.dispatch import ranked, teams_at, technicians_at
 from repairs.kind import REPAIR
 from repairs.pages import TECHNICIANS_MAX
 from repairs.printing import work_order_pdf
+from settlement.pages import settle_context
 from tickets.kinds import default_kind, kind_for, kinds
 from tickets.models import Attachment, Ticket
 from tickets.selectors import OVERDUE, queue_counts, queue_tickets, ticket_detail
@@ -64,6 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your account is not attached to any property yet."))
     if may_set_up(user):
         return redirect("console:setup", code=props[0].code)
+    if may_reconcile(user):  # finance lands on the day's receipts (R2.12)
+        return redirect("settlement:finance", code=props[0].code)
     return redirect("console:queue", code=props[0].code, queue="new")
 
 
@@ -96,6 +101,7 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
         "watch_outbox": may_watch_deliveries(user),
         "archive": may_open_archive(user),  # the household archive, "please call" and the keys (R7)
         "archive_log": may_read_archive_log(user),
+        "receipts": may_read_receipts(user),  # the day's receipts and reconciliation (R2.11-R2.12)
     }
     if context["archive"]:
         context["desk_records"] = desk_waiting(prop)
@@ -145,6 +151,7 @@ def _ticket_page(
         "now": timezone.now(),
         "desk": may_work_desk(user),  # the next call is one key away (N), as on the queues
         "phones": may_see_household_phones(user),  # R7.2
+        **settle_context(user, ticket),  # the charge form or the receipt of a paid job (R2.11)
         # The items the review decides, in the order of the review's rows (repairs.pages).
         "pending_items": [
             i

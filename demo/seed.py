@@ -19,6 +19,7 @@ from django.db import transaction
 from catalog.models import Builder, Category, Provider, ServiceItem, WarrantyTerm
 from contacts.models import DirectoryEntry
 from demo.history import seed_history
+from demo.settlement import demo_settlement
 from estates.localtime import local_today
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
 from onboarding.services import administrator_grant
@@ -312,6 +313,7 @@ def seed(size: str = "full", *, history: bool = False) -> dict[str, str]:
         if history:
             seed_history()  # a year of matters, before today's few tickets
         demo_tickets()
+        demo_settlement()
         demo_surveys()
     return logins
 

@@ -55,6 +55,13 @@ class Property(models.Model):
             "is taken as signed off (R2.11); 0: never."
         ),
     )
+    labour_and_material_after_warranty = models.BooleanField(
+        _("after warranty: labour and material only"),
+        default=True,
+        help_text=_(
+            "Once a repair's warranty has expired, only labour and material are charged, no service fee (R3.4)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("property")

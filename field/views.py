@@ -27,6 +27,7 @@ from pages.rows import local, short, url_maker
 from people.access import is_technician
 from people.models import User
 from promises.models import Deadline
+from settlement.pages import settle_context
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.models import Attachment, Ticket
 from tickets.selectors import ticket_detail, with_labels
@@ -179,6 +180,7 @@ def _page(
         "photos": ticket.attachments.filter(kind=Attachment.Kind.PHOTO).count(),
         "promise": _next_promise(ticket),
         "now": timezone.now(),
+        **settle_context(user, ticket),  # the charge of the signed-off paid job, or its receipt (R2.11)
     }
     return render(request, "field/job.html", context, status=status)
 

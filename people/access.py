@@ -276,6 +276,28 @@ def may_keep_keys(user: Any) -> bool:
     return holds(user, roles.DESK)
 
 
+def may_settle(user: Any, ticket: Any) -> bool:
+    """Record the charge of a paid repair and issue its receipt (R2.11): the desk, and
+    the job's own technician (assigned to them or to their team). Where is asked apart
+    (``works_at``)."""
+    if holds(user, roles.SETTLERS):
+        return True
+    return is_technician(user) and (
+        ticket.assignee_id == user.pk or (ticket.team_id is not None and ticket.team_id == user.team_id)
+    )
+
+
+def may_read_receipts(user: Any) -> bool:
+    """The day's receipts of a property and a receipt's print: finance, the desk, the
+    manager and leadership (a technician prints the receipts they collected)."""
+    return holds(user, roles.RECEIPT_READERS)
+
+
+def may_reconcile(user: Any) -> bool:
+    """Finance's daily reconciliation of the receipts against what was handed in."""
+    return holds(user, roles.RECONCILERS)
+
+
 def may_read_contact_log(user: Any) -> bool:
     """The contact log: every caller's name, phone and what they said (R1.6)."""
     return holds(user, roles.OFFICE)

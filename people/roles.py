@@ -37,6 +37,12 @@ STAFF = frozenset(Role) - {Role.RESIDENT}
 # departments consult it through the desk, which opens it for them.
 ARCHIVE_KEEPERS = DESK
 DEPARTMENT_HEADS = FIELD_SUPERVISORS | DECIDERS
+# Paid repairs settled (R2.11-R2.12): the desk records the charge and issues the receipt
+# (so does the job's own technician: people.access.may_settle); finance reads the day's
+# receipts and reconciles them; the manager and leadership read them.
+SETTLERS = DESK
+RECONCILERS = frozenset({Role.FINANCE})
+RECEIPT_READERS = DESK | DECIDERS | RECONCILERS
 # Who sets a property up: its places and people from spreadsheets, office hours,
 # policies, teams, trades and notice channels. Works at every property of its company.
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})

@@ -18,6 +18,7 @@ ACTIONS = {
     "decline_quote": ActionSpec(f.CustomerForm, s.work_order_decline_quote),
     "revise": ActionSpec(f.ReviseForm, s.work_order_revise),
     "check_material": ActionSpec(f.MaterialForm, s.work_order_check_material),
+    "mark_misuse": ActionSpec(f.ReasonForm, s.work_order_mark_misuse),
     "defer": ActionSpec(f.DeferForm, s.work_order_defer),
     "resume": ActionSpec(f.NoteForm, s.work_order_resume),
     "escalate": ActionSpec(f.EscalateForm, s.work_order_escalate),

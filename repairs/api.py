@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
 from base.errors import Forbidden
 from base.request import user_of
@@ -45,6 +46,7 @@ class QuoteOut(Out):
     material_total: Decimal
     service_total: Decimal
     total: Decimal
+    fee_note: str = Field(description="Why a service fee is or is not charged (R3.4), e.g. misuse or warranty expired.")
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
     decided_by_name: str

@@ -41,6 +41,10 @@ class WorkOrder(models.Model):
     promised_at = models.DateTimeField(_("promised time"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
+    # R3.4: damage from misuse, marked on site with a reason, is outside warranty.
+    misuse_reason = models.CharField(_("misuse"), max_length=500, blank=True)
+    misuse_marked_at = models.DateTimeField(_("misuse marked at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
@@ -124,6 +128,10 @@ class Quote(models.Model):
     material_total = models.DecimalField(_("material"), max_digits=12, decimal_places=2)
     service_total = models.DecimalField(_("service fee"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    # R3.4: why a service fee is or is not charged (repairs.fees): "misuse" with the
+    # reason marked on site, "warranty_expired", or empty (the fee schedule applies).
+    fee_basis = models.CharField(_("fee basis"), max_length=20, blank=True)
+    fee_reason = models.CharField(_("misuse"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by_name = models.CharField(_("customer"), max_length=50, blank=True)
@@ -136,6 +144,13 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} v{self.version}"
+
+    @builtins.property
+    def fee_note(self) -> str:
+        """Why a service fee is or is not charged, in the reader's language (R3.4)."""
+        from repairs.fees import fee_note
+
+        return fee_note(self.fee_basis, self.fee_reason)
 
 
 class MaterialCheck(models.Model):

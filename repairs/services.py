@@ -27,6 +27,7 @@ from promises.policy import limits_for
 from promises.services import deadline_meet, deadline_start, deadlines_cancel
 from repairs import notices
 from repairs.conduct import CONDUCT
+from repairs.fees import FeeTerms, fee_terms
 from repairs.models import MaterialCheck, Quote, WorkOrder, WorkOrderItem
 from repairs.routing import party_find, referral_send
 from repairs.schemas import ItemIn, ReviewDecision
@@ -176,7 +177,11 @@ def work_order_arrive(*, ticket: Ticket, by: User, checklist: Sequence[str] = ()
 # --- On site: items, review, quote and consent ---------------------------------------
 
 
-def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.datetime) -> list[WorkOrderItem]:
+def _items_build(
+    order: WorkOrder, items: Sequence[ItemIn], now: datetime.datetime, terms: FeeTerms
+) -> list[WorkOrderItem]:
+    """The items priced from the fee schedule, under the job's fee terms (R3.4: no
+    service fee after the warranty has expired, when the property's policy says so)."""
     if not items:
         raise InvalidInput(_("Record at least one repair item."), field="items")
     if len(items) > 50:
@@ -202,7 +207,7 @@ def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.dateti
                     quantity=quantity,
                     labour_fee=found.labour_fee,
                     material_fee=found.material_fee,
-                    service_fee=found.service_fee,
+                    service_fee=found.service_fee if terms.service_fee else Decimal("0"),
                     added_at=now,
                 )
             )
@@ -215,7 +220,9 @@ def _items_build(order: WorkOrder, items: Sequence[ItemIn], now: datetime.dateti
                     quantity=quantity,
                     labour_fee=validation.money(item.labour_fee, field=f"{where}.labour_fee"),
                     material_fee=validation.money(item.material_fee, field=f"{where}.material_fee"),
-                    service_fee=validation.money(item.service_fee, field=f"{where}.service_fee"),
+                    service_fee=validation.money(item.service_fee, field=f"{where}.service_fee")
+                    if terms.service_fee
+                    else Decimal("0"),
                     review=WorkOrderItem.Review.PENDING,
                     added_at=now,
                 )
@@ -232,9 +239,10 @@ def _is_paid(ticket: Ticket, items: Sequence[WorkOrderItem]) -> bool:
     return ticket.unit_id is not None and sum((i.total for i in items), Decimal("0")) > 0
 
 
-def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime.datetime) -> Quote:
+def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime.datetime, terms: FeeTerms) -> Quote:
     """Show the customer the items and the amount, split into labour, material and
-    service fee (R2.9). A new quote supersedes any earlier one still waiting."""
+    service fee (R2.9), and why a service fee is or is not charged (R3.4). A new quote
+    supersedes any earlier one still waiting."""
     order.quotes.filter(status=Quote.Status.PENDING).update(status=Quote.Status.SUPERSEDED)
     version = (order.quotes.aggregate(v=Max("version"))["v"] or 0) + 1
 
@@ -263,6 +271,8 @@ def _quote_issue(order: WorkOrder, items: Sequence[WorkOrderItem], now: datetime
         material_total=material,
         service_total=service,
         total=labour + material + service,
+        fee_basis=terms.basis,
+        fee_reason=terms.reason[:500],
         created_at=now,
     )
 
@@ -290,7 +300,7 @@ def _after_items(
     if paid != order.is_paid:
         order.is_paid = paid
         WorkOrder.objects.filter(pk=order.pk).update(is_paid=paid)
-    quote = _quote_issue(order, items, now) if target == S.AWAITING_CONSENT else None
+    quote = _quote_issue(order, items, now, fee_terms(ticket, order)) if target == S.AWAITING_CONSENT else None
     if target == S.IN_PROGRESS and order.started_at is None:
         WorkOrder.objects.filter(pk=order.pk).update(started_at=now)
     if target == S.AWAITING_REVIEW:
@@ -310,6 +320,7 @@ def _quote_note(event: TicketEvent, quote: Quote | None) -> None:
         "material": str(quote.material_total),
         "service": str(quote.service_total),
         "total": str(quote.total),
+        "fee_basis": quote.fee_basis,
     }
     event.save(update_fields=["data"])
 
@@ -331,7 +342,7 @@ def work_order_confirm(
     fault_note = validation.text_clean(fault_note, field="fault_note", required=False)
     note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
-    rows = _items_build(order, items, now)
+    rows = _items_build(order, items, now, fee_terms(ticket, order))
     changes: dict = {}
     if category:
         cat = category_by_code(category)
@@ -366,6 +377,7 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
     order = WorkOrder.objects.get(ticket=ticket)
     pending = {i.pk: i for i in order.items.filter(removed_at__isnull=True, review=WorkOrderItem.Review.PENDING)}
     decided = {d.item_id: d for d in decisions}
+    terms = fee_terms(ticket, order)
     if set(decided) != set(pending):
         raise InvalidInput(
             _("Decide every item waiting for review: %(ids)s.") % {"ids": ", ".join(map(str, sorted(pending)))},
@@ -379,6 +391,8 @@ def work_order_review(*, ticket: Ticket, by: User, decisions: Sequence[ReviewDec
             value = getattr(d, fee)
             if value is not None and d.approve:
                 setattr(item, fee, validation.money(value, field=f"decisions.{fee}"))
+        if not terms.service_fee:
+            item.service_fee = Decimal("0")
     live = [i for i in _live_items(order) if i.pk not in pending] + [
         i for i in pending.values() if i.review == WorkOrderItem.Review.APPROVED
     ]
@@ -454,7 +468,7 @@ def work_order_revise(*, ticket: Ticket, by: User, items: Sequence[ItemIn], note
     now = timezone.now()
     note = validation.note_clean(note)
     order = WorkOrder.objects.get(ticket=ticket)
-    rows = _items_build(order, items, now)
+    rows = _items_build(order, items, now, fee_terms(ticket, order))
     live = _live_items(order) + rows
     target = _target(ticket, order, live)
     event = ticket_transition(
@@ -496,6 +510,25 @@ def work_order_check_material(*, ticket: Ticket, by: User, material: str, passed
         checked_at=now,
         checked_by=by,
     )
+
+
+@transaction.atomic
+def work_order_mark_misuse(*, ticket: Ticket, by: User, reason: str) -> None:
+    """Damage from misuse (R3.4), marked on site by the technician or the engineering
+    supervisor with its reason, before the items are confirmed: the job is outside
+    warranty and priced in full (repairs.fees); the quote says why."""
+    now = timezone.now()
+    reason = validation.text_clean(reason, field="reason", max_length=500)
+    ticket_transition(
+        ticket=ticket,
+        action="mark_misuse",
+        by=by,
+        to=ticket.status,
+        note=reason,
+        at=now,
+        data={"misuse": reason},
+    )
+    WorkOrder.objects.filter(ticket=ticket).update(misuse_reason=reason, misuse_marked_at=now)
 
 
 # --- Delays and escalation -----------------------------------------------------------

@@ -43,6 +43,8 @@ WORKFLOW = Workflow(
     closed=frozenset({S.CLOSED, S.DECLINED, S.CANCELLED}),
     # R2.16: recorded within 2 minutes of the call, the team notified within 2 minutes.
     opening_clocks=(Clock.RECORD, Clock.NOTIFY),
+    # Steps on the timeline that are not transitions: the charge of a paid job (settlement).
+    event_labels={"charge": _("charged, receipt issued")},
     queues=(
         Queue("new", _("to dispatch"), frozenset({S.NEW})),
         Queue("dispatched", _("waiting for the technician"), frozenset({S.DISPATCHED})),
@@ -115,6 +117,14 @@ WORKFLOW = Workflow(
                 WORKING,
                 WORKING,
                 FIELD_SUPERVISORS,
+                assigned=TECHNICIANS,
+            ),
+            transition(
+                "mark_misuse",
+                _("mark damage from misuse"),
+                {S.ACCEPTED, S.ON_SITE},
+                {S.ACCEPTED, S.ON_SITE},
+                {Role.ENGINEERING_SUPERVISOR},
                 assigned=TECHNICIANS,
             ),
             transition(
