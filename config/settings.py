@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "residents",
     "announcements",
     "records",
+    "duty",
     "followups",
     "surveys",
     "reports",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("my/", include("portal.urls")),
     path("reports/", include("reports.urls")),
     path("", include("records.urls")),  # /desk/<code>/archive/, keys/, calls/: before the console's queues
+    path("", include("duty.urls")),  # /desk/<code>/duty/: before the console's queues
     path("", include("surveys.urls")),  # /desk/<code>/surveys/ and /my/surveys/: before the console's queues
     path("", include("console.urls")),
 ]
