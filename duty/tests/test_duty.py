@@ -204,7 +204,7 @@ def test_an_entry_for_a_shift_of_another_property_is_refused(ygjy, api, persona)
     agent.properties.add(Property.objects.get(code="WLBG"))
     shift = started(api)
     r = api("ygjy-agent").post(f"/duty/shifts/{shift['id']}/entries", {"text": "巡查", "property": "WLBG"})
-    assert r.status_code == 422 and "其他" in r.json()["detail"] or "另一" in r.json()["detail"]
+    assert r.status_code == 422 and "另一个项目" in r.json()["detail"]
     page = login("ygjy-agent").post("/desk/WLBG/duty/", {"do": "entry", "shift": shift["id"], "text": "巡查"})
     assert page.status_code == 404 and 'id="duty-error"' in page.content.decode()
     assert not Entry.objects.exists()
