@@ -11,6 +11,7 @@ from api.auth import AUTH
 from assistance.api import router as plans_router
 from catalog.api import router as catalog_router
 from contacts.api import router as contacts_router
+from duty.api import router as duty_router
 from notify.api import outbox_router
 from notify.api import router as notify_router
 from onboarding.api import router as setup_router
@@ -57,3 +58,4 @@ api.add_router("/v1", residents_router)
 api.add_router("/v1", records_router)
 api.add_router("/v1", keys_router)
 api.add_router("/v1", settlement_router)
+api.add_router("/v1/duty", duty_router)

@@ -13,8 +13,59 @@ from django.db.models import QuerySet
 _SCOPE: dict[str, Callable[..., Any]] = {}
 
 
-def scope_with(*, scoped: Callable[[QuerySet, Any, str], QuerySet], property_ids: Callable[[Any], QuerySet]) -> None:
+def scope_with(
+    *,
+    scoped: Callable[[QuerySet, Any, str], QuerySet],
+    property_ids: Callable[[Any], QuerySet],
+    sees_phones: Callable[[Any], bool] | None = None,
+) -> None:
     _SCOPE.update(scoped=scoped, property_ids=property_ids)
+    if sees_phones is not None:
+        _SCOPE["sees_phones"] = sees_phones
+
+
+def sees_phones(user: Any) -> bool:
+    """Whether the admin shows this account residents' phone numbers (R7.2: the desk
+    roles and superusers, ``people.access.may_open_archive``); nobody before the rule is
+    registered."""
+    rule = _SCOPE.get("sees_phones")
+    return bool(rule and rule(user))
+
+
+def _no_phones(names: Any, phone_fields: tuple[str, ...]) -> list[Any]:
+    return [n for n in names if not (isinstance(n, str) and n.split("__")[-1] in phone_fields)]
+
+
+class PhonesKept:
+    """For the admin of residents' records (R7.2): to an account that does not see
+    phones (``sees_phones``) the phone fields are left out of the list, the search, the
+    form and its inlines, and it adds no row (a resident is registered with their phone
+    by the desk or the setup spreadsheets)."""
+
+    phone_fields: tuple[str, ...] = ("phone",)
+
+    def get_list_display(self, request):  # type: ignore[no-untyped-def]
+        names = super().get_list_display(request)  # type: ignore[misc]
+        return names if sees_phones(request.user) else _no_phones(names, self.phone_fields)
+
+    def get_search_fields(self, request):  # type: ignore[no-untyped-def]
+        names = super().get_search_fields(request)  # type: ignore[misc]
+        return names if sees_phones(request.user) else _no_phones(names, self.phone_fields)
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        names = super().get_fields(request, obj)  # type: ignore[misc]
+        return names if sees_phones(request.user) else _no_phones(names, self.phone_fields)
+
+    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
+        names = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        return names if sees_phones(request.user) else [*names, *self.phone_fields]
+
+
+class ResidentsKept(PhonesKept):
+    """``PhonesKept`` for the rows of residents themselves: no row added without a phone."""
+
+    def has_add_permission(self, request, *args):  # type: ignore[no-untyped-def]
+        return sees_phones(request.user) and super().has_add_permission(request, *args)  # type: ignore[misc]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,10 +11,9 @@ class CatalogConfig(AppConfig):
 
         from catalog.models import Category, WarrantyTerm
         from catalog.selectors import remembered_categories
-        from people.models import Trade
 
-        # A category (or the trade or warranty term read with it) changed in this process
-        # is read again at once (base.remembered).
-        for model in (Category, Trade, WarrantyTerm):
+        # A category (or the warranty term read with it) changed in this process is read
+        # again at once (base.remembered).
+        for model in (Category, WarrantyTerm):
             for signal in (post_save, post_delete):
                 signal.connect(lambda **kw: remembered_categories.forget(), model, weak=False)

@@ -20,9 +20,9 @@ remembered_categories: Remembered[Category] = Remembered("REFERENCE_CACHE_SECOND
 
 
 def category_by_code(code: str) -> Category | None:
-    """The category with this code (its warranty term and trade read with it), or None."""
+    """The category with this code (its warranty term read with it), or None."""
     return remembered_categories.get(
-        code, lambda: Category.objects.filter(code=code).select_related("warranty_term", "trade").first()
+        code, lambda: Category.objects.filter(code=code).select_related("warranty_term").first()
     )
 
 

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "announcements",
     "records",
     "settlement",
+    "duty",
     "followups",
     "surveys",
     "reports",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("records.urls")),  # /desk/<code>/archive/, keys/, calls/: before the console's queues
     path("", include("settlement.urls")),  # /t/<number>/charge/, /desk/<code>/finance/, /receipts/<no>.pdf
+    path("", include("duty.urls")),  # /desk/<code>/duty/: before the console's queues
     path("", include("surveys.urls")),  # /desk/<code>/surveys/ and /my/surveys/: before the console's queues
     path("", include("console.urls")),
 ]

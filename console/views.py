@@ -20,6 +20,7 @@ from base.errors import Forbidden
 from base.files import file_response
 from console.rows import queue_rows
 from contacts.models import DirectoryEntry
+from estates.hours import Post, post_on_duty
 from pages import forms
 from pages.actions import action_from_form, action_widgets, ticket_and_transition
 from people.access import (
@@ -27,6 +28,7 @@ from people.access import (
     is_technician,
     may_open_archive,
     may_read_archive_log,
+    may_read_duty_log,
     may_read_receipts,
     may_reconcile,
     may_see_dispatch_suggestions,
@@ -34,6 +36,7 @@ from people.access import (
     may_set_up,
     may_watch_deliveries,
     may_work_desk,
+    on_duty_now,
     properties_of,
     property_of,
     staff_member,
@@ -87,7 +90,12 @@ def queue(request: HttpRequest, code: str, queue: str, kind: str = "") -> HttpRe
     rows = queue_tickets(user, prop.pk, kind, queue, now, limit=QUEUE_ROWS)
     counts = queue_counts(user, prop.pk, kind, now)
     tabs = [(q.code, q.label, counts[q.code]) for q in wf.queues] + [(OVERDUE, _("overdue"), counts[OVERDUE])]
+    on_duty = post_on_duty(prop, now)  # R1.4: the post on duty's queues light up with new matters
     context = {
+        "on_duty": on_duty,
+        "on_duty_label": Post(on_duty).label,
+        "lit": on_duty_now(user, prop, now),
+        "duty_log": may_read_duty_log(user),
         "property": prop,
         "properties": props,
         "kind": kind,

@@ -3,7 +3,7 @@ the follow-up workbench and the monthly packs show real figures.
 
 Every row is written by the project's own services (``ticket_create``, the kinds'
 actions through ``ticket_act``, the promise sweep, the follow-up sampling and
-records, surveys, announcements) while ``time_machine`` moves the clock from a year
+records, surveys, announcements, the duty log of the last days) while ``time_machine`` moves the clock from a year
 ago to now, so each timeline, clock and figure is what the office would have made.
 Each matter is a generator that does one step and yields how long until its next
 step; a queue runs the steps of all matters in time order and runs the background
@@ -27,6 +27,8 @@ from django.utils import timezone
 from announcements.models import Announcement
 from announcements.services import announcement_publish
 from assistance.checklists import required_steps
+from duty import services as duty
+from estates.hours import Post
 from estates.models import CommonArea, Household, Property, Unit
 from followups.models import FollowUp
 from followups.review import corrective_action_open, corrective_action_progress
@@ -47,6 +49,7 @@ DAYS = 365
 MIN = datetime.timedelta(minutes=1)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
+DUTY_DAYS = 3  # the duty log of the last days: enough to page through, quick to write
 
 Step = Iterator[datetime.timedelta]
 
@@ -305,6 +308,9 @@ def seed_history(days: int = DAYS, *, seed: int = 20261203) -> None:
             extras.append((end - datetime.timedelta(days=back, hours=-10), _corrective_action(lives[code], finished)))
     for at, job in extras:
         heapq.heappush(queue, (at, next(order), lambda job=job: job()))  # type: ignore[misc]
+    for code, prop in props.items():  # the duty log: from 08:30 on the property's clock DUTY_DAYS days ago
+        first = (end - DUTY_DAYS * DAY).astimezone(ZoneInfo(prop.time_zone))
+        schedule(first.replace(hour=8, minute=30, second=0, microsecond=0), _duty(lives[code]))
 
     with time_machine.travel(start, tick=False) as traveller:
         night = _next_night(start)
@@ -325,6 +331,58 @@ def seed_history(days: int = DAYS, *, seed: int = 20261203) -> None:
             if wait is not None:
                 heapq.heappush(queue, (at + wait, next(order), run))
     sweep()
+
+
+def _duty(life: History) -> Step:
+    """The duty log of the last days (值班记录): each morning the desk's agent starts the
+    service desk's shift and hands it over at 13:00 to the second agent, who writes what
+    the night should know and ends it when the office closes at 17:30; the night duty
+    keeps the monitoring room from then, patrols, hands over in the morning and ends its
+    shift when the desk opens (R1.4). Today's desk shift stays open; whatever falls after
+    now is not written."""
+    code = life.prop.code.lower()
+    agent2 = User.objects.get(username=f"{code}-agent2")
+    night = User.objects.get(username=f"{code}-night")
+    last_night = None
+    for day in range(DUTY_DAYS + 1):
+        if last_night is not None:  # 08:30: the office opens, the monitoring room stands down
+            duty.shift_end(by=night, shift=last_night)
+        desk = duty.shift_start(by=life.agent, property=life.prop, post=Post.SERVICE_DESK)
+        if day == DUTY_DAYS:
+            return  # today's shift at the desk, open
+        yield 70 * MIN  # 09:40
+        duty.entry_add(by=life.agent, shift=desk, kind="patrol", text="巡查大堂、电梯厅和快递柜，正常")
+        yield 3 * HOUR + 20 * MIN  # 13:00
+        duty.shift_hand_over(
+            by=life.agent,
+            shift=desk,
+            note="上午来电已全部登记；停水通知已张贴到各栋大堂。",
+            open_items=["2栋801插座没电，维修工下午上门，需回访", "快递柜3号格门锁坏，已报厂家"],
+        )
+        desk = duty.shift_receive(by=agent2, shift=desk)
+        yield 2 * HOUR + 20 * MIN  # 15:20
+        duty.entry_add(
+            by=agent2, shift=desk, kind="incident", text="3栋2号电梯困人，已通知电梯维保，15:45解困，无人受伤"
+        )
+        yield 2 * HOUR + 5 * MIN  # 17:25
+        duty.shift_hand_over(
+            by=agent2, shift=desk, note="今日来电已处理完毕；夜间如有5栋车库积水报警请通知工程值班。", open_items=[]
+        )
+        yield 5 * MIN  # 17:30: the office closes, the monitoring room takes the phone
+        duty.shift_end(by=agent2, shift=desk)
+        last_night = duty.shift_start(by=night, property=life.prop, post=Post.MONITORING_ROOM)
+        yield 3 * HOUR + 30 * MIN  # 21:00
+        duty.entry_add(by=night, shift=last_night, kind="patrol", text="夜间巡查各栋出入口及地下车库，正常")
+        if day % 2 == 0:
+            yield 2 * HOUR + 40 * MIN  # 23:40
+            duty.entry_add(
+                by=night, shift=last_night, kind="incident", text="5栋地下车库积水报警，已通知工程值班，00:20排水完毕"
+            )
+            yield 8 * HOUR + 40 * MIN  # 08:20
+        else:
+            yield 11 * HOUR + 20 * MIN  # 08:20
+        duty.shift_hand_over(by=night, shift=last_night, note="夜间监控正常，车库排水泵已复位。", open_items=[])
+        yield 10 * MIN  # 08:30
 
 
 def _next_night(after: datetime.datetime) -> datetime.datetime:

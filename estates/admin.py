@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from base.admin import PropertyScoped
+from base.admin import PhonesKept, PropertyScoped, ResidentsKept
 from estates.models import Building, CommonArea, Company, Household, Property, Resident, Unit
 
 
@@ -39,7 +39,7 @@ class CommonAreaAdmin(PropertyScoped, admin.ModelAdmin):
     list_filter = ["property"]
 
 
-class ResidentInline(admin.TabularInline):
+class ResidentInline(ResidentsKept, admin.TabularInline):
     model = Resident
     extra = 0
     fields = ["name", "phone", "role", "user"]
@@ -47,7 +47,7 @@ class ResidentInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(PropertyScoped, admin.ModelAdmin):
+class HouseholdAdmin(PhonesKept, PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "unit", "property", "moved_in_on", "moved_out_on"]
     list_filter = ["property"]
     search_fields = ["name", "unit__label", "residents__name", "residents__phone"]
@@ -63,7 +63,7 @@ class HouseholdAdmin(PropertyScoped, admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(PropertyScoped, admin.ModelAdmin):
+class ResidentAdmin(ResidentsKept, PropertyScoped, admin.ModelAdmin):
     list_display = ["name", "phone", "role", "household", "property"]
     list_filter = ["property", "role"]
     search_fields = ["name", "phone"]

@@ -19,6 +19,7 @@ from ``people.roles``), checked by ``tickets.workflow``.
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from base.errors import Forbidden, NotFound
 from base.remembered import Remembered
+from estates.hours import post_on_duty
 from estates.models import Property, Resident
 from people import roles
 from people.models import Role, User
@@ -296,6 +298,37 @@ def may_read_receipts(user: Any) -> bool:
 def may_reconcile(user: Any) -> bool:
     """Finance's daily reconciliation of the receipts against what was handed in."""
     return holds(user, roles.RECONCILERS)
+
+
+def may_keep_duty_log(user: Any) -> bool:
+    """The duty log (值班记录): start and end shifts, write entries, hand over and receive
+    (the service desk and the monitoring room)."""
+    return holds(user, roles.DESK)
+
+
+def may_read_duty_log(user: Any) -> bool:
+    """Read the duty log: the desk, and the supervisors and managers above it."""
+    return holds(user, roles.OFFICE)
+
+
+def post_of(user: Any) -> str | None:
+    """The desk post an account works (``roles.ON_POST``); None for other roles."""
+    if not is_active(user):
+        return None
+    return next((post for post, group in roles.ON_POST.items() if user.role in group), None)
+
+
+def on_duty_now(user: Any, property: Property, at: datetime.datetime) -> bool:
+    """Whether the account's post is the one on duty at the property at ``at`` (R1.4):
+    its queues light up with the new matters."""
+    return post_of(user) == post_on_duty(property, at)
+
+
+def desk_on_duty(property: Property, at: datetime.datetime) -> QuerySet[User]:
+    """Who the notices to "the desk" reach at ``at``: the staff of the post on duty at
+    the property (R1.4); the agents if nobody works that post there."""
+    staff = staff_at(property.pk, *roles.ON_POST[post_on_duty(property, at)])
+    return staff if staff.exists() else staff_at(property.pk, Role.AGENT)
 
 
 def may_read_contact_log(user: Any) -> bool:

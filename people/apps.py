@@ -8,9 +8,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from base.admin import scope_with
-        from people.access import property_ids, scoped
+        from people.access import may_open_archive, property_ids, scoped
 
-        scope_with(scoped=scoped, property_ids=property_ids)
+        scope_with(scoped=scoped, property_ids=property_ids, sees_phones=may_open_archive)
 
         from django.db.models.signals import post_delete, post_save
 

@@ -7,10 +7,18 @@ role (``people.access.holds``).
 
 from __future__ import annotations
 
+from estates.hours import Post
 from people.models import Role
 
 # The service desk: takes calls and visits, records, tells the customer (R1.1, R1.4).
 DESK = frozenset({Role.AGENT, Role.NIGHT_DUTY, Role.SERVICE_SUPERVISOR})
+# Who works each post of the desk (R1.4): the service desk in office hours, the
+# monitoring room outside them (``estates.hours.post_on_duty``). The post on duty is the
+# one whose queues light up and whom the notices to the desk reach.
+ON_POST: dict[str, frozenset[str]] = {
+    Post.SERVICE_DESK: frozenset({Role.AGENT, Role.SERVICE_SUPERVISOR}),
+    Post.MONITORING_ROOM: frozenset({Role.NIGHT_DUTY}),
+}
 # The chain of command of the service desk, lowest first: who takes up and decides
 # matters (complaints R4.3, follow-up reviews R6.5, surveys, the directory).
 CHAIN = (Role.SERVICE_SUPERVISOR, Role.MANAGER, Role.EXECUTIVE)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from notify.models import Notification
 from notify.services import Words, notice, notice_reporter, notice_role, notice_team
-from people.access import holds, staff_at
+from people.access import desk_on_duty, holds
 from people.models import Role, User
 from people.roles import DESK
 from repairs.workflow import WORKFLOW
@@ -55,10 +55,11 @@ def told(reminders: list[int], at: datetime.datetime) -> None:
 
 def _desk(ticket: Ticket) -> list[User]:
     """Who tells the customer: the desk member who recorded the matter, else (recorded
-    online or on patrol) the property's agents."""
+    online or on patrol) the post of the desk on duty now (R1.4): the service desk in
+    office hours, the monitoring room outside them."""
     if ticket.created_by is not None and holds(ticket.created_by, DESK) and ticket.created_by.is_active:
         return [ticket.created_by]
-    return list(staff_at(ticket.property_id, Role.AGENT))
+    return list(desk_on_duty(ticket.property, timezone.now()))
 
 
 def _at(ticket: Ticket, moment: datetime.datetime) -> str:

@@ -13,6 +13,7 @@ from complaints.models import Complaint
 from conftest import login
 from demo.history import seed_history
 from demo.seed import COMPANY
+from duty.models import Entry, Shift
 from estates.models import Company, Property
 from followups.models import CorrectiveAction, FollowUp
 from promises.models import Deadline
@@ -51,6 +52,14 @@ def test_a_year_of_history_is_consistent_and_fills_the_reports(estate):
         assert all(a.events.filter(action="open").exists() for a in actions)
     severities = set(Complaint.objects.values_list("severity", flat=True))
     assert severities == {"minor", "important", "major"}
+
+    # The duty log of the last days (R1.4): each day's desk shift handed over at noon and
+    # received by the next agent; the monitoring room kept at night with its patrols.
+    received = Shift.objects.filter(received_by__isnull=False)
+    assert received.count() == 2 * 3
+    assert all(s.received_by_id != s.handed_over_by_id and s.next.started_at == s.ended_at for s in received)
+    assert Shift.objects.filter(post="monitoring_room", handed_over_at__isnull=False).exists()
+    assert Entry.objects.filter(kind="patrol", shift__post="monitoring_room").exists()
 
     numbers = list(tickets.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
