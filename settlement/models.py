@@ -28,21 +28,6 @@ class Method(models.TextChoices):
 HANDED_IN = (Method.CASH, Method.CARD, Method.WECHAT, Method.ALIPAY)
 
 
-class ReceiptCounter(models.Model):
-    """The last receipt number given at a property in a year. Bumped inside the
-    transaction of the charge, so a charge that fails leaves no gap."""
-
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["property", "year"], name="receipt_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.property_id} {self.year}: {self.value}"
-
-
 class Charge(models.Model):
     """The charge of a paid repair and its receipt (收据): one per work order, for the
     amounts of the quote the customer consented to, by line."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,19 +30,13 @@ from people.models import User
 from repairs.models import Quote, WorkOrder
 from settlement.models import HANDED_IN, Charge, Method, Reconciliation
 from tickets.models import Ticket
+from tickets.numbering import counter_next
 from tickets.workflow import event_append
 
 CHARGE_MAX = Decimal("100000")  # one paid household repair; above this is a typo
 DAY_MAX = Decimal("10000000")  # handed in for one method in one day
 CENT = Decimal("0.01")
 PARTS = ("labour", "material", "service")
-
-_COUNTER_SQL = (
-    "INSERT INTO settlement_receiptcounter (property_id, year, value) VALUES (%s, %s, 1) "
-    "ON CONFLICT (property_id, year) DO UPDATE SET value = settlement_receiptcounter.value + 1 "
-    "RETURNING value"
-)
-
 
 # --- Who may -------------------------------------------------------------------------------
 
@@ -167,12 +161,10 @@ def _amounts_match(quote: Quote, given: Mapping[str, object | None]) -> None:
 
 
 def _receipt_number(property: Property, year: int) -> tuple[int, str]:
-    """The next number of the property's series for the year. Call inside the charge's
-    transaction: the counter row stays locked until it commits, and a charge that fails
-    rolls the number back with it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTER_SQL, [property.pk, year])
-        (seq,) = cursor.fetchone()
+    """The next number of the property's series for the year (``tickets.numbering``'s
+    counters, under the key ``SJ<property id>-<year>``). Call inside the charge's
+    transaction: a charge that fails rolls the number back with it."""
+    seq = counter_next(f"SJ{property.pk}-{year}")
     return seq, f"SJ-{property.code}-{year}-{seq:06d}"
 
 

@@ -1,5 +1,6 @@
 """Readable ticket numbers (R1.5): the kind's prefix (tickets.kinds), the property's
-local date, and a sequence for that prefix and day, e.g. ``BX-20261123-0007``.
+local date, and a sequence for that prefix and day, e.g. ``BX-20261123-0007``; and the
+other gap-free series (a property's receipts, R2.11) on the same counters.
 
 The counter row is bumped with one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``
 statement, which both SQLite (3.35+) and PostgreSQL run atomically, so two desks
@@ -21,9 +22,16 @@ _SQL = (
 )
 
 
-def ticket_number_next(*, kind: str, day: datetime.date) -> str:
-    key = f"{kind_for(kind).prefix}{day:%Y%m%d}"
+def counter_next(key: str) -> int:
+    """The next value of the series named ``key`` (at most 20 characters), from 1. Taken
+    inside the caller's transaction, the counter row stays locked until it commits, and
+    a failure rolls the value back with it: the series keeps no gap."""
     with connection.cursor() as cursor:
         cursor.execute(_SQL, [key])
         (value,) = cursor.fetchone()
-    return f"{key[:2]}-{key[2:]}-{value:04d}"
+    return int(value)
+
+
+def ticket_number_next(*, kind: str, day: datetime.date) -> str:
+    key = f"{kind_for(kind).prefix}{day:%Y%m%d}"
+    return f"{key[:2]}-{key[2:]}-{counter_next(key):04d}"

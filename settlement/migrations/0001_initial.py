@@ -53,18 +53,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='ReceiptCounter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('value', models.PositiveIntegerField(default=0)),
-                ('property', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.property')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('property', 'year'), name='receipt_counter_unique')],
-            },
-        ),
-        migrations.CreateModel(
             name='Reconciliation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

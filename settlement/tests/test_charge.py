@@ -10,13 +10,13 @@ import re
 import pytest
 
 from conftest import login
-from settlement.models import Charge, ReceiptCounter
-from tickets.models import TicketEvent
+from settlement.models import Charge
+from tickets.models import NumberCounter, TicketEvent
 
 
 def _nothing_written(number: str) -> None:
     assert Charge.objects.count() == 0
-    assert not ReceiptCounter.objects.filter(value__gt=0).exists()
+    assert not NumberCounter.objects.filter(key__startswith="SJ").exists()
     assert not TicketEvent.objects.filter(ticket__number=number, action="charge").exists()
 
 
