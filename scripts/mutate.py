@@ -109,7 +109,7 @@ def is_equivalent(module: str, m: Mutant, known: list[dict[str, str]]) -> bool:
         e["module"] == module
         and e.get("function", m.function) == m.function
         and e["original"].strip() == m.original
-        and e["mutated"].strip() == m.mutated
+        and (e["mutated"].strip() == m.mutated or e["mutated"] == "*")
         for e in known
     )
 
