@@ -57,7 +57,7 @@ RULE_MODULES: dict[str, list[str]] = {
 }
 
 # What a copy of the project needs besides the Python packages.
-ALSO_COPY = ["conftest.py", "manage.py", "templates", "static", "locale"]
+ALSO_COPY = ["conftest.py", "manage.py", "templates", "static", "locale", "docs", "README.md", "Makefile"]
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
 
