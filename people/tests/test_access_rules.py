@@ -5,10 +5,12 @@ R1.6, R2.5, R4.3, R6.5, R6.6, R8.1, R8.3 and the scoping of DESIGN)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from base.errors import Forbidden, NotFound
 from conftest import recorded, repair_draft
@@ -197,3 +199,60 @@ def test_the_staff_of_a_property_are_its_active_attached_staff_and_its_leadershi
     assert managers == {"ygjy-manager"}
     User.objects.filter(username="ygjy-manager").update(is_active=False)
     assert not access.staff_at(prop.pk, Role.MANAGER).exists()
+
+
+def test_each_refusal_says_why_in_the_user_s_language(persona):
+    """Refusals carry a clear message in the user's language (here English)."""
+    with translation.override("en"):
+        with pytest.raises(Forbidden) as staff:
+            access.staff_member(persona("resident"))
+        assert staff.value.message == "The console is for staff."
+        with pytest.raises(Forbidden) as desk:
+            access.desk_member(persona("ygjy-tech1"))
+        assert desk.value.message == "Only the service desk and supervisors record and dispatch here."
+        with pytest.raises(Forbidden) as setup:
+            access.setup_at(persona("ygjy-manager"), "YGJY")
+        assert setup.value.message == "Only the company administrator sets a property up."
+        with pytest.raises(NotFound) as elsewhere:
+            access.desk_at(persona("ygjy-agent"), Property.objects.get(code="WLBG"))
+        assert elsewhere.value.message == "There is no property WLBG you work at."
+        with pytest.raises(NotFound) as long_code:
+            access.property_of(persona("ygjy-agent"), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        assert long_code.value.message == "There is no property ABCDEFGHIJKLMNOPQRST you work at."
+
+
+def test_whether_staff_work_at_a_property_read_with_its_attachment_needs_no_query(persona, django_assert_num_queries):
+    """property_with_access carries the answer: works_at decides without another query."""
+    agent = persona("ygjy-agent")
+    ours, theirs = access.property_with_access(agent, "YGJY"), access.property_with_access(agent, "WLBG")
+    with django_assert_num_queries(0):
+        assert access.works_at(agent, ours) and not access.works_at(agent, theirs)
+
+
+def test_a_technician_does_not_see_a_job_at_a_property_they_do_not_work_at(api, persona):
+    """Scoping: assigned or not, a technician sees jobs only at their own properties."""
+    tech1 = persona("ygjy-tech1")
+    theirs = recorded(api("wlbg-agent"), repair_draft(property="WLBG", unit="A-101"))
+    Ticket.objects.filter(number=theirs).update(assignee=tech1)
+    assert not Ticket.objects.visible_to(tech1).filter(number=theirs).exists()
+
+
+def test_a_resident_no_longer_follows_a_household_that_moved_out(api, persona):
+    """R7.1 scoping: a resident sees the tickets of the households they live in now."""
+    resident = persona("resident")
+    number = recorded(api("ygjy-agent"), repair_draft())
+    assert Ticket.objects.visible_to(resident).filter(number=number).exists()
+    homes = list(access.homes_of(resident))
+    assert homes
+    Household = type(homes[0].household)
+    Household.objects.filter(pk__in=[h.household_id for h in homes]).update(moved_out_on=datetime.date(2026, 1, 1))
+    assert not access.homes_of(resident).exists()
+    assert not Ticket.objects.visible_to(resident).filter(number=number).exists()
+
+
+def test_a_resident_attached_to_a_property_is_still_not_its_staff(persona):
+    """R4.3 escalations never reach a resident, even one attached to the property."""
+    resident = persona("resident")
+    prop = Property.objects.get(code="YGJY")
+    resident.properties.add(prop)
+    assert resident not in access.staff_at(prop.pk)
