@@ -37,9 +37,16 @@ EQUIVALENTS = ROOT / "mutation-equivalents.toml"
 RULE_MODULES: dict[str, list[str]] = {
     "promises/services.py": ["promises/tests", "repairs/tests/test_flow.py", "complaints/tests"],
     "promises/policy.py": ["promises/tests", "repairs/tests/test_flow.py", "complaints/tests"],
-    "tickets/workflow.py": ["tickets/tests", "promises/tests/test_edges.py"],
+    "tickets/workflow.py": [
+        "tickets/tests/test_workflow_rules.py",
+        "tickets/tests/test_versions.py",
+        "tickets/tests/test_kinds.py",
+        "tickets/tests/test_plugin_kind.py",
+        "tickets/tests/test_api.py",
+        "promises/tests/test_edges.py",
+    ],
     "people/access.py": ["people/tests", "tickets/tests/test_scoping.py", "tickets/tests/test_session_auth.py"],
-    "complaints/services.py": ["complaints/tests"],
+    "complaints/services.py": ["complaints/tests", "promises/tests/test_one_source.py"],
     "complaints/workflow.py": ["complaints/tests"],
     "followups/services.py": ["followups/tests"],
     "followups/review.py": ["followups/tests/test_review.py"],
@@ -127,8 +134,13 @@ def workspace(module: str, tests: list[str], workers: int) -> Path:
         shutil.rmtree(here)
     here.mkdir(parents=True)
     names = packages() + ALSO_COPY
+    package = module.split("/")[0]
     for name in names:
-        (here / name).symlink_to(ROOT / name)
+        if name == package:  # a copy, with the module's atomic functions made mutable
+            shutil.copytree(ROOT / name, here / name, ignore=shutil.ignore_patterns("__pycache__"))
+            (here / module).write_text(unwrap_atomic((ROOT / module).read_text("utf-8")), "utf-8")
+        else:
+            (here / name).symlink_to(ROOT / name)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     pytest_ini = project["tool"]["pytest"]["ini_options"]
     lines = ["[tool.pytest.ini_options]"]
@@ -147,6 +159,37 @@ def workspace(module: str, tests: list[str], workers: int) -> Path:
     lines += ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in mutmut.items()]
     (here / "pyproject.toml").write_text("\n".join(lines) + "\n", "utf-8")
     return here
+
+
+def unwrap_atomic(source: str) -> str:
+    """mutmut leaves decorated functions alone, and the services' actions are
+    ``@transaction.atomic``: rewrite each top-level one as the same function whose body
+    runs ``with transaction.atomic():`` (what the decorator does), so it is mutated too.
+    A function with a multi-line string in its body (whose text re-indenting would
+    change) is left as it is."""
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, int]] = []  # (decorator line, first body line, last line), 1-based
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef) or len(node.decorator_list) != 1:
+            continue
+        deco = node.decorator_list[0]
+        if not (isinstance(deco, ast.Attribute) and ast.unparse(deco) == "transaction.atomic"):
+            continue
+        body = node.body
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and len(body) > 1:
+            body = body[1:]  # the docstring stays the function's own
+        strings = [n for b in body for n in ast.walk(b) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        if any((n.end_lineno or n.lineno) > n.lineno for n in strings):
+            continue
+        edits.append((deco.lineno, body[0].lineno, node.end_lineno or node.lineno))
+    for deco_line, first, last in reversed(edits):
+        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+        for i in range(first - 1, last):
+            if lines[i].strip():
+                lines[i] = "    " + lines[i]
+        lines.insert(first - 1, f"{indent}with transaction.atomic():\n")
+        del lines[deco_line - 1]
+    return "".join(lines)
 
 
 def function_lines(source: str) -> dict[str, tuple[int, int]]:
