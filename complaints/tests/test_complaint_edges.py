@@ -8,17 +8,21 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from complaints.models import Complaint
 from complaints.services import complaints_month_overdue
 from conftest import T0
-from promises.models import Clock, Deadline
+from notify.models import Notification
+from promises.models import Clock, Deadline, PromisePolicy
+from promises.services import sweep
 from tickets.models import Ticket, TicketEvent
 
-from .test_complaints import act, complaint_draft, create, error_fields, through_the_department
+from .test_complaints import act, complaint_draft, create, error_fields, running, through_the_department
 
 MICRO = datetime.timedelta(microseconds=1)
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.mark.parametrize(("field", "size"), [("person", 50), ("event_place", 100), ("demand", 2000)])
@@ -59,12 +63,87 @@ def test_a_longer_deadline_must_be_later_than_the_current_one_by_any_amount(cloc
 
 
 def test_the_one_month_rule_leaves_a_closed_or_already_major_complaint_alone(clock, api):
-    """R4.1: only a complaint still open and not yet major becomes major after a month."""
+    """R4.1: only a complaint still open and not yet major becomes major after a month;
+    the ones before it in the sweep's batch do not stop it."""
     closed = create(api, "minor")
     through_the_department(api, closed)
     act(api, "ygjy-agent", closed, "close", {"result": "已解决"})
     major = create(api, "major")
+    important = create(api, "important", unit="3-1201")
     month = [Deadline(ticket=Ticket.objects.get(number=n), clock=Clock.MONTH, due_at=T0) for n in (closed, major)]
-    complaints_month_overdue(month, T0 + 30 * DAY)
+    month.append(Deadline.objects.get(ticket__number=important, clock=Clock.MONTH))
+    at = T0 + 30 * DAY
+    complaints_month_overdue(month, at)
     assert Complaint.objects.get(ticket__number=closed).severity == "minor"
-    assert not TicketEvent.objects.filter(ticket__number__in=[closed, major], action="auto_major").exists()
+    assert Complaint.objects.get(ticket__number=important).severity == "major"
+    [event] = TicketEvent.objects.filter(action="auto_major", ticket__number__in=[closed, major, important])
+    assert (event.ticket.number, event.at, event.data) == (important, at, {"from": "important", "to": "major"})
+
+
+def test_a_new_severity_s_clocks_follow_the_property_s_policy(clock, api):
+    """R4.5 per property: the clocks of the new severity are the property's own limits."""
+    PromisePolicy.objects.filter(property__code="YGJY", kind="complaint:important", clock=Clock.RESOLVE).update(
+        minutes=5 * 24 * 60
+    )
+    number = create(api, "minor")
+    act(api, "ygjy-supervisor", number, "classify", {"severity": "important", "reason": "服务过失"})
+    assert running(number)["resolve"].due_at == T0 + 5 * DAY
+
+
+def test_a_complaint_made_major_by_the_month_rule_never_gets_a_month_clock_again(clock, api):
+    """R4.1: once the month has fired, a later change of severity starts no month clock."""
+    number = create(api, "important")
+    clock.move_to(T0 + 30 * DAY + datetime.timedelta(minutes=1))
+    sweep()
+    assert Complaint.objects.get(ticket__number=number).severity == "major"
+    act(api, "leader", number, "classify", {"severity": "important", "reason": "复核为重要投诉"})
+    assert "month" not in running(number)
+    other = create(api, "minor", unit="3-1201")
+    act(api, "ygjy-supervisor", other, "classify", {"severity": "important", "reason": "服务过失"})
+    assert "month" in running(other)
+
+
+def test_the_customer_s_deadline_sets_only_the_resolve_clock_of_that_complaint(clock, api):
+    """R4.5: a minor complaint's own deadline replaces its 2 days to resolve, not its other
+    clocks, and not another complaint's."""
+    other = create(api, "minor", unit="3-1201")
+    others_due = running(other)["resolve"].due_at
+    deadline = T0 + 5 * HOUR
+    number = create(api, "minor", appointment_at=deadline.isoformat())
+    clocks = running(number)
+    assert clocks["resolve"].due_at == deadline
+    assert all(d.due_at != deadline for name, d in clocks.items() if name != "resolve")
+    assert running(other)["resolve"].due_at == others_due
+    act(api, "ygjy-supervisor", number, "classify", {"severity": "important", "reason": "服务过失"})
+    act(api, "ygjy-manager", number, "classify", {"severity": "minor", "reason": "复核为服务局限"})
+    clocks = running(number)
+    assert clocks["resolve"].due_at == deadline
+    assert all(d.due_at != deadline for name, d in clocks.items() if name != "resolve")
+
+
+def test_the_owner_is_told_of_a_new_complaint_in_words_that_name_it(clock, api):
+    """R4.3: the manager hears of an important complaint, urgently, with its severity,
+    number and what it is about; the SMS is the short form."""
+    with translation.override("en"):
+        number = create(api, "important")
+    notice = Notification.objects.get(ticket__number=number, recipient__username="ygjy-manager", kind="escalation")
+    assert notice.created_at == T0
+    assert number in notice.message and "门岗保安不让快递进小区" in notice.message
+
+
+def test_refusals_of_a_complaint_step_say_why(clock, api):
+    """R4.3, R4.5, R4.7: who takes up, who approves a longer deadline, and stopping the
+    damage first, each refused with its reason in the user's language."""
+    number = create(api, "important")
+    r = api("ygjy-supervisor", lang="en").act(number, "take_up")
+    assert r.status_code == 403
+    assert r.json()["detail"] == "A important complaint is taken up by the property manager."
+    r = api("ygjy-manager", lang="en").act(number, "extend", {"resolve_by": (T0 + 9 * DAY).isoformat(), "reason": "x"})
+    assert r.status_code == 403
+    assert r.json()["detail"] == "Extending a important complaint needs the approval of the company leadership."
+    damaged = create(api, "minor", unit="3-1201", details={"damage_ongoing": True})
+    r = api("ygjy-agent", lang="en").act(damaged, "forward")
+    assert r.status_code == 409
+    assert r.json()["detail"] == "Damage is still going on: stop it first, then handle the complaint."
+    r = api("ygjy-agent", lang="en").post("/tickets", {k: v for k, v in complaint_draft().items() if k != "complaint"})
+    assert r.json()["errors"][0]["message"] == "Give the complaint's details: at least the department complained about."
