@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone, translation
 
-from base.errors import Forbidden, IllegalTransition
-from conftest import T0
+from base.errors import Conflict, Forbidden, IllegalTransition
+from conftest import T0, repair_draft
 from people.models import User
 from tickets import workflow
 from tickets.models import Ticket, TicketEvent
@@ -76,8 +76,9 @@ def test_a_step_without_an_instant_or_data_is_recorded_now_with_empty_data(ticke
     event = step(ticket, "dispatch", "ygjy-agent")
     stored = TicketEvent.objects.get(pk=event.pk)
     assert (stored.at, stored.data, stored.note) == (timezone.now(), {}, "")
-    system = workflow.event_append(ticket=ticket, action="breach", by=None)
+    system = TicketEvent.objects.get(pk=workflow.event_append(ticket=ticket, action="breach", by=None).pk)
     assert (system.actor_id, system.actor_name, system.at) == (None, "", timezone.now())
+    assert (system.from_status, system.to_status, system.note, system.data) == ("", "", "", {})
 
 
 def test_a_step_hook_runs_for_its_kind_and_action_and_a_close_hook_only_on_closing(ticket, hooks, clock):
@@ -158,3 +159,81 @@ def test_the_timeline_names_unknown_steps_and_states_as_they_are():
         assert wf.action_label("something") == "something"
         assert wf.state_label("dispatched") == "dispatched"
         assert wf.state_label("elsewhere") == "elsewhere"
+
+
+def test_a_row_of_the_table_keeps_what_it_was_given_and_assigned_roles_may_act_too():
+    """docs/workflow.md: a row's action, label, states and roles; roles that act only on
+    their own orders are among the roles that may."""
+    row = workflow.transition("go", "go on", ["a", "b"], ["c"], ["agent"], assigned=["technician"])
+    assert (row.action, row.label) == ("go", "go on")
+    assert (row.sources, row.targets) == (frozenset({"a", "b"}), frozenset({"c"}))
+    assert (row.roles, row.assigned_roles) == (frozenset({"agent", "technician"}), frozenset({"technician"}))
+    assert row.target == "c"
+    plain = workflow.transition("stay", "stay", ["a"], ["a", "b"], ["agent"])
+    assert (plain.roles, plain.assigned_roles, plain.target) == (frozenset({"agent"}), frozenset(), None)
+
+
+def test_the_refusals_say_why_in_the_user_s_language(ticket):
+    """Bad steps get a clear error in the user's language: no such action, a role the row
+    does not name, not assigned, archived, and a change from a stale copy."""
+    with translation.override("en"):
+        with pytest.raises(IllegalTransition) as unknown:
+            check(ticket, "fly", user("ygjy-agent"))
+        assert unknown.value.message == "There is no action “fly” for this kind of ticket."
+        with pytest.raises(Forbidden) as role:
+            check(ticket, "dispatch", user("ygjy-finance"))
+        assert role.value.message == "Your role (finance) may not dispatch."
+        step(ticket, "dispatch", "ygjy-agent", changes={"assignee_id": user("ygjy-tech1").pk, "team_id": None})
+        with pytest.raises(Forbidden) as mine:
+            check(ticket, "accept", user("ygjy-tech2"))
+        assert mine.value.message == f"Ticket {ticket.number} is not assigned to you or your team."
+        stale = Ticket.objects.get(pk=ticket.pk)
+        step(ticket, "reassign", "ygjy-agent")
+        with pytest.raises(Conflict) as conflict, transaction.atomic():
+            ticket_transition(ticket=stale, action="reassign", by=user("ygjy-agent"))
+        assert conflict.value.message == (
+            f"Ticket {ticket.number} was changed by someone else just now; reload it and try again."
+        )
+        ticket.archived_at = T0
+        with pytest.raises(IllegalTransition) as archived:
+            check(ticket, "reassign", user("ygjy-agent"))
+        assert archived.value.message == f"Ticket {ticket.number} is archived: it is kept read-only."
+
+
+def test_a_kind_s_own_guard_decides_with_the_ticket_the_step_and_the_user(clock, api):
+    """R4.3 through the kind's guard: the property manager takes up an important
+    complaint, the service supervisor may not; R2.6: a repair's "told the customer" step
+    only while there is something to tell."""
+    r = api("ygjy-agent").post(
+        "/tickets",
+        {
+            "kind": "complaint",
+            "property": "YGJY",
+            "unit": "3-1202",
+            "description": "物业费账单重复收取",
+            "complaint": {"severity": "important", "department": "finance"},
+        },
+    )
+    complaint = Ticket.objects.get(number=r.json()["number"])
+    assert check(complaint, "take_up", user("ygjy-manager")).action == "take_up"
+    with pytest.raises(Forbidden):
+        check(complaint, "take_up", user("ygjy-supervisor"))
+    repair = Ticket.objects.get(number=api("ygjy-agent").post("/tickets", repair_draft()).json()["number"])
+    with pytest.raises(IllegalTransition) as nothing:
+        check(repair, "tell_customer", user("ygjy-agent"))
+    assert nothing.value.code == "nothing_to_tell"
+
+
+def test_the_timeline_names_the_steps_every_kind_shares_and_a_kind_s_own_events():
+    """docs/workflow.md: shared steps and a kind's own events have their names."""
+    repair, complaint = workflow_for("repair"), workflow_for("complaint")
+    with translation.override("en"):
+        assert [repair.action_label(a) for a in ("create", "follow_up", "follow_up_review", "spawned", "contact")] == [
+            "record",
+            "follow-up",
+            "follow-up reviewed",
+            "raised a linked ticket",
+            "contact logged",
+        ]
+        assert complaint.action_label("auto_major") == "became major: unresolved after one month"
+        assert repair.action_label("auto_major") == "auto_major"
