@@ -19,6 +19,7 @@ from promises.policy import (
     defaults_add,
     defaults_remove,
     limit_text,
+    limits_for,
     policies_reset,
     policies_seed,
 )
@@ -86,3 +87,39 @@ def test_putting_the_defaults_back_counts_the_rows_it_changed(estate):
     assert arrive.minutes == DEFAULTS[("repair", Clock.ARRIVE)].minutes
     reply = PromisePolicy.objects.get(property=prop, kind="help", clock=Clock.REPLY)
     assert reply.escalate_to == DEFAULTS[("help", Clock.REPLY)].escalate_to
+
+
+DAY_MIN = 24 * 60
+# Every default limit of every kind: (minutes, emergency minutes, escalated to).
+EVERY_LIMIT = {
+    ("repair", Clock.RECORD): (2, None, "service_supervisor"),  # R2.16
+    ("repair", Clock.NOTIFY): (2, None, "service_supervisor"),  # R2.16
+    ("repair", Clock.ARRIVE): (15, 5, "engineering_supervisor"),  # R2.17
+    ("repair", Clock.REPORT_BACK): (20, None, "engineering_supervisor"),  # R2.18
+    ("repair", Clock.PROMISE): (END_OF_DAY, None, "service_supervisor"),  # R2.13: due at the promised time itself
+    ("repair", Clock.PARTY_ARRIVE): (DAY_MIN, None, "service_supervisor"),  # R3.3
+    ("repair", Clock.PARTY_FIX): (15 * DAY_MIN, None, "service_supervisor"),  # R3.3
+    ("complaint:minor", Clock.RESOLVE): (2 * DAY_MIN, None, "manager"),  # R4.5
+    ("complaint:minor", Clock.MONTH): (30 * DAY_MIN, None, "executive"),  # R4.1
+    ("complaint:important", Clock.TAKE_UP): (60, None, "executive"),  # R4.3: within the hour
+    ("complaint:important", Clock.RESOLVE): (3 * DAY_MIN, None, "executive"),  # R4.5
+    ("complaint:important", Clock.MONTH): (30 * DAY_MIN, None, "executive"),  # R4.1
+    ("complaint:major", Clock.TAKE_UP): (END_OF_DAY, None, "executive"),  # R4.3: the same day
+    ("complaint:major", Clock.ANSWER): (2 * DAY_MIN, None, "executive"),  # R4.5
+    ("complaint:major", Clock.RESOLVE): (10 * DAY_MIN, None, "executive"),  # R4.5
+    ("help", Clock.REPLY): (5, None, "service_supervisor"),  # R5.2
+    ("consultation:oral", Clock.REPLY): (5, None, "service_supervisor"),  # R5.5
+    ("consultation:written", Clock.REPLY): (2 * DAY_MIN, None, "manager"),  # R5.5
+    ("suggestion", Clock.REPLY): (2 * DAY_MIN, None, "manager"),  # answered in writing, as R5.5
+}
+
+
+def test_every_default_limit_of_every_kind_is_pinned_with_whom_it_escalates_to(estate):
+    """R2.16-R2.18, R3.3, R4.1, R4.3, R4.5, R5.2, R5.5: the defaults are exactly these (a
+    new limit must be added here with its figure), and a property starts with them."""
+    got = {k: (v.minutes, v.emergency_minutes, v.escalate_to) for k, v in DEFAULTS.items()}
+    assert got == EVERY_LIMIT
+    prop = Property.objects.get(code="YGJY").pk
+    for (key, clock_name), expected in EVERY_LIMIT.items():
+        limit = limits_for(prop, key)[clock_name]
+        assert (limit.minutes, limit.emergency_minutes, limit.escalate_to) == expected, (key, clock_name)
