@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +21,7 @@ from people.models import Role, User
 from tickets.models import Ticket
 
 # Each "may" question and the roles that may; a superuser may too unless named in NOT_SUPERUSER.
-RULES: dict[Callable[[object], bool], frozenset[str]] = {
+RULES: dict[Callable[[Any], bool], frozenset[str]] = {
     access.may_set_up: roles.ADMINISTRATORS,
     access.may_work_desk: roles.OFFICE,
     access.may_read_personal_details: roles.OFFICE,
@@ -46,9 +47,16 @@ RULES: dict[Callable[[object], bool], frozenset[str]] = {
 }
 # A superuser holds every role, but it is not a department head asking the desk for the
 # archive (it opens it itself), and not a resident or a technician.
-NOT_SUPERUSER = {access.may_consult_archive, access.is_resident, access.is_technician}
+NOT_SUPERUSER: set[Callable[[Any], bool]] = {access.may_consult_archive, access.is_resident, access.is_technician}
 # Questions whose answer a superuser's own role decides (it holds the role by being one).
-BY_ROLE_ONLY = {access.is_resident, access.is_technician}
+BY_ROLE_ONLY: set[Callable[[Any], bool]] = {access.is_resident, access.is_technician}
+
+
+def with_access(user: User, code: str) -> Property:
+    """The property read with the user's attachment (property_with_access); it exists."""
+    prop = access.property_with_access(user, code)
+    assert prop is not None
+    return prop
 
 
 def account(role: str, *, active: bool = True, superuser: bool = False) -> User:
@@ -135,14 +143,14 @@ def test_attached_staff_work_where_they_are_attached_by_either_reading(persona):
     agent = persona("ygjy-agent")
     ours, theirs = Property.objects.get(code="YGJY"), Property.objects.get(code="WLBG")
     assert access.works_at(agent, ours) and not access.works_at(agent, theirs)
-    assert access.works_at(agent, access.property_with_access(agent, "YGJY"))
-    assert not access.works_at(agent, access.property_with_access(agent, "WLBG"))
+    assert access.works_at(agent, with_access(agent, "YGJY"))
+    assert not access.works_at(agent, with_access(agent, "WLBG"))
     assert access.property_with_access(agent, "NOPE") is None
     assert access.property_of(agent, "YGJY", among=[theirs, ours]) is ours
     with pytest.raises(NotFound):
         access.property_of(agent, "WLBG", among=[ours])
     superuser = User.objects.create(username="root", role=Role.FINANCE, is_superuser=True)
-    assert access.works_at(superuser, access.property_with_access(superuser, "WLBG"))
+    assert access.works_at(superuser, with_access(superuser, "WLBG"))
     assert [p.code for p in access.properties_of(superuser)] == ["WLBG", "YGJY"]
 
 
@@ -224,7 +232,7 @@ def test_each_refusal_says_why_in_the_user_s_language(persona):
 def test_whether_staff_work_at_a_property_read_with_its_attachment_needs_no_query(persona, django_assert_num_queries):
     """property_with_access carries the answer: works_at decides without another query."""
     agent = persona("ygjy-agent")
-    ours, theirs = access.property_with_access(agent, "YGJY"), access.property_with_access(agent, "WLBG")
+    ours, theirs = with_access(agent, "YGJY"), with_access(agent, "WLBG")
     with django_assert_num_queries(0):
         assert access.works_at(agent, ours) and not access.works_at(agent, theirs)
 

@@ -54,7 +54,10 @@ def test_a_ticket_opens_with_its_clocks_from_the_call_and_from_the_recording(tic
     by the ticket's assignee; every other clock runs from the recording."""
     ticket.reported_at = T0 - 2 * MIN
     ticket.assignee_id = 4242
-    limits = {Clock.RECORD: Limit(2, None, "service_supervisor"), Clock.NOTIFY: Limit(2, None, "service_supervisor")}
+    limits: dict[str, Limit] = {
+        Clock.RECORD: Limit(2, None, "service_supervisor"),
+        Clock.NOTIFY: Limit(2, None, "service_supervisor"),
+    }
     record, notify = opening_deadlines(
         ticket=ticket, clocks=[Clock.RECORD, Clock.NOTIFY, Clock.ARRIVE], limits=limits, now=T0
     )
@@ -68,7 +71,7 @@ def test_a_ticket_opens_with_its_clocks_from_the_call_and_from_the_recording(tic
 
 def test_recording_at_the_due_instant_is_on_time_and_a_microsecond_later_is_late(ticket):
     """R2.16: recorded exactly two minutes after the call keeps the promise."""
-    limits = {Clock.RECORD: Limit(2, None, "")}
+    limits: dict[str, Limit] = {Clock.RECORD: Limit(2, None, "")}
     ticket.reported_at = T0 - 2 * MIN
     (on_time,) = opening_deadlines(ticket=ticket, clocks=[Clock.RECORD], limits=limits, now=T0)
     assert on_time.breached_at is None
@@ -80,7 +83,7 @@ def test_recording_at_the_due_instant_is_on_time_and_a_microsecond_later_is_late
 def test_an_emergency_opens_with_its_shorter_limit(ticket, urgency, minutes):
     """R2.17: 5 minutes on site for an emergency, 15 otherwise, when a clock opens or starts."""
     ticket.urgency = urgency
-    limits = {Clock.ARRIVE: Limit(15, 5, "")}
+    limits: dict[str, Limit] = {Clock.ARRIVE: Limit(15, 5, "")}
     (arrive,) = opening_deadlines(ticket=ticket, clocks=[Clock.ARRIVE], limits=limits, now=T0)
     assert arrive.due_at == T0 + minutes * MIN
     started = deadline_start(ticket=ticket, clock=Clock.ARRIVE, start=T0)
@@ -91,7 +94,7 @@ def test_a_same_day_clock_ends_at_the_end_of_the_property_s_own_day(ticket):
     """R4.3: "the same day" is the property's local day, wherever it is."""
     Property.objects.filter(pk=ticket.property_id).update(time_zone="Europe/London")
     ticket.property.refresh_from_db()
-    limits = {Clock.TAKE_UP: Limit(END_OF_DAY, None, "executive")}
+    limits: dict[str, Limit] = {Clock.TAKE_UP: Limit(END_OF_DAY, None, "executive")}
     (take_up,) = opening_deadlines(ticket=ticket, clocks=[Clock.TAKE_UP], limits=limits, now=T0)
     london_end = datetime.datetime(2026, 11, 23, 23, 59, 59, tzinfo=datetime.UTC)  # London is on UTC in November
     assert take_up.due_at == london_end
