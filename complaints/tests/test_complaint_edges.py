@@ -14,6 +14,7 @@ from complaints.models import Complaint
 from complaints.services import complaints_month_overdue
 from conftest import T0
 from notify.models import Notification
+from people.models import User
 from promises.models import Clock, Deadline, PromisePolicy
 from promises.services import sweep
 from tickets.models import Ticket, TicketEvent
@@ -147,3 +148,69 @@ def test_refusals_of_a_complaint_step_say_why(clock, api):
     assert r.json()["detail"] == "Damage is still going on: stop it first, then handle the complaint."
     r = api("ygjy-agent", lang="en").post("/tickets", {k: v for k, v in complaint_draft().items() if k != "complaint"})
     assert r.json()["errors"][0]["message"] == "Give the complaint's details: at least the department complained about."
+
+
+def test_every_step_of_a_complaint_is_written_and_read_back_at_its_instant(clock, api):
+    """R4.2-R4.5, R4.7: each step's write, read back from the database at the instant it
+    was taken: damage stopped, the form sent, signed for by the person who signed (or the
+    account), handled and returned, the answer given, the deadline extended, taken up and
+    closed, with the clocks met or restarted then."""
+    MIN = datetime.timedelta(minutes=1)
+    number = create(api, "major", details={"damage_ongoing": True})
+
+    def complaint() -> Complaint:
+        return Complaint.objects.get(ticket__number=number)
+
+    def event(action: str) -> TicketEvent:
+        return TicketEvent.objects.get(ticket__number=number, action=action)
+
+    clock.move_to(T0 + 1 * MIN)
+    act(api, "ygjy-agent", number, "stop_damage", {"measures": "关闭总阀"})
+    assert (complaint().damage_stopped_at, event("stop_damage").note) == (T0 + MIN, "关闭总阀")
+    clock.move_to(T0 + 2 * MIN)
+    act(api, "leader", number, "take_up", {"note": "公司领导接手"})
+    take_up = Deadline.objects.get(ticket__number=number, clock=Clock.TAKE_UP)
+    assert (take_up.status, take_up.met_at, event("take_up").note) == ("met", T0 + 2 * MIN, "公司领导接手")
+    clock.move_to(T0 + 3 * MIN)
+    act(api, "ygjy-agent", number, "forward", {"department": "engineering", "note": "转工程部"})
+    assert (complaint().department, event("forward").note) == ("engineering", "转工程部")
+    assert event("forward").data == {"department": "engineering"}
+    clock.move_to(T0 + 4 * MIN)
+    act(api, "ygjy-engineer", number, "acknowledge")
+    engineer = str(User.objects.get(username="ygjy-engineer"))
+    assert (complaint().receiver, complaint().acknowledged_at) == (engineer, T0 + 4 * MIN)
+    clock.move_to(T0 + 5 * MIN)
+    act(api, "ygjy-engineer", number, "handle", {"handling": "已更换阀门"})
+    assert (complaint().handling, complaint().returned_at, event("handle").note) == (
+        "已更换阀门",
+        T0 + 5 * MIN,
+        "已更换阀门",
+    )
+    clock.move_to(T0 + 6 * MIN)
+    act(api, "ygjy-agent", number, "answer", {"answer": "明日上午回访"})
+    answer = Deadline.objects.get(ticket__number=number, clock=Clock.ANSWER)
+    assert (complaint().answer, answer.status, answer.met_at) == ("明日上午回访", "met", T0 + 6 * MIN)
+    clock.move_to(T0 + 7 * MIN)
+    old_due = Deadline.objects.get(ticket__number=number, clock=Clock.RESOLVE, status="open").due_at
+    new_due = old_due + DAY
+    act(api, "leader", number, "extend", {"resolve_by": new_due.isoformat(), "reason": "等厂家配件"})
+    assert event("extend").data == {"from": old_due.isoformat(), "to": new_due.isoformat(), "approved_by": "leader"}
+    resolve = Deadline.objects.get(ticket__number=number, clock=Clock.RESOLVE, status="open")
+    assert (resolve.started_at, resolve.due_at, event("extend").note) == (T0 + 7 * MIN, new_due, "等厂家配件")
+    clock.move_to(T0 + 8 * MIN)
+    act(api, "ygjy-agent", number, "close", {"result": "已解决并告知业主"})
+    resolve.refresh_from_db()
+    assert (resolve.status, resolve.met_at, event("close").note) == ("met", T0 + 8 * MIN, "已解决并告知业主")
+    assert not Deadline.objects.filter(ticket__number=number, status="open").exists()
+
+
+def test_an_invalid_complaint_is_answered_and_its_resolve_clock_cancelled(clock, api):
+    """R4.7: not a valid complaint, helped all the same: answered now, nothing left to resolve."""
+    number = create(api, "major")
+    clock.move_to(T0 + datetime.timedelta(minutes=9))
+    act(api, "ygjy-agent", number, "invalidate", {"help_given": "已告知物业费构成"})
+    clocks = {d.clock: d for d in Deadline.objects.filter(ticket__number=number)}
+    assert (clocks[Clock.ANSWER].status, clocks[Clock.ANSWER].met_at) == ("met", T0 + datetime.timedelta(minutes=9))
+    assert clocks[Clock.RESOLVE].status == "cancelled"
+    assert TicketEvent.objects.get(ticket__number=number, action="invalidate").note == "已告知物业费构成"
+    assert not Deadline.objects.filter(ticket__number=number, status="open").exists()
