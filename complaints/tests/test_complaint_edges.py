@@ -214,3 +214,36 @@ def test_an_invalid_complaint_is_answered_and_its_resolve_clock_cancelled(clock,
     assert clocks[Clock.RESOLVE].status == "cancelled"
     assert TicketEvent.objects.get(ticket__number=number, action="invalidate").note == "已告知物业费构成"
     assert not Deadline.objects.filter(ticket__number=number, status="open").exists()
+
+
+def test_each_complaint_step_refuses_empty_words_on_its_own_field_and_says_why(clock, api):
+    """R4.4, R4.5, R4.1: handling, closing and extending need their words, refused on
+    that field; the same severity and an earlier deadline are refused with their reason."""
+    number = create(api, "minor")
+    act(api, "ygjy-agent", number, "forward")
+    act(api, "ygjy-security", number, "acknowledge")
+    r = api("ygjy-security").act(number, "handle", {"handling": " "})
+    assert r.status_code == 422 and error_fields(r) == ["handling"], r.content
+    act(api, "ygjy-security", number, "handle", {"handling": "已道歉"})
+    r = api("ygjy-manager").act(number, "extend", {"resolve_by": (T0 + 9 * DAY).isoformat(), "reason": " "})
+    assert r.status_code == 422 and error_fields(r) == ["reason"], r.content
+    due = Deadline.objects.get(ticket__number=number, clock=Clock.RESOLVE, status="open").due_at
+    r = api("ygjy-manager", lang="en").act(number, "extend", {"resolve_by": due.isoformat(), "reason": "等"})
+    assert r.json()["errors"][0]["message"] == "The new deadline must be later than the current one."
+    r = api("ygjy-manager", lang="en").act(number, "classify", {"severity": "minor", "reason": "复核"})
+    assert r.json()["errors"][0]["message"] == "The complaint is already minor."
+    r = api("ygjy-agent").act(number, "close", {"result": " "})
+    assert r.status_code == 422 and error_fields(r) == ["result"], r.content
+    assert Ticket.objects.get(number=number).status == "handled"
+
+
+def test_the_month_rule_says_why_the_complaint_became_major(clock, api):
+    """R4.1: the timeline says the complaint became major for being unresolved a month."""
+    number = create(api, "important")
+    at = T0 + 30 * DAY
+    with translation.override("en"):
+        complaints_month_overdue([Deadline.objects.get(ticket__number=number, clock=Clock.MONTH)], at)
+    event = TicketEvent.objects.get(ticket__number=number, action="auto_major")
+    assert event.note == "Unresolved one month after it was recorded: now a major complaint."
+    leader = Notification.objects.get(ticket__number=number, recipient__username="leader", kind="breach")
+    assert leader.created_at == at
