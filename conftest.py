@@ -55,6 +55,34 @@ def clock(estate):
         yield traveller
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under scripts/mutate.py (MUTATION_TEST_DB set, with --reuse-db) the first run creates
+    the test database at that path and keeps it; every mutant's run, a process forked from
+    the first, starts from its own copy instead of migrating and seeding again."""
+    template = os.environ.get("MUTATION_TEST_DB")
+    if not template:
+        return
+    from django.conf import settings
+
+    test = settings.DATABASES["default"].setdefault("TEST", {})
+    if not os.path.exists(template):
+        test["NAME"] = template
+        return
+    own = f"{template}.{os.getpid()}"
+    shutil.copyfile(template, own)
+    test["NAME"] = own
+    config.stash[_MUTANT_DB] = own
+
+
+_MUTANT_DB = pytest.StashKey[str]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_MUTANT_DB, None)
+    if own and os.path.exists(own):
+        os.remove(own)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo company is written once into each test database; every test then runs in
