@@ -36,7 +36,12 @@ EQUIVALENTS = ROOT / "mutation-equivalents.toml"
 # each mutant, to the tests that ran the mutated function.
 RULE_MODULES: dict[str, list[str]] = {
     "promises/services.py": ["promises/tests", "repairs/tests/test_flow.py", "complaints/tests"],
-    "promises/policy.py": ["promises/tests", "repairs/tests/test_flow.py", "complaints/tests"],
+    "promises/policy.py": [
+        "promises/tests",
+        "repairs/tests/test_flow.py",
+        "complaints/tests",
+        "base/tests/test_remembered.py",
+    ],
     "tickets/workflow.py": [
         "tickets/tests/test_workflow_rules.py",
         "tickets/tests/test_versions.py",
@@ -45,7 +50,15 @@ RULE_MODULES: dict[str, list[str]] = {
         "tickets/tests/test_api.py",
         "promises/tests/test_edges.py",
     ],
-    "people/access.py": ["people/tests", "tickets/tests/test_scoping.py", "tickets/tests/test_session_auth.py"],
+    "people/access.py": [
+        "people/tests",
+        "tickets/tests/test_scoping.py",
+        "tickets/tests/test_session_auth.py",
+        "base/tests/test_remembered.py",
+        "settlement/tests/test_charge.py",
+        "settlement/tests/test_reconcile.py",
+        "duty/tests/test_duty.py",
+    ],
     "complaints/services.py": ["complaints/tests", "promises/tests/test_one_source.py"],
     "complaints/workflow.py": ["complaints/tests"],
     "followups/services.py": ["followups/tests"],
@@ -61,6 +74,14 @@ RULE_MODULES: dict[str, list[str]] = {
     "residents/services.py": ["residents/tests", "portal/tests/test_portal.py", "portal/tests/test_matters.py"],
     "records/archive.py": ["records/tests/test_archive.py", "records/tests/test_edges.py"],
     "records/keys.py": ["records/tests/test_keys.py", "records/tests/test_edges.py"],
+    "settlement/services.py": [
+        "settlement/tests/test_charge.py",
+        "settlement/tests/test_fees.py",
+        "settlement/tests/test_reconcile.py",
+    ],
+    "repairs/fees.py": ["settlement/tests/test_fees.py", "repairs/tests"],
+    "duty/services.py": ["duty/tests/test_duty.py"],
+    "estates/hours.py": ["duty/tests/test_duty.py"],
 }
 
 # What a copy of the project needs besides the Python packages.
