@@ -111,3 +111,15 @@ def test_where_an_account_works_is_remembered_and_a_removal_here_counts_at_once(
     assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 201
     agent.properties.remove(ygjy)
     assert desk.post("/tickets", repair_draft(unit="1-101")).status_code == 403
+
+
+def test_each_property_and_kind_keeps_its_own_remembered_limits(remembering):
+    """Every clock: the limits remembered for one property and kind are never another's."""
+    ygjy, wlbg = Property.objects.get(code="YGJY"), Property.objects.get(code="WLBG")
+    PromisePolicy.objects.filter(property=wlbg, kind="repair", clock="arrive").update(minutes=77)
+    asked = [(ygjy.pk, "repair"), (wlbg.pk, "repair"), (ygjy.pk, "complaint:major"), (ygjy.pk, "consultation:written")]
+    first = {pair: limits_for(*pair) for pair in asked}
+    assert first[(wlbg.pk, "repair")]["arrive"].minutes == 77
+    assert first[(ygjy.pk, "repair")]["arrive"].minutes != 77
+    assert first[(ygjy.pk, "complaint:major")].keys() != first[(ygjy.pk, "repair")].keys()
+    assert {pair: limits_for(*pair) for pair in asked} == first  # the same, from memory
