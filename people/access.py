@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from base.errors import Forbidden, NotFound
@@ -134,15 +134,17 @@ def properties_of(user: User) -> list[Property]:
 
 
 def property_with_access(user: User, code: str) -> Property | None:
-    """The property with this code, carrying what ``works_at`` needs to decide without
-    another query; None if there is none (whether or not the user works there)."""
-    if is_staff_member(user) and not user.is_superuser and user.role not in roles.COMPANY_WIDE:
-        mine = next((p for p in properties_of(user) if p.code == code), None)
-        if mine is not None:
-            mine.user_attached = True  # type: ignore[attr-defined]
-            return mine
-    attached = User.properties.through.objects.filter(user_id=user.pk, property_id=OuterRef("pk"))
-    return Property.objects.filter(code=code).annotate(user_attached=Exists(attached)).first()
+    """The property with this code, carrying whether the account works there (read from
+    ``properties_of``), so that ``works_at`` decides without another query; None if there
+    is none (whether or not the user works there)."""
+    mine = next((p for p in properties_of(user) if p.code == code), None)
+    if mine is not None:
+        mine.user_attached = True  # type: ignore[attr-defined]
+        return mine
+    other = Property.objects.filter(code=code).first()
+    if other is not None:
+        other.user_attached = False  # type: ignore[attr-defined]
+    return other
 
 
 def works_at(user: User, property: Property) -> bool:

@@ -264,3 +264,29 @@ def test_a_resident_attached_to_a_property_is_still_not_its_staff(persona):
     prop = Property.objects.get(code="YGJY")
     resident.properties.add(prop)
     assert resident not in access.staff_at(prop.pk)
+
+
+def test_a_resident_sees_the_matters_of_their_own_household_only(api, persona):
+    """R7.2 and the resident's pages: the tickets a resident may see are those of the
+    households they live in now; a neighbour's stay out."""
+    desk = api("ygjy-agent")
+    mine = desk.post("/tickets", repair_draft(unit="3-1202")).json()["number"]
+    neighbours = desk.post("/tickets", repair_draft(unit="3-1201")).json()["number"]
+    seen = set(Ticket.objects.visible_to(persona("resident")).values_list("number", flat=True))
+    assert mine in seen and neighbours not in seen
+    assert neighbours in set(Ticket.objects.visible_to(persona("neighbour")).values_list("number", flat=True))
+
+
+def test_where_a_staff_account_works_decides_the_property_it_reaches(persona):
+    """R0: ``property_with_access`` answers any property by its code, and ``works_at`` is
+    true only where the account works: attached, or its company's for leadership."""
+    agent, leader = persona("ygjy-agent"), persona("leader")
+    ygjy, wlbg = access.property_with_access(agent, "YGJY"), access.property_with_access(agent, "WLBG")
+    assert ygjy is not None and wlbg is not None and (ygjy.code, wlbg.code) == ("YGJY", "WLBG")
+    assert access.works_at(agent, ygjy) and not access.works_at(agent, wlbg)
+    for code in ("YGJY", "WLBG"):
+        prop = access.property_with_access(leader, code)
+        assert prop is not None and access.works_at(leader, prop)
+    assert access.property_with_access(agent, "NOPE") is None
+    resident_view = access.property_with_access(persona("resident"), "YGJY")
+    assert resident_view is not None and not access.works_at(persona("resident"), resident_view)
