@@ -353,8 +353,8 @@ def warranty_visits_plan(*, building: Building, today: datetime.date, horizon_da
         return 0
     tz = zoneinfo.ZoneInfo(building.property.time_zone)
     end = today + datetime.timedelta(days=horizon_days)
-    terms = [t for t in WarrantyTerm.objects.filter(months__isnull=False)]
-    until = {t.pk: months_after(accepted, t.months or 0) - datetime.timedelta(days=1) for t in terms}
+    terms = list(WarrantyTerm.objects.filter(months__isnull=False))
+    until = {t.pk: months_after(accepted, t.months) - datetime.timedelta(days=1) for t in terms if t.months is not None}
     last_day = max(until.values(), default=None)
     visits: list[tuple[str, datetime.date, datetime.date, str]] = []
     k = 1
