@@ -81,7 +81,7 @@ RULE_MODULES: dict[str, list[str]] = {
     ],
     "repairs/fees.py": ["settlement/tests/test_fees.py", "repairs/tests"],
     "duty/services.py": ["duty/tests/test_duty.py"],
-    "estates/hours.py": ["duty/tests/test_duty.py"],
+    "estates/hours.py": ["duty/tests/test_duty.py", "duty/tests/test_hours.py"],
 }
 
 # What a copy of the project needs besides the Python packages.
