@@ -8,6 +8,7 @@ bad input changes nothing."""
 from __future__ import annotations
 
 import datetime
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,9 +23,11 @@ from people import roles
 from people.access import may_keep_duty_log, may_read_duty_log, staff_at, works_at
 from people.models import User
 
+T = TypeVar("T", Shift, Entry)
+
 ITEMS_MAX = 20  # open items handed over at once
 ITEM_MAX = 200
-NOTE_MAX = 2000
+NOTE_MAX = validation.NOTE_MAX  # a handover note: as long as any note
 ENTRY_MAX = 1000
 
 
@@ -85,9 +88,9 @@ def shift_start(
     post = _post(post)
     form_key = validation.text_clean(form_key, field="form_key", required=False, max_length=100)
     if form_key:
-        found = Shift.objects.filter(started_by=by, form_key=form_key, property=property).first()
+        found = Shift.objects.filter(started_by=by, form_key=form_key).first()
         if found is not None:
-            return found
+            return _resent(found, found.property_id == property.pk and found.post == post)
     people = _staff(by, property, staff)
     if Shift.objects.filter(property=property, post=post, ended_at__isnull=True).exists():
         raise Conflict(_("A shift is open on this post: it is handed over to you, or ended first."), code="shift_open")
@@ -97,10 +100,22 @@ def shift_start(
     except IntegrityError:
         found = Shift.objects.filter(started_by=by, form_key=form_key).first() if form_key else None
         if found is not None:
-            return found
+            return _resent(found, found.property_id == property.pk and found.post == post)
         raise Conflict(
             _("A shift is open on this post: it is handed over to you, or ended first."), code="shift_open"
         ) from None
+
+
+def _resent(found: T, same: bool) -> T:
+    """What a form sent again gets: the record its first sending wrote. A key already used
+    for another record (a stale copy of a page, a client reusing its keys) is refused
+    rather than taken for a retry, so nothing is silently dropped."""
+    if not same:
+        raise Conflict(
+            _("This form was already sent for something else; reload the page and write it again."),
+            code="key_reused",
+        )
+    return found
 
 
 def _create(
@@ -198,9 +213,9 @@ def entry_add(
         raise InvalidInput(_("This shift is of another property."), field="shift")
     form_key = validation.text_clean(form_key, field="form_key", required=False, max_length=100)
     if form_key:
-        found = Entry.objects.filter(by=by, form_key=form_key, shift=shift).first()
+        found = Entry.objects.filter(by=by, form_key=form_key).first()
         if found is not None:
-            return found
+            return _resent(found, found.shift_id == shift.pk)
     _open(shift)
     if kind not in Entry.Kind.values:
         raise InvalidInput(_("Choose what kind of entry it is."), field="kind")
@@ -225,4 +240,4 @@ def entry_add(
         found = Entry.objects.filter(by=by, form_key=form_key).first() if form_key else None
         if found is None:
             raise
-        return found
+        return _resent(found, found.shift_id == shift.pk)

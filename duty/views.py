@@ -99,6 +99,9 @@ def duty(request: HttpRequest, code: str) -> HttpResponse:
         return _page(request, prop, user)
     post = request.POST
     do = post.get("do", "")
+    # The page holds one key; each of its forms (a post's start, a shift's entry) sends it
+    # with what it is for, so a second form sent from the same page is not taken for a retry.
+    form_key = f"{post.get('form_key', '')[:40]}:{do}:{post.get('post', '')[:20]}:{post.get('shift', '')[:20]}"
     values = {k: post.get(k, "")[:200] for k in post if k != "csrfmiddlewaretoken"}
     try:
         if do == "start":
@@ -107,7 +110,7 @@ def duty(request: HttpRequest, code: str) -> HttpResponse:
                 property=prop,
                 post=post.get("post", ""),
                 staff=post.getlist("staff"),
-                form_key=post.get("form_key", ""),
+                form_key=form_key if post.get("form_key") else "",
             )
             messages.success(
                 request,
@@ -122,7 +125,7 @@ def duty(request: HttpRequest, code: str) -> HttpResponse:
                 kind=post.get("kind", ""),
                 text=post.get("text", ""),
                 at=local_moment(post.get("at", ""), time_zone=prop.time_zone, field="at"),
-                form_key=post.get("form_key", ""),
+                form_key=form_key if post.get("form_key") else "",
             )
             messages.success(request, _("Written in the duty log."))
         elif do == "handover":
