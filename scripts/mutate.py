@@ -20,6 +20,7 @@ import ast
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,25 +63,33 @@ RULE_MODULES: dict[str, list[str]] = {
     "complaints/services.py": ["complaints/tests", "promises/tests/test_one_source.py"],
     "complaints/workflow.py": ["complaints/tests"],
     "followups/services.py": ["followups/tests"],
-    "followups/review.py": ["followups/tests/test_review.py"],
+    "followups/review.py": ["followups/tests/test_review.py", "followups/tests/test_review_rules.py"],
     "repairs/services.py": ["repairs/tests"],
     "repairs/workflow.py": ["repairs/tests"],
     "assistance/services.py": ["assistance/tests"],
     "assistance/workflow.py": ["assistance/tests"],
     "reports/selectors.py": ["reports/tests/test_monthly_pack.py", "reports/tests/test_tallies.py"],
     "notify/services.py": ["notify/tests/test_channels.py", "notify/tests/test_moments.py"],
-    "notify/outbox.py": ["notify/tests/test_channels.py", "notify/tests/test_worker_crash.py"],
+    "notify/outbox.py": [
+        "notify/tests/test_channels.py",
+        "notify/tests/test_worker_crash.py",
+        "notify/tests/test_outbox_rules.py",
+    ],
     "portal/signin.py": ["residents/tests", "portal/tests/test_portal.py"],
     "residents/services.py": ["residents/tests", "portal/tests/test_portal.py", "portal/tests/test_matters.py"],
     "records/archive.py": ["records/tests/test_archive.py", "records/tests/test_edges.py"],
-    "records/keys.py": ["records/tests/test_keys.py", "records/tests/test_edges.py"],
+    "records/keys.py": [
+        "records/tests/test_keys.py",
+        "records/tests/test_edges.py",
+        "records/tests/test_keys_rules.py",
+    ],
     "settlement/services.py": [
         "settlement/tests/test_charge.py",
         "settlement/tests/test_fees.py",
         "settlement/tests/test_reconcile.py",
     ],
     "repairs/fees.py": ["settlement/tests/test_fees.py", "repairs/tests"],
-    "duty/services.py": ["duty/tests/test_duty.py"],
+    "duty/services.py": ["duty/tests/test_duty.py", "duty/tests/test_duty_rules.py"],
     "estates/hours.py": ["duty/tests/test_duty.py", "duty/tests/test_hours.py"],
 }
 
@@ -317,6 +326,15 @@ def changed_modules(base: str) -> list[str]:
         check=True,
     ).stdout.split()
     touched = set(out)
+    if EQUIVALENTS.name in touched:  # a mutant newly called equivalent is checked like a change to its module
+        diff = subprocess.run(  # noqa: S603
+            ["git", "diff", f"{base}...HEAD", "--", EQUIVALENTS.name],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        touched |= set(re.findall(r'^[+-]module = "([^"]+)"', diff, flags=re.MULTILINE))
     picked = []
     for module, tests in RULE_MODULES.items():
         if module in touched or any(t == f or f.startswith(t.rstrip("/") + "/") for t in tests for f in touched):
