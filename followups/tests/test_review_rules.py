@@ -468,30 +468,23 @@ def test_r6_6_an_action_from_a_decision_is_titled_by_the_finding_and_needs_each_
     [row] = quarterly_findings(ygjy, "2026Q4")
     manager = persona("ygjy-manager")
     full = {"owner": "ygjy-engineer", "root_cause": "立管老化", "action": "更换立管"}
+    def decide(**fields: str) -> ReviewDecision:
+        return finding_decide(
+            prop=ygjy,
+            quarter="2026Q4",
+            finding=row.finding,
+            key=row.key,
+            by=manager,
+            open_action=True,
+            due_on=datetime.date(2026, 12, 31),
+            **fields,
+        )
+
     for missing in full:
-        given = {k: v for k, v in full.items() if k != missing}
         with pytest.raises(InvalidInput) as err:
-            finding_decide(
-                prop=ygjy,
-                quarter="2026Q4",
-                finding=row.finding,
-                key=row.key,
-                by=manager,
-                open_action=True,
-                due_on=datetime.date(2026, 12, 31),
-                **given,
-            )
+            decide(**{k: v for k, v in full.items() if k != missing})
         assert err.value.field == missing
-    decision = finding_decide(
-        prop=ygjy,
-        quarter="2026Q4",
-        finding=row.finding,
-        key=row.key,
-        by=manager,
-        open_action=True,
-        due_on=datetime.date(2026, 12, 31),
-        **full,
-    )
+    decision = decide(**full)
     assert decision.action_id is not None
     ca = CorrectiveAction.objects.get(pk=decision.action_id)
     assert (ca.title, ca.root_cause, ca.action) == (row.label, "立管老化", "更换立管")
