@@ -88,16 +88,11 @@ def delivery_send(pk: int, *, now: datetime.datetime | None = None) -> int:
     try:
         channels.send(delivery)
     except channels.ChannelError as e:
-        attempts = delivery.attempts + 1
-        failed = attempts >= settings.NOTIFY_ATTEMPTS
-        Delivery.objects.filter(pk=pk, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.FAILED if failed else Delivery.Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            error=str(e)[:500],
-        )
-        log.warning("delivery %s (%s) failed, attempt %s: %s", pk, delivery.channel, attempts, e)
-        return 0
+        log.warning("delivery %s (%s) failed, attempt %s: %s", pk, delivery.channel, delivery.attempts + 1, e)
+        return _failed(delivery, now, str(e))
+    except Exception as e:  # noqa: BLE001 - a fault in a channel must not stall its row or the rest of the pass
+        log.exception("delivery %s (%s) broke, attempt %s", pk, delivery.channel, delivery.attempts + 1)
+        return _failed(delivery, now, f"{type(e).__name__}: {e}")
     failpoint("sent")
     # A secret (a sign-in code) is kept only until it has gone: the row keeps the rest.
     secret = {"text": delivery.shown_text()} if delivery.is_secret() else {}
@@ -105,6 +100,19 @@ def delivery_send(pk: int, *, now: datetime.datetime | None = None) -> int:
         status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1, error="", **secret
     )
     return 1
+
+
+def _failed(delivery: Delivery, now: datetime.datetime, error: str) -> int:
+    """Note a failed attempt: tried again after the backoff, or failed for good after
+    NOTIFY_ATTEMPTS tries (the supervisor may send it again)."""
+    attempts = delivery.attempts + 1
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.FAILED if attempts >= settings.NOTIFY_ATTEMPTS else Delivery.Status.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + backoff(attempts),
+        error=error[:500],
+    )
+    return 0
 
 
 def delivery_retry(*, delivery: Delivery) -> bool:

@@ -364,3 +364,37 @@ def test_the_supervisor_sends_one_failed_delivery_again_now(outbox_empty, clock)
     assert row(failed) == (Delivery.Status.PENDING, 0, T0 + MIN, None, None, "")
     assert [row(other), row(sent)] == left
     assert list(outbox.due(T0 + MIN)) == [failed.pk]
+
+
+def test_a_fault_in_a_channel_counts_as_a_failed_attempt_and_the_pass_goes_on(
+    outbox_empty, gateway, monkeypatch, caplog
+):
+    """A channel that breaks with an unexpected error (a fault of ours, not a refusal) does
+    not stall its row or the rest of the pass: the attempt is counted and retried after the
+    backoff, failed for good after NOTIFY_ATTEMPTS tries, logged with its trace; the next
+    delivery of the pass still goes."""
+    caplog.set_level(logging.ERROR, logger="notify.outbox")
+    p = outbox_empty
+    broken = waiting(p, address="13900000001")
+    last_try = waiting(p, address="13900000002", attempts=settings.NOTIFY_ATTEMPTS - 1)
+    fine = waiting(p, address="13912345678")
+    real_send = outbox.channels.send
+
+    def send(delivery: Delivery) -> None:
+        if delivery.address != "13912345678":
+            raise KeyError("route")
+        real_send(delivery)
+
+    monkeypatch.setattr(outbox.channels, "send", send)
+    assert outbox.deliveries_send(now=T0) == 1
+    broken.refresh_from_db()
+    assert (broken.status, broken.attempts, broken.next_attempt_at, broken.error) == (
+        Delivery.Status.PENDING,
+        1,
+        T0 + MIN,
+        "KeyError: 'route'",
+    )
+    assert Delivery.objects.get(pk=last_try.pk).status == Delivery.Status.FAILED
+    assert Delivery.objects.get(pk=fine.pk).status == Delivery.Status.SENT and len(to(gateway)) == 1
+    broke = [r for r in caplog.records if r.name == "notify.outbox" and r.levelno == logging.ERROR]
+    assert len(broke) == 2 and all(r.exc_info for r in broke)
