@@ -32,7 +32,7 @@ HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
 SECOND = datetime.timedelta(seconds=1)
-LONG_NAME = "长" * 60  # longer than the 50 characters kept of a name
+LONG_NAME = "长" * 60  # a username longer than the 50 characters kept of a name (a display name holds 50)
 
 
 def ygjy() -> Property:
@@ -208,7 +208,7 @@ def test_r7_4_a_loan_writes_borrower_phone_purpose_times_and_who_lent(persona, c
     normalised phone, the purpose, time out and due back, who lent (50 characters of the
     name), no form key, and the signature stored once under its own name."""
     agent = persona("ygjy-agent")
-    User.objects.filter(pk=agent.pk).update(display_name=LONG_NAME)
+    User.objects.filter(pk=agent.pk).update(display_name="", username=LONG_NAME)
     agent.refresh_from_db()
     key = a_key()
     with CaptureQueriesContext(connection) as queries:
@@ -356,7 +356,7 @@ def test_r7_4_taking_back_a_key_returns_its_own_loan_only(persona, clock):
     """R7.4: two keys out; taking one back writes the time and who received it (50
     characters of the name) on that key's loan; the other stays out."""
     agent, sup = persona("ygjy-agent"), persona("ygjy-supervisor")
-    User.objects.filter(pk=sup.pk).update(display_name=LONG_NAME)
+    User.objects.filter(pk=sup.pk).update(display_name="", username=LONG_NAME)
     sup.refresh_from_db()
     a, b = a_key("A"), a_key("B")
     loan_a = lend(agent, a)
@@ -536,7 +536,7 @@ def test_r7_3_a_handover_writes_items_detail_receiver_and_who_handed(persona, cl
     """R7.3: the items (each once, in order), the detail, the receiver, the time, who
     handed (50 characters of the name), the signature stored once under its own name."""
     agent = persona("ygjy-agent")
-    User.objects.filter(pk=agent.pk).update(display_name=LONG_NAME)
+    User.objects.filter(pk=agent.pk).update(display_name="", username=LONG_NAME)
     agent.refresh_from_db()
     household = home()
     with CaptureQueriesContext(connection) as queries:
