@@ -461,13 +461,16 @@ def test_r6_6_a_decision_taken_meanwhile_by_someone_else_is_refused_as_already_d
 
 def test_r6_6_an_action_from_a_decision_is_titled_by_the_finding_and_needs_each_field(ygjy, persona):
     """R6.6: without a title the action takes the finding's label; without an owner, a root
-    cause or an action it is refused on that field, even when a staff member is called XXXX."""
-    xxxx = User.objects.create(username="XXXX")
-    xxxx.properties.add(ygjy)
+    cause or an action it is refused on that field. An owner not given is not looked up
+    under any name: not even a member of staff with a placeholder-like username (XXXX)
+    is taken for it."""
+    placeholder = User.objects.create(username="XXXX")
+    placeholder.properties.add(ygjy)
     tickets(ygjy, 3, place=unit("1-802"), cat=category("plumbing"))
     [row] = quarterly_findings(ygjy, "2026Q4")
     manager = persona("ygjy-manager")
     full = {"owner": "ygjy-engineer", "root_cause": "立管老化", "action": "更换立管"}
+
     def decide(**fields: str) -> ReviewDecision:
         return finding_decide(
             prop=ygjy,
