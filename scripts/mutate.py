@@ -317,23 +317,22 @@ def run_module(module: str, workers: int) -> Result:
     return result
 
 
-def changed_modules(base: str) -> list[str]:
-    out = subprocess.run(  # noqa: S603
-        ["git", "diff", "--name-only", f"{base}...HEAD"],  # noqa: S607
+def _git_diff(base: str, *args: str) -> str:
+    """``git diff <args> base...HEAD`` (paths after ``--`` in ``args``)."""
+    options, paths = (args[: args.index("--")], args[args.index("--") :]) if "--" in args else (args, ())
+    return subprocess.run(  # noqa: S603
+        ["git", "diff", *options, f"{base}...HEAD", *paths],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
-    touched = set(out)
+    ).stdout
+
+
+def changed_modules(base: str) -> list[str]:
+    touched = set(_git_diff(base, "--name-only").split())
     if EQUIVALENTS.name in touched:  # a mutant newly called equivalent is checked like a change to its module
-        diff = subprocess.run(  # noqa: S603
-            ["git", "diff", f"{base}...HEAD", "--", EQUIVALENTS.name],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        diff = _git_diff(base, "--", EQUIVALENTS.name)
         touched |= set(re.findall(r'^[+-]module = "([^"]+)"', diff, flags=re.MULTILINE))
     picked = []
     for module, tests in RULE_MODULES.items():
