@@ -160,6 +160,7 @@ def notice_reporter(
     if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
         return  # a landline takes no SMS
     words = _words(wording, settings.LANGUAGE_CODE)
+    when = _not_before(None, ticket.property.time_zone, urgent, at, resident_default=True)
     _keep(
         [
             Delivery(
@@ -170,8 +171,8 @@ def notice_reporter(
                 address=phone,
                 text=words.sms or words.message,
                 urgent=urgent,
-                status=Delivery.Status.PENDING,
-                next_attempt_at=_not_before(None, ticket.property.time_zone, urgent, at, resident_default=True),
+                status=Delivery.Status.HELD if when > at else Delivery.Status.PENDING,
+                next_attempt_at=when,
                 created_at=at,
                 key=f"{key}:phone:{phone}",
             )

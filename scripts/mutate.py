@@ -69,7 +69,11 @@ RULE_MODULES: dict[str, list[str]] = {
     "assistance/services.py": ["assistance/tests"],
     "assistance/workflow.py": ["assistance/tests"],
     "reports/selectors.py": ["reports/tests/test_monthly_pack.py", "reports/tests/test_tallies.py"],
-    "notify/services.py": ["notify/tests/test_channels.py", "notify/tests/test_moments.py"],
+    "notify/services.py": [
+        "notify/tests/test_channels.py",
+        "notify/tests/test_moments.py",
+        "notify/tests/test_notice_rules.py",
+    ],
     "notify/outbox.py": [
         "notify/tests/test_channels.py",
         "notify/tests/test_worker_crash.py",
