@@ -129,16 +129,23 @@ def notice_role(
         to=staff_at(ticket.property_id, role), kind=kind, wording=wording, ticket=ticket, key=key, urgent=urgent, at=at
     )
     _robots(
-        ChannelRoute.objects.filter(property_id=ticket.property_id, role=role, active=True), ticket, wording, key, at
+        ChannelRoute.objects.filter(property_id=ticket.property_id, role=role, active=True),
+        ticket,
+        wording,
+        key,
+        at,
+        urgent=urgent,
     )
     return made
 
 
-def notice_team(*, ticket: Ticket, team_id: int, kind: str, wording: Wording, key: str = "", at=None) -> None:  # type: ignore[no-untyped-def]
+def notice_team(  # type: ignore[no-untyped-def]
+    *, ticket: Ticket, team_id: int, kind: str, wording: Wording, key: str = "", urgent: bool = False, at=None
+) -> None:
     """Tell the members of a maintenance team and the robots of that team."""
     members = User.objects.filter(team_id=team_id, is_active=True)
-    notice(to=members, kind=kind, wording=wording, ticket=ticket, key=key, at=at)
-    _robots(ChannelRoute.objects.filter(team_id=team_id, active=True), ticket, wording, key, at)
+    notice(to=members, kind=kind, wording=wording, ticket=ticket, key=key, urgent=urgent, at=at)
+    _robots(ChannelRoute.objects.filter(team_id=team_id, active=True), ticket, wording, key, at, urgent=urgent)
 
 
 def notice_reporter(
@@ -277,8 +284,16 @@ def _deliveries_of(
 
 
 def _robots(
-    routes: Iterable[ChannelRoute], ticket: Ticket, wording: Wording, key: str, at: datetime.datetime | None
+    routes: Iterable[ChannelRoute],
+    ticket: Ticket,
+    wording: Wording,
+    key: str,
+    at: datetime.datetime | None,
+    *,
+    urgent: bool = False,
 ) -> None:
+    """The group robots' messages; urgent ones, like the people's, go as soon as the change
+    commits (a robot keeps no quiet hours)."""
     if not settings.NOTIFY_ENABLED:
         return
     at = at or timezone.now()
@@ -297,6 +312,7 @@ def _robots(
                 route=route,
                 text=words.message,
                 subject=words.subject,
+                urgent=urgent,
                 next_attempt_at=at,
                 created_at=at,
                 key=route_key,

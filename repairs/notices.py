@@ -95,7 +95,7 @@ def assigned(
     if user is not None:
         notice(to=[user], kind=JOB, wording=to_technician, ticket=ticket, key=key, urgent=True)
     elif team_id is not None:
-        notice_team(ticket=ticket, team_id=team_id, kind=JOB, wording=to_technician, key=key)
+        notice_team(ticket=ticket, team_id=team_id, kind=JOB, wording=to_technician, key=key, urgent=True)
 
     def to_resident() -> Words:
         who = str(user) if user else _("the maintenance team")

@@ -331,7 +331,9 @@ def test_r5_2_a_roles_notice_reaches_its_staff_and_its_active_robots_at_that_pro
     def robots() -> list[tuple[object, ...]]:
         return [sent_of(d) for d in Delivery.objects.filter(ticket=ticket, channel="robot").order_by("id")]
 
-    def robot_row(route: ChannelRoute, at: datetime.datetime, key: str | None) -> tuple[object, ...]:
+    def robot_row(
+        route: ChannelRoute, at: datetime.datetime, key: str | None, urgent: bool = False
+    ) -> tuple[object, ...]:
         return (
             prop.pk,
             None,
@@ -343,7 +345,7 @@ def test_r5_2_a_roles_notice_reaches_its_staff_and_its_active_robots_at_that_pro
             route.pk,
             zh[1],
             zh[0],
-            False,
+            urgent,
             "pending",
             at,
             at,
@@ -400,7 +402,8 @@ def test_r5_2_a_roles_notice_reaches_its_staff_and_its_active_robots_at_that_pro
         at,
         f"breach:9004:user:{supervisor.pk}:sms",
     )
-    assert robots() == [robot_row(robot, T0, None), robot_row(robot, at, f"breach:9004:route:{robot.pk}")]
+    # A missed promise reaches the robot as urgently as the people.
+    assert robots() == [robot_row(robot, T0, None), robot_row(robot, at, f"breach:9004:route:{robot.pk}", True)]
 
     # The same event again, after a second robot was set up: only the new robot hears of it.
     second = ChannelRoute.objects.create(property=prop, name="客服值班群", url="wecombot://k4", role=ss)
@@ -410,7 +413,7 @@ def test_r5_2_a_roles_notice_reaches_its_staff_and_its_active_robots_at_that_pro
     )
     assert robots() == [
         robot_row(robot, T0, None),
-        robot_row(robot, at, f"breach:9004:route:{robot.pk}"),
+        robot_row(robot, at, f"breach:9004:route:{robot.pk}", True),
         robot_row(second, at, f"breach:9004:route:{second.pk}"),
     ]
 
@@ -418,7 +421,7 @@ def test_r5_2_a_roles_notice_reaches_its_staff_and_its_active_robots_at_that_pro
 def test_r2_4_a_teams_job_reaches_its_active_members_and_its_active_robots_each_once(clock, persona):
     """R2.4: the members of the maintenance team still active (a deactivated one is not told,
     nor anyone outside the team) and the team's active robots; each once per event; at the
-    moment given, else now."""
+    moment given, else now; a job (urgent) goes to the robots urgently too, else routine."""
     t1, t2 = persona("ygjy-tech1"), persona("ygjy-tech2")
     team = t1.team
     assert team is not None and t2.team_id == team.pk
@@ -437,25 +440,28 @@ def test_r2_4_a_teams_job_reaches_its_active_members_and_its_active_robots_each_
 
     def robots() -> list[tuple[object, ...]]:
         return [
-            (d.route_id, d.recipient_name, d.text, d.next_attempt_at, d.created_at, d.key)
+            (d.route_id, d.recipient_name, d.text, d.next_attempt_at, d.created_at, d.key, d.urgent)
             for d in Delivery.objects.filter(ticket=ticket, channel="robot").order_by("id")
         ]
 
     notice_team(ticket=ticket, team_id=team.pk, kind=Notification.Kind.JOB, wording=job)
     assert told() == [(t1.pk, "job", "新工单 9005", T0, None)]
-    assert robots() == [(robot.pk, "水电班群", "新工单 9005", T0, T0, None)]
+    assert robots() == [(robot.pk, "水电班群", "新工单 9005", T0, T0, None, False)]
 
     at = T0 - 3 * MIN
     for _time in range(2):
-        notice_team(ticket=ticket, team_id=team.pk, kind=Notification.Kind.JOB, wording=job, key="job:9005", at=at)
+        notice_team(
+            ticket=ticket, team_id=team.pk, kind=Notification.Kind.JOB, wording=job, key="job:9005", urgent=True, at=at
+        )
     assert told() == [
         (t1.pk, "job", "新工单 9005", T0, None),
         (t1.pk, "job", "新工单 9005", at, f"job:9005:user:{t1.pk}"),
     ]
     assert robots() == [
-        (robot.pk, "水电班群", "新工单 9005", T0, T0, None),
-        (robot.pk, "水电班群", "新工单 9005", at, at, f"job:9005:route:{robot.pk}"),
+        (robot.pk, "水电班群", "新工单 9005", T0, T0, None, False),
+        (robot.pk, "水电班群", "新工单 9005", at, at, f"job:9005:route:{robot.pk}", True),
     ]
+    assert [d.urgent for d in Delivery.objects.filter(ticket=ticket, recipient=t1).order_by("id")] == [False, True]
 
 
 # --- The resident who reported (R1.5) ------------------------------------------------------
