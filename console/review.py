@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from base.errors import DomainError
+from estates.localtime import local_today
 from followups.models import CorrectiveAction
 from followups.review import (
     corrective_action_progress,
@@ -98,7 +99,8 @@ def actions(request: HttpRequest, code: str) -> HttpResponse:
     user = desk_member(request.user)
     prop = property_of(user, code)
     rows = CorrectiveAction.objects.filter(property=prop).select_related("owner")
-    return render(request, "console/actions.html", {"property": prop, "rows": rows, "today": timezone.localdate()})
+    today = local_today(prop.time_zone)
+    return render(request, "console/actions.html", {"property": prop, "rows": rows, "today": today})
 
 
 def _action_page(request: HttpRequest, code: str, pk: int, error: str = "", status: int = 200) -> HttpResponse:

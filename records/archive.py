@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, NotFound
+from estates.localtime import local_today
 from estates.models import Household, Property
 from people.access import (
     may_ask_desk_to_call,
@@ -224,7 +225,7 @@ def document_add(
     if supplied_by not in Supplier.values:
         raise InvalidInput(_("Choose who supplied the document."), field="supplied_by")
     title = validation.text_clean(title, field="title", max_length=TITLE_MAX)
-    today = timezone.localdate()
+    today = local_today(household.property.time_zone)
     if supplied_on is None:
         raise InvalidInput(_("Give the date the document was supplied."), field="supplied_on")
     if supplied_on > today:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from base.errors import Forbidden
 from base.files import file_response
+from estates.localtime import local_today
 from estates.models import Company, Property
 from people.access import may_read_company_reports, may_read_reports, properties_of, property_of, staff_member
 from reports.export import pack_pdf, pack_xlsx
@@ -51,7 +52,7 @@ def _month(value: str) -> str:
 @login_required
 def dashboard(request: HttpRequest, code: str, month: str = "") -> HttpResponse:
     company, prop = _scope(request, code)
-    month = _month(month) if month else previous_month(timezone.localdate())
+    month = _month(month) if month else previous_month(local_today(prop.time_zone) if prop else timezone.localdate())
     pack = pack_for(company, prop, month)
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "pdf"):

@@ -3,12 +3,17 @@ scoping, queues, the ticket page and its action forms, CSRF and POST-only action
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import login, repair_draft
+from conftest import SHANGHAI, login, repair_draft
+from estates.models import Property
+from followups.models import CorrectiveAction
 from tickets.models import Ticket
 
 PASSWORD = "demo-2026"
@@ -299,3 +304,29 @@ def test_times_typed_in_a_form_are_the_propertys_local_time(api):
     assert r.status_code == 302, r.content.decode()[-1500:]
     promised = Ticket.objects.get(number=number).work_order.promised_at
     assert promised == local.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Urumqi"))
+
+
+def test_r6_6_a_corrective_action_is_overdue_by_the_propertys_own_calendar(estate, persona):
+    """R6.6: the actions page marks an open action whose due day has passed on the
+    property's calendar. At 23:30 on the 23rd in Shanghai it is the 24th in Tokyo: an
+    action due on the 23rd is overdue there, one due on the 24th is not yet."""
+    prop = Property.objects.get(code="YGJY")
+    Property.objects.filter(pk=prop.pk).update(time_zone="Asia/Tokyo")
+    at = datetime.datetime(2026, 11, 23, 23, 30, tzinfo=SHANGHAI)
+    for title, day in (("昨日到期的整改", 23), ("今日到期的整改", 24)):
+        CorrectiveAction.objects.create(
+            property=prop,
+            title=title,
+            owner=persona("ygjy-manager"),
+            root_cause="原因",
+            action="措施",
+            due_on=datetime.date(2026, 11, day),
+            opened_at=at,
+        )
+    with time_machine.travel(at, tick=False):
+        page = login("ygjy-manager").get("/desk/YGJY/actions/").content.decode()
+    rows = {
+        title: row for row in page.split("<tr")[1:] for title in ("昨日到期的整改", "今日到期的整改") if title in row
+    }
+    assert rows["昨日到期的整改"].startswith(' class="emergency"')
+    assert not rows["今日到期的整改"].startswith(' class="emergency"')

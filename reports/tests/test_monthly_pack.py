@@ -40,6 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -1061,3 +1062,14 @@ def test_the_pack_lists_the_surveys_closed_in_the_month(clock, persona):
     assert ygjy_pack().table("surveys").rows == [
         [ygjy.name, "十一月调查", "2026-11-23", asked, 2, round(200.0 / asked, 1), 3.5, "绿化养护", 2.5]
     ]
+
+
+def test_the_dashboard_opens_on_the_month_just_ended_on_the_propertys_calendar(estate):
+    """R8.1: without a month the dashboard shows the previous month of the property's own
+    calendar: at 23:30 on 30 November in Shanghai it is already 1 December in Tokyo, so a
+    property there opens on November (Shanghai's would still be October)."""
+    Property.objects.filter(code="YGJY").update(time_zone="Asia/Tokyo")
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI), tick=False):
+        response = login("ygjy-manager").get("/reports/YGJY/")
+    assert response.status_code == 200
+    assert response.context["month"] == "2026-11"
