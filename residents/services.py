@@ -21,6 +21,7 @@ from django.utils.translation import override
 
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput, TooMany
+from estates.localtime import local_today
 from estates.models import Household, Property, Resident, Unit
 from estates.selectors import unit_found
 from notify.channels import configured as channels_configured
@@ -65,21 +66,18 @@ def _throttle(phone: str, address: str | None, now: datetime.datetime) -> None:
     hour = now - datetime.timedelta(hours=1)
     recent = SignInCode.objects.filter(phone=phone, created_at__gt=hour).values_list("created_at", flat=True)
     times = sorted(recent, reverse=True)
-    wait = 0
     if times and (now - times[0]).total_seconds() < RESEND_SECONDS:
         wait = RESEND_SECONDS - int((now - times[0]).total_seconds())
+        message = _("A code was sent to this number just now; ask again in %(minutes)d min.")
     elif len(times) >= PER_NUMBER_HOUR:
         wait = int((times[PER_NUMBER_HOUR - 1] + datetime.timedelta(hours=1) - now).total_seconds()) + 1
+        message = _("Too many codes asked for; try again in %(minutes)d min.")
     elif address and SignInCode.objects.filter(address=address, created_at__gt=hour).count() >= PER_ADDRESS_HOUR:
         wait = 3600
-    if wait > 0:
-        minutes = max(1, -(-wait // 60))
-        raise TooMany(
-            _("A code was sent to this number just now; ask again in %(minutes)d min.") % {"minutes": minutes}
-            if wait <= RESEND_SECONDS
-            else _("Too many codes asked for; try again in %(minutes)d min.") % {"minutes": minutes},
-            field="phone",
-        )
+        message = _("Too many codes asked for; try again in %(minutes)d min.")
+    else:
+        return
+    raise TooMany(message % {"minutes": max(1, -(-wait // 60))}, field="phone")
 
 
 def _residencies(phone: str) -> list[Resident]:
@@ -149,7 +147,8 @@ def code_request(
 
 def code_check(*, phone: str, code: str, purpose: str = SignInCode.Purpose.SIGN_IN) -> str:
     """Spend the newest code sent to ``phone`` if ``code`` is it: once, within its
-    minutes, with at most ``TRIES`` wrong guesses. Returns the number."""
+    minutes, with at most ``TRIES`` wrong guesses; the codes sent before it are spent
+    with it. Returns the number."""
     phone = mobile_clean(phone)
     code = (code or "").strip()
     wrong = InvalidInput(_("The code is wrong or has expired; ask for a new one."), field="code")
@@ -173,6 +172,9 @@ def code_check(*, phone: str, code: str, purpose: str = SignInCode.Purpose.SIGN_
     # Single use, also when two requests bring it at once: the first to mark it wins.
     if not SignInCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now):
         raise wrong
+    SignInCode.objects.filter(
+        phone=phone, purpose=purpose, used_at__isnull=True, created_at__lte=row.created_at
+    ).update(used_at=now)
     return phone
 
 
@@ -292,7 +294,7 @@ def _household_of(unit: Unit, name: str) -> Household:
     """The household living in the unit now, or a new one in the person's name."""
     household = Household.objects.filter(unit=unit, moved_out_on__isnull=True).order_by("-id").first()
     return household or Household.objects.create(
-        property_id=unit.property_id, unit=unit, name=name, moved_in_on=timezone.localdate()
+        property_id=unit.property_id, unit=unit, name=name, moved_in_on=local_today(unit.property.time_zone)
     )
 
 
