@@ -81,7 +81,11 @@ RULE_MODULES: dict[str, list[str]] = {
     ],
     "portal/signin.py": ["residents/tests", "portal/tests/test_portal.py"],
     "residents/services.py": ["residents/tests", "portal/tests/test_portal.py", "portal/tests/test_matters.py"],
-    "records/archive.py": ["records/tests/test_archive.py", "records/tests/test_edges.py"],
+    "records/archive.py": [
+        "records/tests/test_archive.py",
+        "records/tests/test_edges.py",
+        "records/tests/test_archive_rules.py",
+    ],
     "records/keys.py": [
         "records/tests/test_keys.py",
         "records/tests/test_edges.py",
