@@ -88,7 +88,7 @@ def announcement_publish(
                 ends_at=ends_at,
                 published_at=now,
                 published_by=by,
-                published_by_name=str(by)[:50],
+                published_by_name=by.name_kept,
                 key=key,
                 fingerprint=fingerprint,
             )
@@ -112,7 +112,7 @@ def announcement_withdraw(*, by: User, announcement: Announcement) -> Announceme
     says there is no such announcement."""
     desk_at(by, announcement.property)
     Announcement.objects.filter(pk=announcement.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now(), withdrawn_by=by, withdrawn_by_name=str(by)[:50]
+        withdrawn_at=timezone.now(), withdrawn_by=by, withdrawn_by_name=by.name_kept
     )
     announcement.refresh_from_db(fields=["withdrawn_at", "withdrawn_by", "withdrawn_by_name"])
     return announcement

@@ -212,7 +212,7 @@ def answer_give(*, ticket: Ticket, by: User, answer: str) -> Answer:
         written=written,
         answered_at=now,
         answered_by=by,
-        answered_by_name=str(by),
+        answered_by_name=by.name_kept,
     )
     _replied(ticket, now)
     return row

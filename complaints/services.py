@@ -245,7 +245,7 @@ def complaint_forward(*, ticket: Ticket, by: User, department: Department | None
 
 @transaction.atomic
 def complaint_acknowledge(*, ticket: Ticket, by: User, receiver: str = "", note: str = "") -> None:
-    receiver = validation.text_clean(receiver or str(by), field="receiver", max_length=50)
+    receiver = validation.text_clean(receiver or by.name_kept, field="receiver", max_length=50)
     now = timezone.now()
     ticket_transition(
         ticket=ticket,

@@ -65,7 +65,7 @@ def contact_record(
                 unit=unit or (ticket.unit if ticket else None),
                 summary=summary,
                 staff=by,
-                staff_name=str(by),
+                staff_name=by.name_kept,
                 key=key,
                 fingerprint=fingerprint,
             )
@@ -146,6 +146,6 @@ def contact_log_online(ticket: Ticket, by: User) -> None:
         unit=ticket.unit,
         summary=ticket.description,
         staff=None,
-        staff_name=str(by),
+        staff_name=by.name_kept,
     )
     ContactTicket.objects.create(contact=row, ticket=ticket, raised=True)

@@ -150,7 +150,7 @@ def shift_hand_over(*, by: User, shift: Shift, note: str, open_items: list[str] 
         )
     now = timezone.now()
     done = Shift.objects.filter(pk=shift.pk, ended_at__isnull=True).update(
-        handover_note=note, open_items=items, handed_over_at=now, handed_over_by=by, handed_over_by_name=str(by)[:50]
+        handover_note=note, open_items=items, handed_over_at=now, handed_over_by=by, handed_over_by_name=by.name_kept
     )
     if not done:
         raise Conflict(_("This shift is over; nothing was changed."), code="shift_not_open")
@@ -176,7 +176,7 @@ def shift_receive(*, by: User, shift: Shift, staff: list[str] | None = None) -> 
     with transaction.atomic():
         now = timezone.now()
         done = Shift.objects.filter(pk=shift.pk, ended_at__isnull=True, received_at__isnull=True).update(
-            ended_at=now, received_at=now, received_by=by, received_by_name=str(by)[:50]
+            ended_at=now, received_at=now, received_by=by, received_by_name=by.name_kept
         )
         if not done:
             raise Conflict(_("This shift is over; nothing was changed."), code="shift_not_open")
@@ -232,7 +232,7 @@ def entry_add(
                 at=moment,
                 text=text,
                 by=by,
-                by_name=str(by)[:50],
+                by_name=by.name_kept,
                 written_at=now,
                 form_key=form_key,
             )

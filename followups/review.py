@@ -193,7 +193,7 @@ def finding_decide(
                 note=validation.note_clean(note),
                 decided_at=now,
                 decided_by=by,
-                decided_by_name=str(by),
+                decided_by_name=by.name_kept,
             )
     except IntegrityError:
         raise Conflict(_("This finding was already decided."), code="already_decided") from None
@@ -236,7 +236,7 @@ def corrective_action_open(
 
 def _event(ca: CorrectiveAction, by: User, action: str, note: str, at: datetime.datetime) -> None:
     CorrectiveActionEvent.objects.create(
-        corrective_action=ca, at=at, actor=by, actor_name=str(by), action=action, note=note
+        corrective_action=ca, at=at, actor=by, actor_name=by.name_kept, action=action, note=note
     )
 
 

@@ -249,7 +249,7 @@ def followup_record(
     if method not in FollowUp.Method.values:
         raise InvalidInput(_("Choose how the resident was reached."), field="method")
     followup.status = FollowUp.Status.DONE
-    followup.done_at, followup.done_by, followup.done_by_name = now, by, str(by)
+    followup.done_at, followup.done_by, followup.done_by_name = now, by, by.name_kept
     followup.method, followup.satisfaction = method, satisfaction
     followup.quality = validation.text_clean(quality, field="quality", required=False)
     followup.effect = validation.text_clean(effect, field="effect", required=False)

@@ -252,7 +252,7 @@ def _deliveries_of(
         "notification": row,
         "ticket_id": row.ticket_id,
         "recipient": user,
-        "recipient_name": str(user),
+        "recipient_name": user.name_kept,
         "urgent": urgent,
         "status": Delivery.Status.HELD if when > at else Delivery.Status.PENDING,
         "next_attempt_at": when,

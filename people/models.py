@@ -94,6 +94,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def name_kept(self) -> str:
+        """The name written into the records that outlive the account (who took a call,
+        dispatched, collected, decided ...): at most the 50 characters those columns hold."""
+        return str(self)[:50]
+
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the key is shown once.

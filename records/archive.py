@@ -101,9 +101,9 @@ def _log(
         what=what,
         at=timezone.now(),
         by=by,
-        by_name=str(by)[:50],
+        by_name=by.name_kept,
         for_user=for_user,
-        for_name=str(for_user)[:50] if for_user else "",
+        for_name=for_user.name_kept if for_user else "",
         reason=reason,
     )
 
@@ -244,7 +244,7 @@ def document_add(
             size=len(upload.content),
             added_at=now,
             added_by=by,
-            added_by_name=str(by)[:50],
+            added_by_name=by.name_kept,
         )
         doc.file.save(
             f"{household.pk}-{type}-{uuid.uuid4().hex[:12]}.{upload.extension}", ContentFile(upload.content), save=False
@@ -280,7 +280,7 @@ def call_request_create(
                 message=message,
                 asked_at=timezone.now(),
                 asked_by=by,
-                asked_by_name=str(by)[:50],
+                asked_by_name=by.name_kept,
                 key=key,
             )
     except IntegrityError:
@@ -297,7 +297,7 @@ def call_request_answer(*, by: User, request: CallRequest, reached: bool, outcom
     outcome = validation.text_clean(outcome, field="outcome", required=reached, max_length=MESSAGE_MAX)
     status = CallRequest.Status.DONE if reached else CallRequest.Status.UNREACHED
     changed = CallRequest.objects.filter(pk=request.pk, status=CallRequest.Status.OPEN).update(
-        status=status, answered_at=timezone.now(), answered_by=by, answered_by_name=str(by)[:50], outcome=outcome
+        status=status, answered_at=timezone.now(), answered_by=by, answered_by_name=by.name_kept, outcome=outcome
     )
     if not changed:
         raise Conflict(_("This request was already answered."), code="answered")

@@ -130,7 +130,7 @@ def key_lend(
                 out_at=now,
                 due_at=due_at,
                 lent_by=by,
-                lent_by_name=str(by)[:50],
+                lent_by_name=by.name_kept,
                 form_key=form_key,
             )
             loan.signature.save(f"key-{key.pk}-{uuid.uuid4().hex[:10]}.{extension}", ContentFile(content), save=False)
@@ -153,7 +153,7 @@ def key_return(*, by: User, key: Key) -> KeyLoan:
     if loan is None:
         raise Conflict(_("Key %(code)s is not out.") % {"code": key.code}, code="key_not_out")
     changed = KeyLoan.objects.filter(pk=loan.pk, returned_at__isnull=True).update(
-        returned_at=timezone.now(), received_by=by, received_by_name=str(by)[:50]
+        returned_at=timezone.now(), received_by=by, received_by_name=by.name_kept
     )
     if not changed:
         raise Conflict(_("Key %(code)s is not out.") % {"code": key.code}, code="key_not_out")
@@ -235,7 +235,7 @@ def handover_record(
                 received_by_name=received_by_name,
                 handed_at=timezone.now(),
                 handed_by=by,
-                handed_by_name=str(by)[:50],
+                handed_by_name=by.name_kept,
                 form_key=form_key,
             )
             row.signature.save(

@@ -93,7 +93,7 @@ def survey_open(
         period_start=period_start,
         opened_at=timezone.now(),
         opened_by=by,
-        opened_by_name=str(by) if by is not None else _("survey plan"),
+        opened_by_name=by.name_kept if by is not None else _("survey plan"),
     )
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(property=prop, survey=survey, position=n, text=text) for n, text in enumerate(texts, 1)
@@ -222,7 +222,7 @@ def survey_answer(
                 answered_on=answered_on,
                 recorded_at=timezone.now(),
                 recorded_by=by,
-                recorded_by_name=str(by),
+                recorded_by_name=by.name_kept,
             )
             # with its answer or not at all: no answer is ever left without its scores
             SurveyScore.objects.bulk_create(

@@ -151,7 +151,7 @@ def _reporter(by: User, draft: TicketDraft, place: _Place, prop: Property) -> tu
     if place.resident:
         fallback_name, fallback_phone = place.resident.name, place.resident.phone
     elif draft.channel == Channel.PATROL or is_resident(by):
-        fallback_name, fallback_phone = str(by), by.phone
+        fallback_name, fallback_phone = by.name_kept, by.phone
     else:
         fallback_name, fallback_phone = "", ""
     name = validation.text_clean(

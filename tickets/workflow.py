@@ -208,7 +208,7 @@ def event_append(
         property_id=ticket.property_id,
         at=at or timezone.now(),
         actor=by,
-        actor_name=str(by) if by else "",
+        actor_name=by.name_kept if by else "",
         action=action,
         from_status=from_status,
         to_status=to_status,
