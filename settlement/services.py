@@ -13,6 +13,7 @@ API alike (R2.11, R2.12, R3.4):
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -224,7 +225,7 @@ def charge_record(
                 fee_reason=quote.fee_reason,
                 method=method,
                 collected_by=by,
-                collected_by_name=str(by)[:50],
+                collected_by_name=by.name_kept,
                 charged_at=now,
                 form_key=form_key,
             )
@@ -314,7 +315,7 @@ def reconciliation_record(
             % {
                 "day": day.isoformat(),
                 "by": latest.by_name,
-                "at": timezone.localtime(latest.at).strftime("%Y-%m-%d %H:%M"),
+                "at": timezone.localtime(latest.at, zoneinfo.ZoneInfo(property.time_zone)).strftime("%Y-%m-%d %H:%M"),
             },
             code="reconciled_already",
         )
@@ -339,7 +340,7 @@ def reconciliation_record(
                 corrects=latest,
                 correction_reason=correction_reason,
                 by=by,
-                by_name=str(by)[:50],
+                by_name=by.name_kept,
                 at=now,
             )
     except IntegrityError:
