@@ -189,8 +189,14 @@ def resident_account(phone: str) -> User | None:
         user = _account_create(phone, first.name, first.property.company_id)
     if user is None or not user.is_active:
         return None
-    Resident.objects.filter(phone=phone, user__isnull=True, household__moved_out_on__isnull=True).update(user=user)
+    _registrations_link(user)
     return user
+
+
+def _registrations_link(user: User) -> None:
+    """The registrations the desk made for the account's number (an invitation, an
+    import) become the account's."""
+    Resident.objects.filter(phone=user.phone, user__isnull=True, household__moved_out_on__isnull=True).update(user=user)
 
 
 def _account_create(phone: str, name: str, company_id: int | None) -> User:
@@ -247,6 +253,8 @@ def join_ask(
 ) -> JoinRequest:
     """A resident account asks to be registered at a unit. Asking again while waiting
     returns the request already made."""
+    if not is_resident(by):
+        raise Forbidden(_("Only a resident's account asks to join a household."), code="not_resident")
     place, name, note = join_check(property=property, unit=unit, name=name, role=role, note=note)
     if homes_of(by).filter(household__unit=place).exists():
         raise InvalidInput(_("You are registered at %(unit)s already.") % {"unit": place.label}, field="unit")
@@ -280,6 +288,7 @@ def join_with_code(
         user = _account(phone) or _account_create(phone, name, property.company_id)
         if not user.is_active:
             raise Forbidden(_("This account was closed; ask the service desk."))
+        _registrations_link(user)  # a number the desk registered is at home there already
         return user, join_ask(by=user, property=property, unit=unit, name=name, role=role, note=note)
 
 
@@ -305,19 +314,25 @@ def join_confirm(*, by: User, request: JoinRequest) -> Resident:
     _decided(request, by)
     now = timezone.now()
     won = JoinRequest.objects.filter(pk=request.pk, status=JoinRequest.Status.PENDING).update(
-        status=JoinRequest.Status.CONFIRMED, decided_at=now, decided_by=by, decided_by_name=str(by)
+        status=JoinRequest.Status.CONFIRMED, decided_at=now, decided_by=by, decided_by_name=by.name_kept
     )
     if not won:
         raise Conflict(_("This request was decided already."), code="decided")
     household = _household_of(request.unit, request.name)
-    resident = Resident.objects.create(
-        property_id=request.property_id,
-        household=household,
-        user=request.user,
-        name=request.name,
-        phone=request.phone,
-        role=request.role,
-    )
+    # Registered there meanwhile (the desk invited the number): that registration is theirs.
+    resident = Resident.objects.filter(household=household, phone=request.phone).order_by("id").first()
+    if resident is None:
+        resident = Resident.objects.create(
+            property_id=request.property_id,
+            household=household,
+            user=request.user,
+            name=request.name,
+            phone=request.phone,
+            role=request.role,
+        )
+    elif resident.user_id is None:
+        resident.user = request.user
+        resident.save(update_fields=["user"])
     JoinRequest.objects.filter(pk=request.pk).update(resident=resident)
     request.refresh_from_db()
     place = request.unit.label
@@ -345,7 +360,7 @@ def join_refuse(*, by: User, request: JoinRequest, reason: str) -> None:
         status=JoinRequest.Status.REFUSED,
         decided_at=timezone.now(),
         decided_by=by,
-        decided_by_name=str(by),
+        decided_by_name=by.name_kept,
         reason=reason,
     )
     if not won:
