@@ -95,6 +95,7 @@ RULE_MODULES: dict[str, list[str]] = {
         "settlement/tests/test_charge.py",
         "settlement/tests/test_fees.py",
         "settlement/tests/test_reconcile.py",
+        "settlement/tests/test_settlement_rules.py",
     ],
     "repairs/fees.py": ["settlement/tests/test_fees.py", "repairs/tests"],
     "duty/services.py": ["duty/tests/test_duty.py", "duty/tests/test_duty_rules.py"],
