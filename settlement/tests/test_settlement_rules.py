@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from base.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from base.errors import Conflict, DomainError, Forbidden, IllegalTransition, InvalidInput, NotFound
 from conftest import SHANGHAI, T0
 from estates.models import Company, Property
 from people.models import Role, User
@@ -199,26 +199,32 @@ def test_r2_12_what_was_handed_in_is_needed_for_each_method_zero_included_up_to_
 # --- Who may (R2.11, R2.12) ------------------------------------------------------------------
 
 
+def refused_to(check, accounts, error: type[DomainError], message: str) -> None:  # type: ignore[no-untyped-def]
+    """Each account is refused by ``check`` with ``error`` saying ``message``."""
+    for who in accounts:
+        with pytest.raises(error) as err:
+            check(who)
+        assert err.value.message == message, who.username
+
+
 def test_r2_11_only_the_desk_at_the_job_s_property_or_the_job_s_technician_records_the_charge(
     clock, persona, paid_job, stranger, root
 ):
     t = paid_job()
     for who in (persona("ygjy-agent"), persona("ygjy-night"), persona("ygjy-supervisor"), persona("ygjy-tech1"), root):
         assert services.settler_for(who, t) == who, who.username
-    refused = _("Only the service desk or the job's technician records the charge of a paid repair.")
-    for who in (
-        inactive(persona, "ygjy-agent2"),
-        persona("ygjy-finance"),
-        persona("ygjy-manager"),
-        persona("ygjy-tech3"),
-    ):
-        with pytest.raises(Forbidden) as err:
-            services.settler_for(who, t)
-        assert err.value.message == refused, who.username
-    for who in (persona("wlbg-agent"), stranger(Role.AGENT)):
-        with pytest.raises(NotFound) as elsewhere:
-            services.settler_for(who, t)
-        assert elsewhere.value.message == nowhere("YGJY"), who.username
+    refused_to(
+        lambda who: services.settler_for(who, t),
+        [inactive(persona, "ygjy-agent2"), persona("ygjy-finance"), persona("ygjy-manager"), persona("ygjy-tech3")],
+        Forbidden,
+        _("Only the service desk or the job's technician records the charge of a paid repair."),
+    )
+    refused_to(
+        lambda who: services.settler_for(who, t),
+        [persona("wlbg-agent"), stranger(Role.AGENT)],
+        NotFound,
+        nowhere("YGJY"),
+    )
 
 
 def test_r2_11_finance_the_desk_and_the_managers_of_the_property_read_the_receipts(persona, stranger, root):
@@ -226,30 +232,36 @@ def test_r2_11_finance_the_desk_and_the_managers_of_the_property_read_the_receip
     for username in ("ygjy-finance", "ygjy-agent", "ygjy-manager", "leader"):
         assert services.reader_at(persona(username), prop) == persona(username)
     assert services.reader_at(root, prop) == root
-    refused = _("Only finance, the service desk and the managers read the receipts.")
-    for who in (persona("ygjy-tech1"), persona("ygjy-security"), inactive(persona, "ygjy-finance")):
-        with pytest.raises(Forbidden) as err:
-            services.reader_at(who, prop)
-        assert err.value.message == refused, who.username
-    for who in (persona("wlbg-finance"), stranger(Role.EXECUTIVE)):
-        with pytest.raises(NotFound) as elsewhere:
-            services.reader_at(who, prop)
-        assert elsewhere.value.message == nowhere("YGJY"), who.username
+    refused_to(
+        lambda who: services.reader_at(who, prop),
+        [persona("ygjy-tech1"), persona("ygjy-security"), inactive(persona, "ygjy-finance")],
+        Forbidden,
+        _("Only finance, the service desk and the managers read the receipts."),
+    )
+    refused_to(
+        lambda who: services.reader_at(who, prop),
+        [persona("wlbg-finance"), stranger(Role.EXECUTIVE)],
+        NotFound,
+        nowhere("YGJY"),
+    )
 
 
 def test_r2_12_only_finance_of_the_property_reconciles(persona, stranger, root):
     prop = ygjy()
     assert services.reconciler_at(persona("ygjy-finance"), prop) == persona("ygjy-finance")
     assert services.reconciler_at(root, prop) == root
-    refused = _("Only finance reconciles the day's receipts.")
-    for who in (persona("ygjy-agent"), persona("ygjy-manager"), persona("leader"), inactive(persona, "ygjy-finance")):
-        with pytest.raises(Forbidden) as err:
-            services.reconciler_at(who, prop)
-        assert err.value.message == refused, who.username
-    for who in (persona("wlbg-finance"), stranger(Role.FINANCE)):
-        with pytest.raises(NotFound) as elsewhere:
-            services.reconciler_at(who, prop)
-        assert elsewhere.value.message == nowhere("YGJY"), who.username
+    refused_to(
+        lambda who: services.reconciler_at(who, prop),
+        [persona("ygjy-agent"), persona("ygjy-manager"), persona("leader"), inactive(persona, "ygjy-finance")],
+        Forbidden,
+        _("Only finance reconciles the day's receipts."),
+    )
+    refused_to(
+        lambda who: services.reconciler_at(who, prop),
+        [persona("wlbg-finance"), stranger(Role.FINANCE)],
+        NotFound,
+        nowhere("YGJY"),
+    )
 
 
 # --- The charge (R2.11, R3.4) ------------------------------------------------------------------
