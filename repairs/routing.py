@@ -69,7 +69,8 @@ def referral_send(
         sent_by=by,
     )
     deadline_meet(ticket=ticket, clock=Clock.NOTIFY, at=now)
-    deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PARTY_ARRIVE, Clock.PARTY_FIX])
+    # The party's clocks replace the office's own: its arrival and a deferral's promised time.
+    deadlines_cancel(ticket=ticket, clocks=[Clock.ARRIVE, Clock.PROMISE, Clock.PARTY_ARRIVE, Clock.PARTY_FIX])
     deadline_start(
         ticket=ticket,
         clock=Clock.PARTY_ARRIVE,

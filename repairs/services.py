@@ -187,7 +187,9 @@ def _items_build(
     if len(items) > 50:
         raise InvalidInput(_("At most 50 items on one work order."), field="items")
     codes = {i.item for i in items if i.item}
-    catalogue = {s.code: s for s in ServiceItem.objects.filter(code__in=codes, active=True)}
+    # The fee schedule of the job's own company: codes are unique within a company only.
+    offered = ServiceItem.objects.filter(company__properties=order.property_id, active=True)
+    catalogue = {s.code: s for s in offered.filter(code__in=codes)}
     rows = []
     for n, item in enumerate(items):
         where = f"items.{n}"
@@ -561,17 +563,21 @@ def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: date
 
 @transaction.atomic
 def work_order_resume(*, ticket: Ticket, by: User, note: str = "") -> None:
-    """Back to work after a deferral: to the job if it had started, else to arrival."""
+    """Back to work after a deferral: to the customer's consent if a quote still waits
+    for it (R2.9: no work on an amount not agreed), else to the job if it had started,
+    else to arrival."""
     now = timezone.now()
     order = WorkOrder.objects.get(ticket=ticket)
-    if order.started_at:
+    if order.quotes.filter(status=Quote.Status.PENDING).exists():
+        target = S.AWAITING_CONSENT
+    elif order.started_at:
         target = S.IN_PROGRESS
     elif order.accepted_at:
         target = S.ACCEPTED
     else:
         target = S.DISPATCHED
     ticket_transition(ticket=ticket, action="resume", by=by, to=target, note=note, at=now)
-    if target == S.IN_PROGRESS:
+    if target in (S.IN_PROGRESS, S.AWAITING_CONSENT):  # back at the job: the promise is kept
         deadline_meet(ticket=ticket, clock=Clock.PROMISE, at=now)
         next_due_refresh(ticket)
 

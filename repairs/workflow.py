@@ -139,7 +139,7 @@ WORKFLOW = Workflow(
                 "resume",
                 _("resume"),
                 {S.DEFERRED},
-                {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS},
+                {S.DISPATCHED, S.ACCEPTED, S.AWAITING_CONSENT, S.IN_PROGRESS},
                 DISPATCHERS,
                 assigned=TECHNICIANS,
             ),
