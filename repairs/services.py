@@ -563,12 +563,19 @@ def work_order_defer(*, ticket: Ticket, by: User, reason: str, promised_at: date
 
 @transaction.atomic
 def work_order_resume(*, ticket: Ticket, by: User, note: str = "") -> None:
-    """Back to work after a deferral: to the customer's consent if a quote still waits
-    for it (R2.9: no work on an amount not agreed), else to the job if it had started,
-    else to arrival."""
+    """Back to work after a deferral: to the customer's consent if the job was deferred
+    while its quote waited for it (R2.9: no work on an amount not agreed), else to the
+    job if it had started, else to arrival."""
     now = timezone.now()
     order = WorkOrder.objects.get(ticket=ticket)
-    if order.quotes.filter(status=Quote.Status.PENDING).exists():
+    deferred_from = (
+        TicketEvent.objects.filter(ticket=ticket, action="defer")
+        .exclude(from_status=S.DEFERRED)  # a renewal
+        .order_by("-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if deferred_from == S.AWAITING_CONSENT:
         target = S.AWAITING_CONSENT
     elif order.started_at:
         target = S.IN_PROGRESS

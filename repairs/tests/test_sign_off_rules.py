@@ -265,6 +265,22 @@ def test_r2_9_a_job_deferred_while_its_quote_waits_resumes_waiting_for_consent(c
     assert promise.met_at == T0 + datetime.timedelta(hours=2)
 
 
+def test_r2_16_a_job_returned_to_dispatch_with_its_quote_waiting_resumes_to_arrival(clock):
+    """R2.16, R2.13: a job returned to dispatch while its quote waited, taken again and
+    deferred before anyone arrived, resumes to arrival: the old quote waiting does not
+    put it back at the customer's consent with nobody on site."""
+    t, tech = awaiting_consent()
+    agent = User.objects.get(username="ygjy-agent")
+    work.work_order_release(ticket=t, by=agent, reason="师傅请假")
+    t.refresh_from_db()
+    work.work_order_dispatch(ticket=t, by=agent, assignee=tech.username)
+    work.work_order_accept(ticket=t, by=tech)
+    work.work_order_defer(ticket=t, by=tech, reason="业主不在家", promised_at=T0 + DAY)
+    work.work_order_resume(ticket=t, by=tech)
+    assert Ticket.objects.get(pk=t.pk).status == "accepted"
+    assert Quote.objects.filter(order__ticket=t, status=Quote.Status.PENDING).count() == 1
+
+
 @pytest.mark.parametrize("name", ["", "长" * 50])
 def test_r2_9_declining_the_quote_ends_the_job_and_stops_its_clocks(clock, name):
     """R2.9: the decline records the customer (the reporter when no name is given; a name
