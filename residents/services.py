@@ -318,7 +318,8 @@ def join_confirm(*, by: User, request: JoinRequest) -> Resident:
     )
     if not won:
         raise Conflict(_("This request was decided already."), code="decided")
-    household = _household_of(request.unit, request.name)
+    # Locked like an invitation's, so that one registration comes of the two.
+    household = Household.objects.select_for_update().get(pk=_household_of(request.unit, request.name).pk)
     # Registered there meanwhile (the desk invited the number): that registration is theirs.
     resident = Resident.objects.filter(household=household, phone=request.phone).order_by("id").first()
     if resident is None:
