@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from base.errors import DomainError, Forbidden, InvalidInput
 from base.files import file_response
 from base.validation import local_moment, row_id
+from estates.localtime import local_today
 from estates.models import Household, Property
 from people.access import may_read_archive_log, property_of, staff_member
 from records import archive as rules
@@ -85,7 +86,7 @@ def household(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "for_user": for_user,
         "types": DocumentType.choices,
         "suppliers": Supplier.choices,
-        "today": datetime.date.today().isoformat(),
+        "today": local_today(prop.time_zone).isoformat(),
     }
     return _no_store(render(request, "records/household.html", context))
 

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext as _
 
 from base.errors import Conflict, InvalidInput, NotFound
-from conftest import T0, repair_draft
+from conftest import T0, login, repair_draft
 from estates.models import Household, Property, Resident
 from people.models import User
 from records import archive
@@ -576,3 +576,13 @@ def test_r7_2_a_reached_household_needs_an_outcome_of_at_most_500_characters(per
         assert CallRequest.objects.get(pk=request.pk).status == CallRequest.Status.OPEN
     archive.call_request_answer(by=agent, request=request, reached=True, outcome="话" * 500)
     assert CallRequest.objects.get(pk=request.pk).outcome == "话" * 500
+
+
+def test_r7_1_the_document_form_offers_the_propertys_today(persona, clock):
+    """R7.1: the household page's supply date starts at, and goes up to, the property's
+    today: the 24th in Tokyo at 23:30 in Shanghai, the day the service accepts there."""
+    h = home()
+    Property.objects.filter(pk=h.property_id).update(time_zone="Asia/Tokyo")
+    clock.move_to(T0.replace(hour=23, minute=30))
+    page = login("ygjy-agent").post(f"/desk/YGJY/archive/{h.pk}/", {"reason": "核对房屋资料"}).content.decode()
+    assert 'max="2026-11-24" value="2026-11-24"' in page
