@@ -290,7 +290,7 @@ def _robots(
     key: str,
     at: datetime.datetime | None,
     *,
-    urgent: bool = False,
+    urgent: bool,
 ) -> None:
     """The group robots' messages; urgent ones, like the people's, go as soon as the change
     commits (a robot keeps no quiet hours)."""
