@@ -300,11 +300,14 @@ def _decided(request: JoinRequest, by: User) -> JoinRequest:
 
 
 def _household_of(unit: Unit, name: str) -> Household:
-    """The household living in the unit now, or a new one in the person's name."""
+    """The household living in the unit now, or a new one in the person's name, locked
+    until the caller's transaction ends: two registrations of one number at once (an
+    invitation and a confirmed join, or two clicks) make one row."""
     household = Household.objects.filter(unit=unit, moved_out_on__isnull=True).order_by("-id").first()
-    return household or Household.objects.create(
+    household = household or Household.objects.create(
         property_id=unit.property_id, unit=unit, name=name, moved_in_on=local_today(unit.property.time_zone)
     )
+    return Household.objects.select_for_update().get(pk=household.pk)
 
 
 @transaction.atomic
@@ -318,8 +321,7 @@ def join_confirm(*, by: User, request: JoinRequest) -> Resident:
     )
     if not won:
         raise Conflict(_("This request was decided already."), code="decided")
-    # Locked like an invitation's, so that one registration comes of the two.
-    household = Household.objects.select_for_update().get(pk=_household_of(request.unit, request.name).pk)
+    household = _household_of(request.unit, request.name)
     # Registered there meanwhile (the desk invited the number): that registration is theirs.
     resident = Resident.objects.filter(household=household, phone=request.phone).order_by("id").first()
     if resident is None:
@@ -393,7 +395,7 @@ def resident_invite(
     desk_at(by, property)
     place, name, _note = join_check(property=property, unit=unit, name=name, role=role)
     phone = mobile_clean(phone)
-    household = Household.objects.select_for_update().get(pk=_household_of(place, name).pk)  # two clicks: one row
+    household = _household_of(place, name)
     resident = Resident.objects.filter(household=household, phone=phone).first()
     if resident is not None:
         return resident
