@@ -48,7 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(each as a multiple of a trivial view's cost), or only the import of 10,000 units "
         "and 15,000 residents from spreadsheets (no tickets generated)",
     )
+    p.add_argument(
+        "--pages",
+        type=lambda v: [x for x in v.split(",") if x],
+        default=None,
+        help=f"with --only floor: only these pages, comma-separated (of {', '.join(FLOOR_TARGETS)})",
+    )
     args = p.parse_args(argv)
+    if args.pages and set(args.pages) - set(FLOOR_TARGETS):
+        p.error(f"--pages: choose among {', '.join(FLOOR_TARGETS)}")
     if args.tickets < 1 or args.duration <= 0 or min(args.concurrency) < 1 or args.workers < 1 or args.threads < 1:
         p.error("--tickets, --duration, --concurrency, --workers and --threads must be positive")
     return args
@@ -348,6 +356,7 @@ def floor(
     log = target.RESULTS / "gunicorn-floor.log"
     peaks: dict[int, float] = {}
     floor_make = pages.pop("floor")[0]
+    pages = {name: page for name, page in pages.items() if not args.pages or name in args.pages}
     server_options = {"workers": args.workers, "threads": args.threads, "env": tgt.env(), "log": log, "token": token}
     with server.gunicorn(peak_rss=peaks, **server_options) as port:
         for name, (make, ok) in pages.items():
