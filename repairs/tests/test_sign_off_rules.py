@@ -29,6 +29,7 @@ from repairs.schemas import ItemIn
 from tickets.kinds import draft_from
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_create
+from tickets.workflow import event_append
 
 SECOND = datetime.timedelta(seconds=1)
 DAY = datetime.timedelta(days=1)
@@ -265,6 +266,29 @@ def test_r2_9_a_job_deferred_while_its_quote_waits_resumes_waiting_for_consent(c
     assert promise.met_at == T0 + datetime.timedelta(hours=2)
 
 
+@pytest.mark.parametrize("since", ["renewed", "call-logged", "other-job-deferred"])
+def test_r2_9_the_resume_follows_this_jobs_own_deferral_not_what_came_after(clock, since):
+    """R2.9: what happened after the deferral does not change where the job resumes: the
+    deferral renewed, a call about it logged on its timeline, or another job deferred
+    later from arrival. It still resumes waiting for its customer's consent."""
+    t, tech = awaiting_consent()
+    work.work_order_defer(ticket=t, by=tech, reason="业主不在家", promised_at=T0 + DAY)
+    clock.shift(datetime.timedelta(minutes=5))
+    if since == "renewed":
+        work.work_order_defer(ticket=t, by=tech, reason="业主出差", promised_at=T0 + 2 * DAY)
+        assert last_event(t, "defer").from_status == "deferred"
+    elif since == "call-logged":
+        event_append(ticket=t, action="contact", by=User.objects.get(username="ygjy-agent"), note="业主来电询问")
+    else:
+        other = job(unit="3-1201")
+        agent = User.objects.get(username="ygjy-agent")
+        work.work_order_dispatch(ticket=other, by=agent, assignee=tech.username)
+        work.work_order_accept(ticket=other, by=tech)
+        work.work_order_defer(ticket=other, by=tech, reason="业主不在家", promised_at=T0 + DAY)
+    work.work_order_resume(ticket=t, by=tech)
+    assert Ticket.objects.get(pk=t.pk).status == "awaiting_consent"
+
+
 def test_r2_16_a_job_returned_to_dispatch_with_its_quote_waiting_resumes_to_arrival(clock):
     """R2.16, R2.13: a job returned to dispatch while its quote waited, taken again and
     deferred before anyone arrived, resumes to arrival: the old quote waiting does not
@@ -281,17 +305,17 @@ def test_r2_16_a_job_returned_to_dispatch_with_its_quote_waiting_resumes_to_arri
     assert Quote.objects.filter(order__ticket=t, status=Quote.Status.PENDING).count() == 1
 
 
-@pytest.mark.parametrize("name", ["", "长" * 50])
+@pytest.mark.parametrize("name", [None, "", "长" * 50])
 def test_r2_9_declining_the_quote_ends_the_job_and_stops_its_clocks(clock, name):
-    """R2.9: the decline records the customer (the reporter when no name is given; a name
-    of 50 characters in full), the job is not done and its open clocks are cancelled;
+    """R2.9: the decline records the customer (the reporter when no name is given or it
+    is left empty; a name of 50 characters in full), the job is not done and its open clocks are cancelled;
     another job's clocks run on."""
     t, tech = awaiting_consent()
     deadline_start(ticket=t, clock=Clock.PROMISE, start=T0, due=T0 + DAY)
     other = job(unit="3-1201")  # its recording and notifying clocks are open
     others_open = set(Deadline.objects.filter(ticket=other, status=Deadline.Status.OPEN).values_list("pk", flat=True))
     assert others_open
-    work.work_order_decline_quote(ticket=t, by=tech, customer_name=name)
+    work.work_order_decline_quote(ticket=t, by=tech, **({} if name is None else {"customer_name": name}))
     customer = name or REPORTER
     t.refresh_from_db()
     event, q = last_event(t, "decline_quote"), Quote.objects.get(order__ticket=t)
