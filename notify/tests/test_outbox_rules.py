@@ -381,6 +381,8 @@ def test_a_fault_in_a_channel_counts_as_a_failed_attempt_and_the_pass_goes_on(
     real_send = outbox.channels.send
 
     def send(delivery: Delivery) -> None:
+        if delivery.address == "13900000002":
+            raise RuntimeError("网关" * 300)  # a long error is kept to its first 500 characters
         if delivery.address != "13912345678":
             raise KeyError("route")
         real_send(delivery)
@@ -394,7 +396,13 @@ def test_a_fault_in_a_channel_counts_as_a_failed_attempt_and_the_pass_goes_on(
         T0 + MIN,
         "KeyError: 'route'",
     )
-    assert Delivery.objects.get(pk=last_try.pk).status == Delivery.Status.FAILED
+    last_try.refresh_from_db()
+    assert (last_try.status, last_try.error) == (Delivery.Status.FAILED, ("RuntimeError: " + "网关" * 300)[:500])
+    assert len(last_try.error) == 500
     assert Delivery.objects.get(pk=fine.pk).status == Delivery.Status.SENT and len(to(gateway)) == 1
     broke = [r for r in caplog.records if r.name == "notify.outbox" and r.levelno == logging.ERROR]
-    assert len(broke) == 2 and all(r.exc_info for r in broke)
+    assert {r.getMessage() for r in broke} == {
+        f"delivery {broken.pk} (sms) broke, attempt 1",
+        f"delivery {last_try.pk} (sms) broke, attempt {settings.NOTIFY_ATTEMPTS}",
+    }
+    assert all(r.exc_info for r in broke)
