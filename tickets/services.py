@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,7 +54,6 @@ def ticket_create(
     rework_of: Ticket | None = None,
     origin: Ticket | None = None,
     uploads: Sequence[Upload] = (),
-    written: Callable[[Ticket], None] | None = None,
 ) -> Ticket:
     """Record a matter (R1.1, R2.1): check the draft, number it (R1.5), start its promise
     clocks, open the kind's own records and write the first timeline event, all or
@@ -63,12 +61,8 @@ def ticket_create(
     ``uploads``: photos the reporter took, kept with the first event. A resident's own
     report came in online, whatever the draft says.
 
-    Everything is looked up and checked before the transaction, which then only writes.
-    The day's number counter is a row lock held from the number to the commit, so the
-    rows that do not need the number go in first (the ticket under a stand-in number no
-    other transaction can see, its clocks, its first event and what ``written`` adds,
-    e.g. the idempotency key); the number is taken after them, then the rows that quote
-    it (the kind's own records and notices, photos, the reporter's notice).
+    Everything is looked up and checked before the transaction, which then only writes,
+    so the day's number counter (a row lock) is held for as short a time as possible.
     """
     now = timezone.now()
     if is_resident(by):
@@ -125,7 +119,7 @@ def ticket_create(
 
     # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
     with transaction.atomic(savepoint=False):
-        ticket.number = f"~{uuid.uuid4().hex[:31]}"  # unique, and replaced before the commit
+        ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
         ticket.save(force_insert=True)
         for deadline in clocks:
             deadline.ticket = ticket
@@ -139,10 +133,6 @@ def ticket_create(
             note=description[:200],
             data={"origin": origin.number} if origin else None,
         )
-        if written:
-            written(ticket)
-        ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
-        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
         if kind.open:
             kind.open(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
         if uploads:
@@ -208,13 +198,9 @@ def ticket_create_once(
             return existing, False
     try:
         with transaction.atomic():
-            ticket = ticket_create(
-                by=by,
-                draft=draft,
-                uploads=uploads,
-                written=lambda t: IdempotencyKey.objects.create(
-                    user=by, key=key, fingerprint=fingerprint, ticket=t, created_at=t.created_at
-                ),
+            ticket = ticket_create(by=by, draft=draft, uploads=uploads)
+            IdempotencyKey.objects.create(
+                user=by, key=key, fingerprint=fingerprint, ticket=ticket, created_at=ticket.created_at
             )
             return ticket, True
     except IntegrityError:

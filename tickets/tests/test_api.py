@@ -4,16 +4,13 @@ pagination, a constant number of queries per request, and the caller's language.
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils.translation import gettext as _
 
 from conftest import repair_draft
-from notify.models import Delivery
 from people.services import account_deactivate
 
 
@@ -210,29 +207,6 @@ def test_create_runs_the_same_queries_whatever_the_data_size(api):
     small = count()
     make(desk, 10)
     assert count() == small
-
-
-def test_r1_5_the_number_is_taken_after_the_rows_that_do_not_quote_it(api):
-    """R1.5: the day's counter row stays locked from the number to the commit, so the
-    ticket, its clocks, its first event and its idempotency key go in before it; the
-    work order and the reporter's notice, which quote the number, after. The stand-in
-    the ticket is written with never outlives the transaction."""
-    desk = api("ygjy-agent")
-    with CaptureQueriesContext(connection) as ctx:
-        r = desk.post("/tickets", repair_draft(), **{"Idempotency-Key": "order-1"})
-    assert r.status_code == 201, r.content
-    writes = [q["sql"].split()[2].strip('"') for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
-    counter = writes.index("tickets_numbercounter")
-    assert {"tickets_ticket", "promises_deadline", "tickets_ticketevent", "tickets_idempotencykey"} <= set(
-        writes[:counter]
-    )
-    assert {"repairs_workorder", "notify_delivery"} <= set(writes[counter:])
-    number = r.json()["number"]
-    assert re.fullmatch(r"BX-\d{8}-0001", number)
-    assert list(Ticket_numbers()) == [number]
-    assert list(Delivery.objects.values_list("ticket__number", "text")) == [
-        (number, _("Recorded, number %(number)s") % {"number": number})
-    ]
 
 
 def test_detail_queries_do_not_grow_with_the_work_order_items(api):
