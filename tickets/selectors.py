@@ -7,7 +7,6 @@ import base64
 import datetime
 import json
 import re
-from typing import Any
 
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, StrIndex
@@ -267,11 +266,38 @@ OVERDUE = "overdue"
 
 def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime) -> dict[str, int]:
     """Open tickets of a kind at a property per work queue of its workflow, and how
-    many are past a promise (``overdue``), in one aggregate query."""
-    counts: dict[str, Any] = {q.code: Count("id", filter=Q(status__in=q.states)) for q in workflow_for(kind).queues}
-    counts[OVERDUE] = Count("id", filter=Q(next_due_at__lt=now))
+    many are past a promise (``overdue``), in one query: counted by status (one filter
+    per row instead of one per queue), the statuses summed into their queues here."""
     qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-    return qs.aggregate(**counts)
+    by_status: dict[str, int] = {}
+    overdue = 0
+    for status, n, late in (
+        qs.order_by().values_list("status").annotate(n=Count("id"), late=Count("id", filter=Q(next_due_at__lt=now)))
+    ):
+        by_status[status] = n
+        overdue += late
+    counts = {q.code: sum(by_status.get(s, 0) for s in q.states) for q in workflow_for(kind).queues}
+    counts[OVERDUE] = overdue
+    return counts
+
+
+# What a queue's row reads of a ticket (console.rows, the dispatch board), with the
+# labels of ``with_labels``: fifty tickets with every column of theirs, their property's,
+# category's and work order's cost twice the time to read.
+QUEUE_FIELDS = (
+    "number",
+    "kind",
+    "status",
+    "urgency",
+    "route",
+    "description",
+    "reporter_name",
+    "next_due_at",
+    "property__code",
+    "property__time_zone",
+    "category__name",
+    "category__trade_id",
+)
 
 
 def queue_tickets(
@@ -279,10 +305,12 @@ def queue_tickets(
 ) -> list[Ticket]:
     """One work queue, earliest promise first (the first ``limit`` rows), with the kind's
     own record joined (a complaint's severity, a help request's category mark the row)."""
+    row_fields = kind_for(kind).row_fields
     qs = (
         Ticket.objects.visible_to(user)
         .filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-        .select_related(*kind_for(kind).related)
+        .select_related(*{f.split("__")[0] for f in row_fields})
+        .only(*QUEUE_FIELDS, *row_fields)
     )
     if queue == OVERDUE:
         qs = qs.filter(next_due_at__lt=now)

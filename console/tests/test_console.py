@@ -10,8 +10,9 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext as _
 
-from conftest import SHANGHAI, login, repair_draft
+from conftest import SHANGHAI, help_draft, login, repair_draft
 from estates.models import Property
 from followups.models import CorrectiveAction
 from tickets.models import Ticket
@@ -330,3 +331,30 @@ def test_r6_6_a_corrective_action_is_overdue_by_the_propertys_own_calendar(estat
     }
     assert rows["昨日到期的整改"].startswith(' class="emergency"')
     assert not rows["今日到期的整改"].startswith(' class="emergency"')
+
+
+@pytest.mark.parametrize("kind", ["repair", "complaint", "help"])
+def test_each_kinds_queue_shows_its_mark_with_the_same_queries_for_two_rows_or_six(api, kind):
+    """A queue reads only what its rows show (the ticket's row columns and the kind's own
+    mark: a complaint's severity, a help request's category): the rows and their marks
+    are on the page, and six rows cost the queries two cost (nothing read row by row)."""
+    from complaints.tests.test_complaints import complaint_draft
+
+    desk, c = api("ygjy-agent"), login("ygjy-agent")
+    body = {"repair": repair_draft(), "complaint": complaint_draft("major"), "help": help_draft("medical")}[kind]
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get(f"/desk/YGJY/{kind}/new/")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    numbers = [desk.post("/tickets", body).json()["number"] for _ in range(2)]
+    small, _page = count()
+    numbers += [desk.post("/tickets", body).json()["number"] for _ in range(4)]
+    many, page = count()
+    assert many == small
+    assert all(n in page for n in numbers)
+    mark = {"repair": None, "complaint": _("major"), "help": _("medical emergency")}[kind]
+    if mark:
+        assert page.count(f">{mark}</span>") == 6
