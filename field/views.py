@@ -67,7 +67,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     """My open jobs: emergencies first, then by appointment, then by the next promise."""
     user = technician_of(request)
     rows = list(
-        with_labels(Ticket.objects.visible_to(user).filter(closed_at__isnull=True)).order_by(
+        with_labels(Ticket.objects.visible_to(user).filter(closed_at__isnull=True).only(*JOB_FIELDS)).order_by(
             F("urgency").asc(),  # "emergency" sorts before "routine"
             F("appointment_at").asc(nulls_last=True),
             F("next_due_at").asc(nulls_last=True),
@@ -75,6 +75,20 @@ def jobs(request: HttpRequest) -> HttpResponse:
         )[:JOBS_MAX]
     )
     return render(request, "field/jobs.html", {"rows": job_rows(rows), "now": timezone.now()})
+
+
+# What a job's row reads of its ticket (job_rows), with the labels of ``with_labels``.
+JOB_FIELDS = (
+    "number",
+    "kind",
+    "status",
+    "urgency",
+    "description",
+    "appointment_at",
+    "next_due_at",
+    "property__time_zone",
+    "category__name",
+)
 
 
 @dataclass(frozen=True)

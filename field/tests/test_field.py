@@ -155,3 +155,33 @@ def test_too_many_photos_or_a_decompression_bomb_are_refused(api):
     r = c.post(f"/field/j/{number}/act/arrive/", {"photos": [bomb]})
     assert r.status_code == 422 and "40" in r.content.decode()
     assert Ticket.objects.get(number=number).status == "accepted" and not Attachment.objects.exists()
+
+
+def test_my_jobs_read_the_same_queries_for_two_jobs_or_six(api):
+    """The job list reads only what its rows show: six jobs cost the queries two cost,
+    and each shows its number, place and category."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk, c = api("ygjy-agent"), login("ygjy-tech1")
+
+    def jobs(n: int) -> list[str]:
+        numbers = []
+        for _ in range(n):
+            number = desk.post("/tickets", repair_draft(category="electrical")).json()["number"]
+            assert desk.act(number, "dispatch", {"assignee": "ygjy-tech1"}).status_code == 200
+            numbers.append(number)
+        return numbers
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get("/field/")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    numbers = jobs(2)
+    small, _page = count()
+    numbers += jobs(4)
+    many, page = count()
+    assert many == small
+    assert all(n in page for n in numbers) and page.count("3-1202") >= 6 and page.count("电") >= 6
