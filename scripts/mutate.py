@@ -68,7 +68,11 @@ RULE_MODULES: dict[str, list[str]] = {
     "repairs/workflow.py": ["repairs/tests"],
     "assistance/services.py": ["assistance/tests"],
     "assistance/workflow.py": ["assistance/tests"],
-    "reports/selectors.py": ["reports/tests/test_monthly_pack.py", "reports/tests/test_tallies.py"],
+    "reports/selectors.py": [
+        "reports/tests/test_monthly_pack.py",
+        "reports/tests/test_tallies.py",
+        "reports/tests/test_pack_rules.py",
+    ],
     "notify/services.py": [
         "notify/tests/test_channels.py",
         "notify/tests/test_moments.py",
