@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from conftest import SHANGHAI, help_draft, login, repair_draft
 from estates.models import Property
@@ -355,6 +355,6 @@ def test_each_kinds_queue_shows_its_mark_with_the_same_queries_for_two_rows_or_s
     many, page = count()
     assert many == small
     assert all(n in page for n in numbers)
-    mark = {"repair": None, "complaint": _("major"), "help": _("medical emergency")}[kind]
+    mark = {"repair": None, "complaint": gettext("major"), "help": gettext("medical emergency")}[kind]
     if mark:
         assert page.count(f">{mark}</span>") == 6
