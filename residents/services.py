@@ -303,11 +303,10 @@ def _household_of(unit: Unit, name: str) -> Household:
     """The household living in the unit now, or a new one in the person's name, locked
     until the caller's transaction ends: two registrations of one number at once (an
     invitation and a confirmed join, or two clicks) make one row."""
-    household = Household.objects.filter(unit=unit, moved_out_on__isnull=True).order_by("-id").first()
-    household = household or Household.objects.create(
+    living = Household.objects.select_for_update().filter(unit=unit, moved_out_on__isnull=True).order_by("-id").first()
+    return living or Household.objects.create(
         property_id=unit.property_id, unit=unit, name=name, moved_in_on=local_today(unit.property.time_zone)
     )
-    return Household.objects.select_for_update().get(pk=household.pk)
 
 
 @transaction.atomic
