@@ -211,7 +211,7 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account or address is refused before its password is hashed.
     "people.lockout.LoginThrottle",
-    "django.contrib.auth.backends.ModelBackend",
+    "people.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,9 +237,10 @@ AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 # Personal API tokens expire after this many days (0: never).
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
-# Each web process remembers a token's account for this many seconds (no query per API
-# request); a revocation or deactivation reaches the other processes within that time.
-API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 30)
+# Each web process remembers the account behind a token or a session for this many
+# seconds (no query per request for it); a revoked token, a deactivation or a new password
+# reaches the other processes within that time, the changing process at once.
+ACCOUNT_CACHE_SECONDS = envint("ACCOUNT_CACHE_SECONDS", 30)
 # Each web process remembers reference data it reads on almost every request (categories
 # by code, a property's promise limits) for this many seconds; a change made in another
 # process is seen within that time, in the changing process at once (0: read every time).
@@ -295,6 +296,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # on this machine (files under VAR_DIR), or by every machine (Redis).
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and kept in the database too (one lost Redis costs nothing).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -23,4 +23,8 @@ API_TOKEN_DAYS = 0
 # Tests change policies with queryset updates (no signal): each read goes to the database;
 # base/tests/test_remembered.py turns it on to prove the remembering itself.
 REFERENCE_CACHE_SECONDS = 0
+# Tests change accounts with queryset updates too, and count a page's queries from its
+# first request: each request reads its account. people/tests/test_logins.py turns the
+# remembering on to prove it.
+ACCOUNT_CACHE_SECONDS = 0
 SIGN_IN_CODES_IN_OUTBOX = True  # the tests read the codes there, as the demo does

@@ -14,12 +14,19 @@ class PeopleConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
+        from people.backends import account_forget
         from people.models import ApiToken, User
         from people.tokens import token_forget
 
-        # A token revoked or an account changed (deactivated, its role) is forgotten at once.
+        # A token revoked or an account changed (deactivated, its role, a new password) is
+        # forgotten at once, behind its tokens and behind its sessions.
+        def account_changed(instance: User, **kw: object) -> None:
+            token_forget(user_id=instance.pk)
+            account_forget(instance.pk)
+
         post_delete.connect(lambda instance, **kw: token_forget(digest=instance.digest), ApiToken, weak=False)
-        post_save.connect(lambda instance, **kw: token_forget(user_id=instance.pk), User, weak=False)
+        for signal in (post_save, post_delete):
+            signal.connect(account_changed, User, weak=False)
 
         from django.db.models.signals import m2m_changed
 

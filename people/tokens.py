@@ -43,11 +43,11 @@ def token_create(*, user: User, name: str) -> tuple[str, ApiToken]:
     return key, row
 
 
-# Each process remembers what a token key stood for, for API_TOKEN_CACHE_SECONDS: a
+# Each process remembers what a token key stood for, for ACCOUNT_CACHE_SECONDS: a
 # token-authenticated request then costs no query. The process that revokes a token or
 # changes its account forgets it at once (token_forget, wired to the model signals in
 # people.apps); the other processes within those seconds.
-_known: Remembered[ApiToken] = Remembered("API_TOKEN_CACHE_SECONDS")
+_known: Remembered[ApiToken] = Remembered("ACCOUNT_CACHE_SECONDS")
 
 
 def token_user(key: str) -> User | None:

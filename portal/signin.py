@@ -18,7 +18,7 @@ from people.lockout import client_ip
 from residents.models import SignInCode
 from residents.services import code_request, code_sign_in, join_ask, join_check, join_with_code, property_find
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "people.backends.AccountBackend"
 
 
 def _next(request: HttpRequest) -> str:

@@ -118,7 +118,7 @@ def test_weak_passwords_are_refused(estate, weak):
 
 
 def test_reading_with_a_token_writes_at_most_once_a_day_and_never_fails_a_read(estate, settings):
-    settings.API_TOKEN_CACHE_SECONDS = 0  # every request reads the token's row
+    settings.ACCOUNT_CACHE_SECONDS = 0  # every request reads the token's row
     key = token(Client(), "ygjy-agent", PASSWORD).json()["token"]
     bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bearer.get("/api/v1/me").status_code == 200  # notes today
@@ -138,9 +138,9 @@ def test_reading_with_a_token_writes_at_most_once_a_day_and_never_fails_a_read(e
 
 def test_a_token_is_remembered_for_seconds_and_a_revocation_elsewhere_reaches_within_them(estate, settings):
     """The account behind a token is remembered by each process (no query per request);
-    a deactivation made by another process takes effect within API_TOKEN_CACHE_SECONDS,
+    a deactivation made by another process takes effect within ACCOUNT_CACHE_SECONDS,
     one made in this process at once."""
-    settings.API_TOKEN_CACHE_SECONDS = 30
+    settings.ACCOUNT_CACHE_SECONDS = 30
     key = token(Client(), "ygjy-agent", PASSWORD).json()["token"]
     bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bearer.get("/api/v1/me").status_code == 200
@@ -159,3 +159,37 @@ def test_a_token_is_remembered_for_seconds_and_a_revocation_elsewhere_reaches_wi
     assert second.get("/api/v1/me").status_code == 200
     ApiToken.objects.filter(prefix=other["token"][:8]).delete()
     assert second.get("/api/v1/me").status_code == 401
+
+
+def test_a_sessions_account_is_remembered_for_seconds_and_a_change_elsewhere_reaches_within_them(estate, settings):
+    """The account behind a signed-in session is remembered by each process like a
+    token's (no query for it per page); a deactivation or a new password made by another
+    process takes effect within ACCOUNT_CACHE_SECONDS, one made in this process at once."""
+    settings.ACCOUNT_CACHE_SECONDS = 30
+    desk = Client()
+    assert console_login(desk, "ygjy-agent", PASSWORD).status_code == 302
+    assert desk.get("/notices/bell/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.get("/notices/bell/").status_code == 200
+    assert not [q for q in queries if 'FROM "people_user"' in q["sql"]]
+    # Another process deactivates the account: no signal reaches this one.
+    User.objects.filter(username="ygjy-agent").update(is_active=False)
+    assert desk.get("/notices/bell/").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        assert desk.get("/notices/bell/").status_code == 302  # to the login page
+    # Active again, signed in again: a deactivation made here is refused on the next page.
+    User.objects.filter(username="ygjy-agent").update(is_active=True)
+    assert console_login(desk, "ygjy-agent", PASSWORD).status_code == 302
+    assert desk.get("/notices/bell/").status_code == 200
+    agent = User.objects.get(username="ygjy-agent")
+    agent.is_active = False
+    agent.save()
+    assert desk.get("/notices/bell/").status_code == 302
+    # A new password set here signs out the account's other sessions at once.
+    agent.is_active = True
+    agent.save()
+    assert console_login(desk, "ygjy-agent", PASSWORD).status_code == 302
+    assert desk.get("/notices/bell/").status_code == 200
+    agent.set_password("another-Passw0rd-2026")
+    agent.save()
+    assert desk.get("/notices/bell/").status_code == 302
