@@ -84,7 +84,7 @@ register(
         promises={HELP: {Clock.REPLY: Limit(5, None, S)}},
         followup_service=help_followup,
         related=("help_request",),
-        row_fields=("help_request__category",),
+        row_mark="help_request__category",
         page_template="assistance/help.html",
         page_context=help_page,
         options=help_options,

@@ -93,7 +93,7 @@ register(
         promises=PROMISES,
         followup_service="complaint",
         related=("complaint",),
-        row_fields=("complaint__severity",),
+        row_mark="complaint__severity",
         page_template="complaints/page.html",
         page_context=page_context,
         labels=LABELS,

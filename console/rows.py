@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from pages.rows import local, short, url_maker
-from tickets.models import Ticket
+from tickets.selectors import QueueTicket
 
 
 @dataclass(frozen=True)
@@ -28,24 +28,23 @@ class QueueRow:
     due_text: str
 
 
-def _mark(t: Ticket, field_work: bool) -> tuple[bool, str, str]:
+def _mark(t: QueueTicket, field_work: bool) -> tuple[bool, str, str]:
     """(hot, mark, its class): a row stands out by its kind's own measure, a repair's
     urgency, a complaint's severity (a minor one is not painted like an emergency), a
     help request's category (a medical emergency)."""
-    if t.kind == "complaint" and hasattr(t, "complaint"):
-        severity = t.complaint.severity  # type: ignore[attr-defined]
-        css = "status" if severity == "minor" else f"tag severity-{severity}"
-        return severity == "major", t.complaint.get_severity_display(), css  # type: ignore[attr-defined]
-    if t.kind == "help" and hasattr(t, "help_request"):
-        medical = t.help_request.category == "medical"  # type: ignore[attr-defined]
-        return medical, t.help_request.get_category_display(), "tag" if medical else "status"  # type: ignore[attr-defined]
+    if t.kind == "complaint" and t.mark:
+        css = "status" if t.mark == "minor" else f"tag severity-{t.mark}"
+        return t.mark == "major", t.mark_label, css
+    if t.kind == "help" and t.mark:
+        medical = t.mark == "medical"
+        return medical, t.mark_label, "tag" if medical else "status"
     if field_work and t.urgency == "emergency" and t.kind not in ("complaint", "help"):
         return True, _("emergency"), "tag"
     return False, "", ""
 
 
-def queue_rows(tickets: list[Ticket], *, field_work: bool, time_zone: str) -> list[QueueRow]:
-    """The rows of a work queue (tickets read through ``tickets.selectors.with_labels``)."""
+def queue_rows(tickets: list[QueueTicket], *, field_work: bool, time_zone: str) -> list[QueueRow]:
+    """The rows of a work queue (``tickets.selectors.queue_tickets``)."""
     tz = ZoneInfo(time_zone)
     url = url_maker("console:ticket")
     out = []
@@ -53,7 +52,7 @@ def queue_rows(tickets: list[Ticket], *, field_work: bool, time_zone: str) -> li
     for t in tickets:
         hot, mark, mark_class = _mark(t, field_work)
         if field_work:
-            who = t.assignee_display or t.assignee_username or t.team_name or "—"  # type: ignore[attr-defined]
+            who = t.assignee_display or t.assignee_username or t.team_name or "—"
         else:
             who = t.reporter_name
         what = short(t.description)
@@ -64,8 +63,8 @@ def queue_rows(tickets: list[Ticket], *, field_work: bool, time_zone: str) -> li
                 hot=hot,
                 mark=str(mark),
                 mark_class=mark_class,
-                where=t.unit_label or t.area_name or "—",  # type: ignore[attr-defined]
-                what=f"{t.category.name} · {what}" if t.category else what,
+                where=t.unit_label or t.area_name or "—",
+                what=f"{t.category_name} · {what}" if t.category_name else what,
                 status=states.setdefault((t.kind, t.status), t.status_label),
                 who=who,
                 route=t.route,

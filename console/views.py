@@ -260,7 +260,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "ticket": t,
             "candidates": ranked(
                 technicians,
-                trade_id=t.category.trade_id if t.category else None,
+                trade_id=t.category_trade_id,
                 emergency=t.urgency == "emergency",
                 limit=TECHNICIANS_MAX,
             ),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +30,7 @@ from promises.models import Deadline
 from settlement.pages import settle_context
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.models import Attachment, Ticket
-from tickets.selectors import ticket_detail, with_labels
+from tickets.selectors import QueueTicket, jobs_open, ticket_detail
 from tickets.workflow import Transition, allowed_actions
 
 # Steps the customer signs for on the technician's phone (R2.9 consent, R2.11 sign-off).
@@ -66,29 +66,8 @@ def technician_of(request: HttpRequest) -> User:
 def jobs(request: HttpRequest) -> HttpResponse:
     """My open jobs: emergencies first, then by appointment, then by the next promise."""
     user = technician_of(request)
-    rows = list(
-        with_labels(Ticket.objects.visible_to(user).filter(closed_at__isnull=True).only(*JOB_FIELDS)).order_by(
-            F("urgency").asc(),  # "emergency" sorts before "routine"
-            F("appointment_at").asc(nulls_last=True),
-            F("next_due_at").asc(nulls_last=True),
-            "id",
-        )[:JOBS_MAX]
-    )
+    rows = jobs_open(user, limit=JOBS_MAX)
     return render(request, "field/jobs.html", {"rows": job_rows(rows), "now": timezone.now()})
-
-
-# What a job's row reads of its ticket (job_rows), with the labels of ``with_labels``.
-JOB_FIELDS = (
-    "number",
-    "kind",
-    "status",
-    "urgency",
-    "description",
-    "appointment_at",
-    "next_due_at",
-    "property__time_zone",
-    "category__name",
-)
 
 
 @dataclass(frozen=True)
@@ -105,19 +84,19 @@ class JobRow:
     due: str
 
 
-def job_rows(tickets: list[Ticket]) -> list[JobRow]:
+def job_rows(tickets: list[QueueTicket]) -> list[JobRow]:
     url = url_maker("field:job")
     zones: dict[str, ZoneInfo] = {}
     out = []
     for t in tickets:
-        tz = zones.setdefault(t.property.time_zone, ZoneInfo(t.property.time_zone))
+        tz = zones.setdefault(t.time_zone, ZoneInfo(t.time_zone))
         out.append(
             JobRow(
                 url=url(t.number),
                 hot=t.urgency == "emergency",
-                place=t.unit_label or t.area_name or "",  # type: ignore[attr-defined]
+                place=t.unit_label or t.area_name or "",
                 status=t.status_label,
-                what=f"{t.category.name if t.category else ''} {short(t.description)}",
+                what=f"{t.category_name or ''} {short(t.description)}",
                 number=t.number,
                 appointment=local(t.appointment_at, tz, "%m-%d %H:%M"),
                 due=local(t.next_due_at, tz, "%H:%M"),

@@ -216,6 +216,31 @@ def visible_tickets(qs: QS, user: Any) -> QS:
     return qs.filter(property_id__in=property_ids(user))
 
 
+def visible_tickets_sql(user: Any, table: str = "t") -> tuple[str, list[Any]]:
+    """``visible_tickets`` as a condition on the ticket table named ``table``, with its
+    parameters, for the hand-written reads of the busiest lists (tickets.selectors).
+    The same rule: people/tests/test_scope_sql.py proves both give the same tickets to
+    every kind of account."""
+    if not is_active(user):
+        return "1 = 0", []
+    if user.is_superuser:
+        return "1 = 1", []
+
+    def among(column: str, ids: list[int]) -> tuple[str, list[Any]]:
+        if not ids:
+            return "1 = 0", []
+        return f"{table}.{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+    if user.role == Role.RESIDENT:
+        return among("household_id", list(household_ids(user).values_list("household_id", flat=True)))
+    where, params = among("property_id", [p.pk for p in properties_of(user)])
+    if user.role == Role.TECHNICIAN:
+        if user.team_id:
+            return f"{where} AND ({table}.assignee_id = %s OR {table}.team_id = %s)", [*params, user.pk, user.team_id]
+        return f"{where} AND {table}.assignee_id = %s", [*params, user.pk]
+    return where, params
+
+
 def scoped(qs: QS, user: Any, path: str = "property") -> QS:
     """Rows that belong to a property (through ``path``), of the properties the account
     works at: what a staff user sees of them in the admin."""

@@ -112,9 +112,9 @@ class TicketKind:
     followup_service: Callable[[Ticket], str] | str = "other"
     # Reading one ticket in full: what to join and prefetch, and the API's part.
     related: tuple[str, ...] = ()
-    # What a queue row shows of the kind's own record (a complaint's severity), as
-    # "relation__field"; a queue reads nothing else of it.
-    row_fields: tuple[str, ...] = ()
+    # The one field of the kind's own record a queue row shows (a complaint's severity),
+    # as "relation__field", a field with choices; a queue reads nothing else of it.
+    row_mark: str = ""
     prefetch: tuple[str | Prefetch, ...] = ()
     detail: DetailPart | None = None
     # The pages: the ticket page's section (a template) and its context, the options

@@ -7,8 +7,11 @@ import base64
 import datetime
 import json
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, Subquery, Value
+from django.db import connection
+from django.db.models import F, Model, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, StrIndex
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,7 +22,7 @@ from base.errors import InvalidInput, NotFound
 from base.schemas import Day
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
-from people.access import is_resident, may_see_household_phones
+from people.access import is_resident, may_see_household_phones, visible_tickets_sql
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS, Deadline
 from tickets.kinds import kind_for
@@ -264,63 +267,189 @@ def tickets_page(
 OVERDUE = "overdue"
 
 
+# The desk's queues are the busiest pages of all (every desk reloads its queue every
+# fifteen seconds): their two reads are hand-written statements. Through the ORM,
+# building the statements and the fifty tickets cost four times what PostgreSQL takes to
+# run them (docs/performance.md). The scope is people.access's own, said in SQL.
+
+
 def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime) -> dict[str, int]:
     """Open tickets of a kind at a property per work queue of its workflow, and how
-    many are past a promise (``overdue``), in one query: counted by status (one filter
-    per row instead of one per queue), the statuses summed into their queues here."""
-    qs = Ticket.objects.visible_to(user).filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-    by_status: dict[str, int] = {}
-    overdue = 0
-    for status, n, late in (
-        qs.order_by().values_list("status").annotate(n=Count("id"), late=Count("id", filter=Q(next_due_at__lt=now)))
-    ):
-        by_status[status] = n
-        overdue += late
+    many are past a promise (``overdue``), in one statement: counted by status, the
+    statuses summed into their queues here."""
+    scope, scope_params = visible_tickets_sql(user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.status, COUNT(*), SUM(CASE WHEN t.next_due_at < %s THEN 1 ELSE 0 END)"  # noqa: S608 - values are parameters
+            " FROM tickets_ticket t"
+            f" WHERE t.property_id = %s AND t.kind = %s AND t.closed_at IS NULL AND {scope}"
+            " GROUP BY t.status",
+            [connection.ops.adapt_datetimefield_value(now), property_id, kind, *scope_params],
+        )
+        rows = cursor.fetchall()
+    by_status = {status: n for status, n, _late in rows}
     counts = {q.code: sum(by_status.get(s, 0) for s in q.states) for q in workflow_for(kind).queues}
-    counts[OVERDUE] = overdue
+    counts[OVERDUE] = sum(late for _status, _n, late in rows)
     return counts
 
 
-# What a queue's row reads of a ticket (console.rows, the dispatch board), with the
-# labels of ``with_labels``: fifty tickets with every column of theirs, their property's,
-# category's and work order's cost twice the time to read.
-QUEUE_FIELDS = (
-    "number",
-    "kind",
-    "status",
-    "urgency",
-    "route",
-    "description",
-    "reporter_name",
-    "next_due_at",
-    "property__code",
-    "property__time_zone",
-    "category__name",
-    "category__trade_id",
-)
+@dataclass(frozen=True)
+class QueueTicket:
+    """What a list's row (the desk's queues, the dispatch board, the technician's jobs)
+    shows of an open ticket."""
+
+    number: str
+    kind: str
+    status: str
+    urgency: str
+    route: str
+    description: str
+    reporter_name: str
+    next_due_at: datetime.datetime | None
+    appointment_at: datetime.datetime | None
+    time_zone: str  # its property's
+    category_name: str | None
+    category_trade_id: int | None
+    unit_label: str | None
+    area_name: str | None
+    assignee_username: str | None
+    assignee_display: str | None
+    team_name: str | None
+    mark: str | None  # the kind's own mark (TicketKind.row_mark): its value ...
+    mark_label: str  # ... and its words
+
+    @property
+    def status_label(self) -> str:
+        return kind_for(self.kind).workflow.state_label(self.status)
+
+
+def _row_mark(kind: str) -> tuple[str, dict[Any, str]]:
+    """The kind's mark as a column of the queue's statement (a scalar subquery on its own
+    record) and its values' words; ("NULL", {}) for a kind without one."""
+    if not (path := kind_for(kind).row_mark):
+        return "NULL", {}
+    relation, name = path.split("__")
+    rel = Ticket._meta.get_field(relation)
+    model, field = rel.related_model, rel.related_model._meta.get_field(name)  # type: ignore[union-attr]
+    column = (
+        f"(SELECT k.{field.column} FROM {model._meta.db_table} k"  # type: ignore[union-attr]  # noqa: S608 - the model's names
+        f" WHERE k.{rel.field.column} = t.id)"  # type: ignore[union-attr]
+    )
+    return column, {value: str(words) for value, words in field.flatchoices}  # type: ignore[union-attr]
+
+
+def _moment(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A time read by a hand-written statement: SQLite gives it without its zone (UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def queue_tickets(
     user: User, property_id: int, kind: str, queue: str, now: datetime.datetime, *, limit: int = 100
-) -> list[Ticket]:
+) -> list[QueueTicket]:
     """One work queue, earliest promise first (the first ``limit`` rows), with the kind's
-    own record joined (a complaint's severity, a help request's category mark the row)."""
-    row_fields = kind_for(kind).row_fields
-    qs = (
-        Ticket.objects.visible_to(user)
-        .filter(property_id=property_id, kind=kind, closed_at__isnull=True)
-        .select_related(*{f.split("__")[0] for f in row_fields})
-        .only(*QUEUE_FIELDS, *row_fields)
-    )
+    own mark (a complaint's severity, a help request's category)."""
     if queue == OVERDUE:
-        qs = qs.filter(next_due_at__lt=now)
+        which, params = "t.next_due_at < %s", [connection.ops.adapt_datetimefield_value(now)]
     else:
         states = next((q.states for q in workflow_for(kind).queues if q.code == queue), None)
         if states is None:
             raise NotFound(_("There is no such queue."))
-        qs = qs.filter(status__in=states)
-    rows, _next = tickets_page(qs, ordering="due", cursor=None, limit=limit)
-    return rows
+        which, params = f"t.status IN ({', '.join(['%s'] * len(states))})", list(states)
+    return open_tickets(
+        user,
+        f"t.property_id = %s AND t.kind = %s AND {which}",
+        [property_id, kind, *params],
+        order="t.next_due_at ASC NULLS LAST, t.id",
+        limit=limit,
+        kind=kind,
+    )
+
+
+def jobs_open(user: User, *, limit: int) -> list[QueueTicket]:
+    """The open tickets a technician works (theirs and their team's, by their scope):
+    emergencies first, then by appointment, then by the next promise."""
+    return open_tickets(
+        user,
+        "1 = 1",
+        [],
+        # "emergency" sorts before "routine"
+        order="t.urgency ASC, t.appointment_at ASC NULLS LAST, t.next_due_at ASC NULLS LAST, t.id",
+        limit=limit,
+    )
+
+
+def open_tickets(
+    user: User, where: str, params: list[Any], *, order: str, limit: int, kind: str = ""
+) -> list[QueueTicket]:
+    """Open tickets the account may see, those ``where`` says, in ``order``, with what a
+    list's row shows (and the mark of ``kind``, if given): one hand-written statement."""
+    scope, scope_params = visible_tickets_sql(user)
+    mark, mark_words = _row_mark(kind) if kind else ("NULL", {})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.number, t.kind, t.status, t.urgency, t.route, t.description, t.reporter_name,"  # noqa: S608 - values are parameters
+            " t.next_due_at, t.appointment_at, r.time_zone, c.name, c.trade_id,"
+            " (SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id),"
+            " (SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id),"
+            " p.username, p.display_name,"
+            " (SELECT m.name FROM people_team m WHERE m.id = t.team_id),"
+            f" {mark}"
+            " FROM tickets_ticket t"
+            " JOIN estates_property r ON r.id = t.property_id"
+            " LEFT JOIN catalog_category c ON c.id = t.category_id"
+            " LEFT JOIN people_user p ON p.id = t.assignee_id"
+            f" WHERE t.closed_at IS NULL AND {where} AND {scope}"
+            f" ORDER BY {order} LIMIT %s",
+            [*params, *scope_params, max(1, min(limit, PAGE_MAX))],
+        )
+        rows = cursor.fetchall()
+    return [
+        QueueTicket(
+            number=number,
+            kind=of_kind,
+            status=status,
+            urgency=urgency,
+            route=route,
+            description=description,
+            reporter_name=reporter_name,
+            next_due_at=_moment(due),
+            appointment_at=_moment(appointment),
+            time_zone=time_zone,
+            category_name=category_name,
+            category_trade_id=trade_id,
+            unit_label=unit_label,
+            area_name=area_name,
+            assignee_username=username,
+            assignee_display=display,
+            team_name=team_name,
+            mark=value,
+            mark_label=mark_words.get(value, ""),
+        )
+        for (
+            number,
+            of_kind,
+            status,
+            urgency,
+            route,
+            description,
+            reporter_name,
+            due,
+            appointment,
+            time_zone,
+            category_name,
+            trade_id,
+            unit_label,
+            area_name,
+            username,
+            display,
+            team_name,
+            value,
+        ) in rows
+    ]
 
 
 REPEAT_DAYS = 90

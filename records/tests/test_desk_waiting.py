@@ -32,7 +32,7 @@ def _loan(prop: Property, code: str, *, due: datetime.datetime, returned: bool =
 def _call(prop: Property, status: str) -> None:
     CallRequest.objects.create(
         property=prop,
-        household=Household.objects.filter(property=prop).first(),
+        household=Household.objects.filter(property=prop)[0],
         message="请回电",
         asked_at=T0 - HOUR,
         asked_by_name="工程部",
