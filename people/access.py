@@ -220,7 +220,8 @@ def visible_tickets_sql(user: Any, table: str = "t") -> tuple[str, list[Any]]:
     """``visible_tickets`` as a condition on the ticket table named ``table``, with its
     parameters, for the hand-written reads of the busiest lists (tickets.selectors).
     The same rule: people/tests/test_scope_sql.py proves both give the same tickets to
-    every kind of account."""
+    every kind of account. The properties are read as ``properties_of`` remembers them,
+    as the pages' own check of the property (``property_of``) reads them."""
     if not is_active(user):
         return "1 = 0", []
     if user.is_superuser:
