@@ -240,7 +240,7 @@ API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
 # Each web process remembers the account behind a token or a session for this many
 # seconds (no query per request for it); a revoked token, a deactivation or a new password
 # reaches the other processes within that time, the changing process at once.
-ACCOUNT_CACHE_SECONDS = envint("ACCOUNT_CACHE_SECONDS", 30)
+ACCOUNT_CACHE_SECONDS = envint("ACCOUNT_CACHE_SECONDS", envint("API_TOKEN_CACHE_SECONDS", 30))  # its former name
 # Each web process remembers reference data it reads on almost every request (categories
 # by code, a property's promise limits) for this many seconds; a change made in another
 # process is seen within that time, in the changing process at once (0: read every time).

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from pages.rows import local, short, url_maker
-from tickets.selectors import QueueTicket
+from tickets.selectors import TicketRow
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class QueueRow:
     due_text: str
 
 
-def _mark(t: QueueTicket, field_work: bool) -> tuple[bool, str, str]:
+def _mark(t: TicketRow, field_work: bool) -> tuple[bool, str, str]:
     """(hot, mark, its class): a row stands out by its kind's own measure, a repair's
     urgency, a complaint's severity (a minor one is not painted like an emergency), a
     help request's category (a medical emergency)."""
@@ -43,7 +43,7 @@ def _mark(t: QueueTicket, field_work: bool) -> tuple[bool, str, str]:
     return False, "", ""
 
 
-def queue_rows(tickets: list[QueueTicket], *, field_work: bool, time_zone: str) -> list[QueueRow]:
+def queue_rows(tickets: list[TicketRow], *, field_work: bool, time_zone: str) -> list[QueueRow]:
     """The rows of a work queue (``tickets.selectors.queue_tickets``)."""
     tz = ZoneInfo(time_zone)
     url = url_maker("console:ticket")

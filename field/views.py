@@ -30,7 +30,7 @@ from promises.models import Deadline
 from settlement.pages import settle_context
 from tickets.attachments import PHOTOS_MAX, Upload, photo_upload, signature_upload
 from tickets.models import Attachment, Ticket
-from tickets.selectors import QueueTicket, jobs_open, ticket_detail
+from tickets.selectors import TicketRow, jobs_open, ticket_detail
 from tickets.workflow import Transition, allowed_actions
 
 # Steps the customer signs for on the technician's phone (R2.9 consent, R2.11 sign-off).
@@ -84,7 +84,7 @@ class JobRow:
     due: str
 
 
-def job_rows(tickets: list[QueueTicket]) -> list[JobRow]:
+def job_rows(tickets: list[TicketRow]) -> list[JobRow]:
     url = url_maker("field:job")
     zones: dict[str, ZoneInfo] = {}
     out = []

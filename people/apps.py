@@ -12,21 +12,34 @@ class PeopleConfig(AppConfig):
 
         scope_with(scoped=scoped, property_ids=property_ids, sees_phones=may_open_archive)
 
+        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
         from people.backends import account_forget
-        from people.models import ApiToken, User
+        from people.models import ApiToken, User, accounts_updated
         from people.tokens import token_forget
 
-        # A token revoked or an account changed (deactivated, its role, a new password) is
-        # forgotten at once, behind its tokens and behind its sessions.
+        # A token revoked or an account changed (deactivated, its role, a new password;
+        # saved, or by a queryset update) is forgotten at once, behind its tokens and its
+        # sessions, and again at the commit, so that another thread of this process
+        # reading the row before the commit does not keep the old one.
+        def forget(ids: list[int]) -> None:
+            for pk in ids:
+                token_forget(user_id=pk)
+                account_forget(pk)
+
         def account_changed(instance: User, **kw: object) -> None:
-            token_forget(user_id=instance.pk)
-            account_forget(instance.pk)
+            forget([instance.pk])
+            transaction.on_commit(lambda: forget([instance.pk]))
+
+        def accounts_changed(ids: list[int], **kw: object) -> None:
+            forget(ids)
+            transaction.on_commit(lambda: forget(ids))
 
         post_delete.connect(lambda instance, **kw: token_forget(digest=instance.digest), ApiToken, weak=False)
         for signal in (post_save, post_delete):
             signal.connect(account_changed, User, weak=False)
+        accounts_updated.connect(accounts_changed, User, weak=False)
 
         from django.db.models.signals import m2m_changed
 
@@ -42,3 +55,4 @@ class PeopleConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(workplaces_forget, model, weak=False)
         m2m_changed.connect(workplaces_forget, User.properties.through, weak=False)
+        accounts_updated.connect(workplaces_forget, User, weak=False)

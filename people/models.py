@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,8 +69,28 @@ class Team(models.Model):
         return self.name
 
 
+# Sent with the ids of the accounts a queryset update changed (no post_save is sent for
+# those): what each process remembers of them is forgotten (people.apps).
+accounts_updated = Signal()
+
+
+class AccountQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        ids = list(self.values_list("pk", flat=True))
+        done = super().update(**kwargs)
+        if ids:
+            accounts_updated.send(sender=User, ids=ids)
+        return done
+
+
+class AccountManager(UserManager.from_queryset(AccountQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class User(AbstractUser):
     """An account. Staff are scoped to ``properties``; leadership to the whole company."""
+
+    objects: ClassVar[AccountManager] = AccountManager()
 
     company = models.ForeignKey("estates.Company", models.PROTECT, null=True, blank=True, related_name="users")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.AGENT)

@@ -30,7 +30,7 @@ from surveys.selectors import open_surveys_for
 from tickets.actions import ticket_act
 from tickets.kinds import kind_for
 from tickets.models import Attachment, Ticket
-from tickets.selectors import ticket_detail, ticket_for_action, with_labels
+from tickets.selectors import ticket_detail, ticket_for_action, tickets_newest
 from tickets.workflow import allowed_actions
 
 ROWS = 50
@@ -48,19 +48,12 @@ def resident_of(request: HttpRequest) -> User:
     return request.user
 
 
-# What the home page's list reads of a matter, with the labels of ``with_labels``.
-HOME_FIELDS = ("number", "kind", "status", "description", "reported_at", "property__time_zone", "category__name")
-
-
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = resident_of(request)
-    rows = list(with_labels(Ticket.objects.visible_to(user).only(*HOME_FIELDS)).order_by("-reported_at", "-id")[:ROWS])
-    for t in rows:
-        t.plain = kind_for(t.kind).plain_words(t.status, t.status_label)  # type: ignore[attr-defined]
     context = {
-        "rows": rows,
+        "rows": [(t, kind_for(t.kind).plain_words(t.status, t.status_label)) for t in tickets_newest(user, limit=ROWS)],
         "surveys": open_surveys_for(user, timezone.now()),
         "announcements": for_resident(user),
         "homes": list(homes_of(user).select_related("household__unit", "property")),

@@ -294,9 +294,9 @@ def queue_counts(user: User, property_id: int, kind: str, now: datetime.datetime
 
 
 @dataclass(frozen=True)
-class QueueTicket:
-    """What a list's row (the desk's queues, the dispatch board, the technician's jobs)
-    shows of an open ticket."""
+class TicketRow:
+    """What a list's row (the desk's queues, the dispatch board, the technician's jobs,
+    the resident's matters) shows of a ticket."""
 
     number: str
     kind: str
@@ -305,6 +305,7 @@ class QueueTicket:
     route: str
     description: str
     reporter_name: str
+    reported_at: datetime.datetime
     next_due_at: datetime.datetime | None
     appointment_at: datetime.datetime | None
     time_zone: str  # its property's
@@ -349,7 +350,7 @@ def _moment(value: datetime.datetime | str | None) -> datetime.datetime | None:
 
 def queue_tickets(
     user: User, property_id: int, kind: str, queue: str, now: datetime.datetime, *, limit: int = 100
-) -> list[QueueTicket]:
+) -> list[TicketRow]:
     """One work queue, earliest promise first (the first ``limit`` rows), with the kind's
     own mark (a complaint's severity, a help request's category)."""
     if queue == OVERDUE:
@@ -359,9 +360,9 @@ def queue_tickets(
         if states is None:
             raise NotFound(_("There is no such queue."))
         which, params = f"t.status IN ({', '.join(['%s'] * len(states))})", list(states)
-    return open_tickets(
+    return ticket_rows(
         user,
-        f"t.property_id = %s AND t.kind = %s AND {which}",
+        f"t.closed_at IS NULL AND t.property_id = %s AND t.kind = %s AND {which}",
         [property_id, kind, *params],
         order="t.next_due_at ASC NULLS LAST, t.id",
         limit=limit,
@@ -369,12 +370,12 @@ def queue_tickets(
     )
 
 
-def jobs_open(user: User, *, limit: int) -> list[QueueTicket]:
+def jobs_open(user: User, *, limit: int) -> list[TicketRow]:
     """The open tickets a technician works (theirs and their team's, by their scope):
     emergencies first, then by appointment, then by the next promise."""
-    return open_tickets(
+    return ticket_rows(
         user,
-        "1 = 1",
+        "t.closed_at IS NULL",
         [],
         # "emergency" sorts before "routine"
         order="t.urgency ASC, t.appointment_at ASC NULLS LAST, t.next_due_at ASC NULLS LAST, t.id",
@@ -382,17 +383,22 @@ def jobs_open(user: User, *, limit: int) -> list[QueueTicket]:
     )
 
 
-def open_tickets(
+def tickets_newest(user: User, *, limit: int) -> list[TicketRow]:
+    """The tickets the account may see, newest first (a resident's matters)."""
+    return ticket_rows(user, "1 = 1", [], order="t.reported_at DESC, t.id DESC", limit=limit)
+
+
+def ticket_rows(
     user: User, where: str, params: list[Any], *, order: str, limit: int, kind: str = ""
-) -> list[QueueTicket]:
-    """Open tickets the account may see, those ``where`` says, in ``order``, with what a
+) -> list[TicketRow]:
+    """Tickets the account may see, those ``where`` says, in ``order``, with what a
     list's row shows (and the mark of ``kind``, if given): one hand-written statement."""
     scope, scope_params = visible_tickets_sql(user)
     mark, mark_words = _row_mark(kind) if kind else ("NULL", {})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.number, t.kind, t.status, t.urgency, t.route, t.description, t.reporter_name,"  # noqa: S608 - values are parameters
-            " t.next_due_at, t.appointment_at, r.time_zone, c.name, c.trade_id,"
+            " t.reported_at, t.next_due_at, t.appointment_at, r.time_zone, c.name, c.trade_id,"
             " (SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id),"
             " (SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id),"
             " p.username, p.display_name,"
@@ -402,13 +408,13 @@ def open_tickets(
             " JOIN estates_property r ON r.id = t.property_id"
             " LEFT JOIN catalog_category c ON c.id = t.category_id"
             " LEFT JOIN people_user p ON p.id = t.assignee_id"
-            f" WHERE t.closed_at IS NULL AND {where} AND {scope}"
+            f" WHERE {where} AND {scope}"
             f" ORDER BY {order} LIMIT %s",
             [*params, *scope_params, max(1, min(limit, PAGE_MAX))],
         )
         rows = cursor.fetchall()
     return [
-        QueueTicket(
+        TicketRow(
             number=number,
             kind=of_kind,
             status=status,
@@ -416,6 +422,7 @@ def open_tickets(
             route=route,
             description=description,
             reporter_name=reporter_name,
+            reported_at=_moment(reported),  # type: ignore[arg-type]
             next_due_at=_moment(due),
             appointment_at=_moment(appointment),
             time_zone=time_zone,
@@ -427,7 +434,7 @@ def open_tickets(
             assignee_display=display,
             team_name=team_name,
             mark=value,
-            mark_label=mark_words.get(value, ""),
+            mark_label=mark_words.get(value, value or ""),
         )
         for (
             number,
@@ -437,6 +444,7 @@ def open_tickets(
             route,
             description,
             reporter_name,
+            reported,
             due,
             appointment,
             time_zone,

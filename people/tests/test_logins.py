@@ -19,6 +19,13 @@ from demo.seed import PASSWORD
 from people.models import ApiToken, User
 
 
+def active_elsewhere(username: str, active: bool) -> None:
+    """The account switched on or off by another process: a write this process hears
+    nothing of."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_user SET is_active = %s WHERE username = %s", [active, username])
+
+
 def console_login(client: Client, username: str, password: str):
     return client.post("/login/", {"username": username, "password": password})
 
@@ -147,8 +154,8 @@ def test_a_token_is_remembered_for_seconds_and_a_revocation_elsewhere_reaches_wi
     with CaptureQueriesContext(connection) as queries:
         assert bearer.get("/api/v1/me").json()["username"] == "ygjy-agent"
     assert not [q for q in queries if '"people_apitoken"' in q["sql"] or 'FROM "people_user"' in q["sql"]]
-    # Another process deactivates the account: no signal reaches this one.
-    User.objects.filter(username="ygjy-agent").update(is_active=False)
+    # Another process deactivates the account: nothing reaches this one.
+    active_elsewhere("ygjy-agent", False)
     assert bearer.get("/api/v1/me").status_code == 200
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
         assert bearer.get("/api/v1/me").status_code == 401
@@ -172,8 +179,8 @@ def test_a_sessions_account_is_remembered_for_seconds_and_a_change_elsewhere_rea
     with CaptureQueriesContext(connection) as queries:
         assert desk.get("/notices/bell/").status_code == 200
     assert not [q for q in queries if 'FROM "people_user"' in q["sql"]]
-    # Another process deactivates the account: no signal reaches this one.
-    User.objects.filter(username="ygjy-agent").update(is_active=False)
+    # Another process deactivates the account: nothing reaches this one.
+    active_elsewhere("ygjy-agent", False)
     assert desk.get("/notices/bell/").status_code == 200
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
         assert desk.get("/notices/bell/").status_code == 302  # to the login page
@@ -193,3 +200,53 @@ def test_a_sessions_account_is_remembered_for_seconds_and_a_change_elsewhere_rea
     agent.set_password("another-Passw0rd-2026")
     agent.save()
     assert desk.get("/notices/bell/").status_code == 302
+
+
+def test_an_account_deactivated_by_the_office_is_refused_at_once_on_its_sessions_and_tokens(estate, settings):
+    """Deactivating (people.services.account_deactivate, a queryset update: no model
+    signal) forgets the remembered account in this process at once, behind its sessions
+    and its tokens alike; so does any other queryset update of accounts."""
+    from people.services import account_deactivate
+
+    settings.ACCOUNT_CACHE_SECONDS = 30
+    desk = Client()
+    assert console_login(desk, "ygjy-agent", PASSWORD).status_code == 302
+    key = token(Client(), "ygjy-agent", PASSWORD).json()["token"]
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert desk.get("/notices/bell/").status_code == 200 and bearer.get("/api/v1/me").status_code == 200
+    account_deactivate(user=User.objects.get(username="ygjy-agent"), by=None)
+    assert desk.get("/notices/bell/").status_code == 302
+    assert bearer.get("/api/v1/me").status_code == 401
+    # A role changed by a queryset update is read again on the next page too.
+    boss = Client()
+    assert console_login(boss, "ygjy-manager", PASSWORD).status_code == 302
+    assert boss.get("/api/v1/me").json()["role"] == "manager"
+    User.objects.filter(username="ygjy-manager").update(role="agent")
+    assert boss.get("/api/v1/me").json()["role"] == "agent"
+
+
+def test_sessions_signed_in_before_the_account_backend_are_carried_over(estate):
+    """The upgrade that brought people.backends.AccountBackend keeps everyone signed in:
+    a session that names Django's model backend is rewritten to name it."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migration = importlib.import_module("people.migrations.0006_sessions_account_backend")
+    agent = User.objects.get(username="ygjy-agent")
+    old = SessionStore()
+    old.update(
+        {
+            "_auth_user_id": str(agent.pk),
+            "_auth_user_backend": migration.MODEL_BACKEND,
+            "_auth_user_hash": agent.get_session_auth_hash(),
+        }
+    )
+    old.create()
+    desk = Client()
+    desk.cookies["sessionid"] = old.session_key
+    assert desk.get("/notices/bell/").status_code == 302  # not signed in: that backend is gone
+    assert migration.carry_over(apps, migration.MODEL_BACKEND, migration.ACCOUNT_BACKEND) == 1
+    assert desk.get("/notices/bell/").status_code == 200
+    assert SessionStore(old.session_key).load()["_auth_user_backend"] == migration.ACCOUNT_BACKEND

@@ -62,9 +62,7 @@ def test_a_technician_without_a_team_an_administrator_and_a_deactivated_account(
     loner = persona("ygjy-tech1")
     loner.team_id = None
     loner.save()
-    assert _by_sql(loner) == set(Ticket.objects.visible_to(loner).values_list("number", flat=True)) == {
-        tickets["mine"]
-    }
+    assert _by_sql(loner) == set(Ticket.objects.visible_to(loner).values_list("number", flat=True)) == {tickets["mine"]}
     admin = persona("ygjy-agent")
     admin.is_superuser = True
     admin.save()
