@@ -244,6 +244,7 @@ def test_sessions_signed_in_before_the_account_backend_are_carried_over(estate):
         }
     )
     old.create()
+    assert old.session_key is not None
     desk = Client()
     desk.cookies["sessionid"] = old.session_key
     assert desk.get("/notices/bell/").status_code == 302  # not signed in: that backend is gone
