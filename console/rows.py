@@ -48,7 +48,6 @@ def queue_rows(tickets: list[TicketRow], *, field_work: bool, time_zone: str) ->
     tz = ZoneInfo(time_zone)
     url = url_maker("console:ticket")
     out = []
-    states: dict[tuple[str, str], str] = {}  # each status's words, looked up once
     for t in tickets:
         hot, mark, mark_class = _mark(t, field_work)
         if field_work:
@@ -65,7 +64,7 @@ def queue_rows(tickets: list[TicketRow], *, field_work: bool, time_zone: str) ->
                 mark_class=mark_class,
                 where=t.unit_label or t.area_name or "—",
                 what=f"{t.category_name} · {what}" if t.category_name else what,
-                status=states.setdefault((t.kind, t.status), t.status_label),
+                status=t.status_label,
                 who=who,
                 route=t.route,
                 due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",

@@ -76,6 +76,8 @@ accounts_updated = Signal()
 
 class AccountQuerySet(models.QuerySet):
     def update(self, **kwargs: object) -> int:
+        """The update, announced with the ids it matched (read first: the update may
+        change what the filter matches)."""
         ids = list(self.values_list("pk", flat=True))
         done = super().update(**kwargs)
         if ids:
