@@ -7,7 +7,9 @@ Reporting is in ``portal.report``, signing in and joining a household in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +25,7 @@ from announcements.selectors import for_resident
 from base.errors import DomainError, pydantic_message
 from catalog.models import Category
 from catalog.selectors import fee_schedule
+from pages.rows import local, short, url_maker
 from people.access import homes_of, is_resident
 from people.models import User
 from residents.models import JoinRequest
@@ -30,7 +33,7 @@ from surveys.selectors import open_surveys_for
 from tickets.actions import ticket_act
 from tickets.kinds import kind_for
 from tickets.models import Attachment, Ticket
-from tickets.selectors import ticket_detail, ticket_for_action, tickets_newest
+from tickets.selectors import TicketRow, ticket_detail, ticket_for_action, tickets_newest
 from tickets.workflow import allowed_actions
 
 ROWS = 50
@@ -53,7 +56,7 @@ def resident_of(request: HttpRequest) -> User:
 def home(request: HttpRequest) -> HttpResponse:
     user = resident_of(request)
     context = {
-        "rows": [(t, kind_for(t.kind).plain_words(t.status, t.status_label)) for t in tickets_newest(user, limit=ROWS)],
+        "rows": matter_rows(tickets_newest(user, limit=ROWS)),
         "surveys": open_surveys_for(user, timezone.now()),
         "announcements": for_resident(user),
         "homes": list(homes_of(user).select_related("household__unit", "property")),
@@ -64,6 +67,38 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "portal/home.html", context)
+
+
+@dataclass(frozen=True)
+class MatterRow:
+    """A matter as the resident's home lists it (pages.rows), times on its property's clock."""
+
+    url: str
+    number: str
+    status: str
+    place: str
+    what: str
+    plain: str  # what the status means to the resident, in plain words
+    reported: str
+    technician: str
+
+
+def matter_rows(tickets: list[TicketRow]) -> list[MatterRow]:
+    url = url_maker("portal:matter")
+    zones: dict[str, ZoneInfo] = {}
+    return [
+        MatterRow(
+            url=url(t.number),
+            number=t.number,
+            status=t.status_label,
+            place=t.unit_label or t.area_name or "",
+            what=short(t.description),
+            plain=str(kind_for(t.kind).plain_words(t.status, t.status_label)),
+            reported=local(t.reported_at, zones.setdefault(t.time_zone, ZoneInfo(t.time_zone)), "%Y-%m-%d %H:%M"),
+            technician=t.assignee_display or "",
+        )
+        for t in tickets
+    ]
 
 
 def _matter(user: User, number: str) -> dict[str, Any]:
