@@ -495,6 +495,13 @@ def open_repeats(
     return list(with_labels(qs).order_by("-reported_at", "-id")[:3])
 
 
+def one_by_number(qs: TicketQuerySet, number: str) -> Ticket | None:
+    """The ticket of that number among ``qs``, or None. Numbers are unique, so nothing is
+    ordered: ``first()`` would order by id, and the ORM then compares every selected
+    column with the ordering (about 0.7 ms for a ticket read in full)."""
+    return next(iter(qs.filter(number=number)[:1]), None)
+
+
 def ticket_detail(user: User, number: str) -> Ticket:
     """One ticket with its kind's record, deadlines and timeline, in a fixed number of
     queries (each kind names what its record joins and prefetches, tickets.kinds)."""
@@ -502,16 +509,15 @@ def ticket_detail(user: User, number: str) -> Ticket:
     resident = is_resident(user)
     # A resident sees the promises made to them, not the office's own clocks.
     deadlines = Deadline.objects.filter(clock__in=CUSTOMER_CLOCKS) if resident else Deadline.objects.all()
-    ticket = (
+    ticket = one_by_number(
         with_labels(Ticket.objects.visible_to(user))
         .select_related(*joined, "origin", "property")
         .prefetch_related(
             Prefetch("deadlines", queryset=deadlines),
             Prefetch("events", queryset=TicketEvent.objects.prefetch_related("attachments"), to_attr="timeline"),
             *fetched,
-        )
-        .filter(number=number)
-        .first()
+        ),
+        number,
     )
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
@@ -542,11 +548,9 @@ def resident_steps(user: User, events: list[TicketEvent], told: frozenset[str] =
 def ticket_for_action(user: User, number: str) -> Ticket:
     # What the step's notices say (the place, the category, the property's clock, the
     # resident to tell) comes with the ticket.
-    ticket = (
-        Ticket.objects.visible_to(user)
-        .select_related("property", "unit", "common_area", "category", "resident__user")
-        .filter(number=number)
-        .first()
+    ticket = one_by_number(
+        Ticket.objects.visible_to(user).select_related("property", "unit", "common_area", "category", "resident__user"),
+        number,
     )
     if ticket is None:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
