@@ -55,3 +55,39 @@ def test_only_staff_of_the_property_are_suggested_and_residents_cannot_ask(api):
     number = new(desk)
     assert all(r["username"].startswith("ygjy-") for r in candidates(desk, number))
     assert api("resident").get(f"/tickets/{number}/candidates").status_code in (403, 404)
+
+
+def test_the_roster_read_for_ranking_is_the_propertys_active_technicians_with_team_trades_and_open_jobs(api, persona):
+    """technicians_at reads the accounts of staff_at by hand: what it returns is checked
+    against the ORM's own reading of the same rows."""
+    from django.utils import timezone
+
+    from estates.models import Property
+    from people.access import staff_at
+    from people.models import Role
+    from repairs.dispatch import technicians_at
+    from tickets.models import Ticket
+
+    desk = api("ygjy-agent")
+    jobs = [new(desk) for _ in range(3)]
+    for number in jobs:
+        desk.act(number, "dispatch", {"assignee": "ygjy-tech1"})
+    Ticket.objects.filter(number=jobs[0]).update(closed_at=timezone.now())  # a closed job is no load
+    tech4 = persona("ygjy-tech4")
+    User.objects.filter(pk=tech4.pk).update(is_active=False)  # deactivated: not offered
+    User.objects.filter(username="ygjy-tech1").update(phone="13900000001")
+    ygjy = Property.objects.get(code="YGJY")
+    roster = technicians_at(ygjy.pk)
+
+    expected = staff_at(ygjy.pk, Role.TECHNICIAN).select_related("team").prefetch_related("trades").order_by("id")
+    assert [t.user.pk for t in roster] == [u.pk for u in expected]
+    assert {t.user.username for t in roster} == {"ygjy-tech1", "ygjy-tech2", "ygjy-tech3"}
+    for t, u in zip(roster, expected, strict=True):
+        assert (str(t.user), t.on_duty) == (str(u), u.on_duty)
+        assert (t.user.team.name if t.user.team else None) == (u.team.name if u.team else None)
+        assert t.trade_names == {d.pk: d.name for d in u.trades.all()} and t.trade_ids == set(t.trade_names)
+    loads = {t.user.username: t.open_load for t in roster}
+    assert loads == {"ygjy-tech1": 2, "ygjy-tech2": 0, "ygjy-tech3": 0}
+    tech1 = next(t.user for t in roster if t.user.username == "ygjy-tech1")
+    assert tech1.team is not None and tech1.team.name
+    assert tech1.phone == "13900000001"  # a field the read left out is read when asked for
