@@ -404,12 +404,13 @@ def ticket_rows(
             " p.username, p.display_name,"
             " (SELECT m.name FROM people_team m WHERE m.id = t.team_id),"
             f" {mark}"
-            " FROM tickets_ticket t"
+            # The page of tickets is chosen first, then joined for its rows' labels: a
+            # technician's team with thousands of open jobs is sorted as bare tickets.
+            f" FROM (SELECT t.* FROM tickets_ticket t WHERE {where} AND {scope} ORDER BY {order} LIMIT %s) t"
             " JOIN estates_property r ON r.id = t.property_id"
             " LEFT JOIN catalog_category c ON c.id = t.category_id"
             " LEFT JOIN people_user p ON p.id = t.assignee_id"
-            f" WHERE {where} AND {scope}"
-            f" ORDER BY {order} LIMIT %s",
+            f" ORDER BY {order}",
             [*params, *scope_params, max(1, min(limit, PAGE_MAX))],
         )
         rows = cursor.fetchall()
