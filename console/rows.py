@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from pages.rows import local, short, url_maker
+from repairs.dispatch import Technician, ranked
+from repairs.pages import TECHNICIANS_MAX
 from tickets.selectors import TicketRow
 
 
@@ -69,6 +71,56 @@ def queue_rows(tickets: list[TicketRow], *, field_work: bool, time_zone: str) ->
                 route=t.route,
                 due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",
                 due_text=local(t.next_due_at, tz, "%m-%d %H:%M"),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """A ticket waiting for dispatch as the board shows it: the suggested technician one
+    click away, every technician of the property in the other form."""
+
+    number: str
+    url: str
+    act_url: str  # the dispatch action's form posts here
+    hot: bool  # an emergency
+    where: str
+    category: str
+    what: str
+    due_iso: str
+    due_text: str
+    best: str  # the suggested technician's username ("" when there is nobody)
+    to_best: str
+    why: str
+    choices: list[tuple[str, str]]  # (username, the technician with what the ranking weighed)
+
+
+def board_rows(tickets: list[TicketRow], technicians: list[Technician], *, time_zone: str) -> list[BoardRow]:
+    """The board's rows (``tickets.selectors.queue_tickets`` of the new repairs), each with
+    the technicians ranked for it (R2.5)."""
+    tz = ZoneInfo(time_zone)
+    url, act = url_maker("console:ticket"), url_maker("console:act", "dispatch")
+    out = []
+    for t in tickets:
+        emergency = t.urgency == "emergency"
+        ranking = ranked(technicians, trade_id=t.category_trade_id, emergency=emergency, limit=TECHNICIANS_MAX)
+        best = ranking[0] if ranking else None
+        out.append(
+            BoardRow(
+                number=t.number,
+                url=url(t.number),
+                act_url=act(t.number),
+                hot=emergency,
+                where=t.unit_label or t.area_name or "",
+                category=t.category_name or "",
+                what=short(t.description, 24),
+                due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",
+                due_text=local(t.next_due_at, tz, "%m-%d %H:%M"),
+                best=best.user.username if best else "",
+                to_best=_("To %(name)s") % {"name": best.user} if best else "",
+                why=best.why if best else "",
+                choices=[(c.user.username, f"{c.user} · {c.facts}") for c in ranking],
             )
         )
     return out

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import Forbidden
 from base.files import file_response
-from console.rows import queue_rows
+from console.rows import board_rows, queue_rows
 from contacts.models import DirectoryEntry
 from estates.hours import Post, post_on_duty
 from pages import forms
@@ -43,9 +43,8 @@ from people.access import (
 )
 from people.models import User
 from records.selectors import desk_waiting
-from repairs.dispatch import ranked, teams_at, technicians_at
+from repairs.dispatch import teams_at, technicians_at
 from repairs.kind import REPAIR
-from repairs.pages import TECHNICIANS_MAX
 from repairs.printing import work_order_pdf
 from settlement.pages import settle_context
 from tickets.kinds import default_kind, kind_for, kinds
@@ -255,18 +254,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     technicians = technicians_at(prop.pk)
     waiting = queue_tickets(user, prop.pk, REPAIR, "new", now, limit=50)
-    rows = [
-        {
-            "ticket": t,
-            "candidates": ranked(
-                technicians,
-                trade_id=t.category_trade_id,
-                emergency=t.urgency == "emergency",
-                limit=TECHNICIANS_MAX,
-            ),
-        }
-        for t in waiting
-    ]
+    rows = board_rows(waiting, technicians, time_zone=prop.time_zone)
     context = {
         "property": prop,
         "rows": rows,

@@ -25,7 +25,8 @@ def local(at: datetime.datetime | None, tz: ZoneInfo, fmt: str) -> str:
     return at.astimezone(tz).strftime(fmt) if at else ""
 
 
-def url_maker(name: str) -> Callable[[str], str]:
-    """A function from a ticket number to the URL of the view ``name``, reversed once."""
-    pattern = reverse(name, args=["NUMBER"])
+def url_maker(name: str, *after: str) -> Callable[[str], str]:
+    """A function from a ticket number to the URL of the view ``name`` (with the
+    arguments ``after`` the number, if it takes more), reversed once."""
+    pattern = reverse(name, args=["NUMBER", *after])
     return lambda number: pattern.replace("NUMBER", quote(number))

@@ -78,6 +78,23 @@ def test_dispatch_is_one_choice_with_the_suggested_technician_first(browser, api
     assert Ticket.objects.get(number=number).status == "dispatched"
 
 
+def test_the_boards_suggested_technician_takes_the_job_in_one_click(browser, api):
+    """R2.5: the board's rows (drawn by pages.templatetags.rows) post with the page's
+    CSRF token and come back to the board."""
+    from conftest import repair_draft
+
+    number = api("ygjy-agent").post("/tickets", repair_draft()).json()["number"]
+    desk = browser()
+    page = desk.login("ygjy-agent")
+    page.goto(f"{desk.base}/desk/YGJY/board/")
+    row = page.locator("tr", has=page.locator(f"a:text-is('{number}')"))
+    row.locator("button.suggested").click()
+    page.wait_for_url("**/board/")
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.status == "dispatched" and ticket.assignee is not None
+    assert page.locator(f"a:text-is('{number}')").count() == 0  # no longer waiting
+
+
 def test_a_resident_is_refused_the_console(browser):
     resident = browser()
     page = resident.login("resident")

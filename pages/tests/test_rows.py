@@ -28,7 +28,7 @@ def words_outside_markup(source: str) -> list[str]:
 
 def test_there_are_row_templates_to_check():
     names = {p.name for p in ROW_TEMPLATES}
-    assert {"queue_rows.html", "job_rows.html", "matter_rows.html"} <= names
+    assert {"queue_rows.html", "board_rows.html", "job_rows.html", "matter_rows.html"} <= names
 
 
 @pytest.mark.parametrize("path", ROW_TEMPLATES, ids=lambda p: p.name)
