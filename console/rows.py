@@ -112,7 +112,7 @@ def board_rows(tickets: list[TicketRow], technicians: list[Technician], *, time_
                 url=url(t.number),
                 act_url=act(t.number),
                 hot=emergency,
-                where=t.unit_label or t.area_name or "",
+                where=t.unit_label or t.area_name or "—",
                 category=t.category_name or "",
                 what=short(t.description, 24),
                 due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",

@@ -83,7 +83,8 @@ def test_the_roster_read_for_ranking_is_the_propertys_active_technicians_with_te
     assert [t.user.pk for t in roster] == [u.pk for u in expected]
     assert {t.user.username for t in roster} == {"ygjy-tech1", "ygjy-tech2", "ygjy-tech3"}
     for t, u in zip(roster, expected, strict=True):
-        assert (str(t.user), t.on_duty) == (str(u), u.on_duty)
+        assert (str(t.user), t.on_duty, t.user.on_duty) == (str(u), u.on_duty, u.on_duty)
+        assert isinstance(t.user.on_duty, bool)  # as the ORM gives it, on SQLite too
         assert (t.user.team.name if t.user.team else None) == (u.team.name if u.team else None)
         assert t.trade_names == {d.pk: d.name for d in u.trades.all()} and t.trade_ids == set(t.trade_names)
     loads = {t.user.username: t.open_load for t in roster}
