@@ -71,3 +71,17 @@ def test_a_technician_without_a_team_an_administrator_and_a_deactivated_account(
     gone.is_active = False
     gone.save()
     assert _by_sql(gone) == set() == set(Ticket.objects.visible_to(gone).values_list("number", flat=True))
+
+
+def test_a_resident_of_two_households_sees_both_households_tickets(tickets, persona):
+    from estates.models import Household, Resident, Unit
+
+    user = persona("resident")
+    unit = Unit.objects.get(label="1-101", property__code="YGJY")
+    household = Household.objects.filter(unit=unit).first()
+    assert household is not None
+    Resident.objects.create(property=unit.property, household=household, user=user, name="王", phone=user.phone)
+    Ticket.objects.filter(number__in=[tickets["team"], tickets["waiting"]]).update(household=household)
+    seen = set(Ticket.objects.visible_to(user).values_list("number", flat=True))
+    assert {tickets["mine"], tickets["team"], tickets["waiting"]} <= seen  # both homes' matters
+    assert _by_sql(user) == seen
