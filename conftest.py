@@ -158,6 +158,17 @@ def recorded(client: Api, body: dict[str, Any]) -> str:
     return r.json()["number"]
 
 
+def second_home(user: User, label: str = "1-101") -> Any:
+    """The resident registered in the household at ``label`` (YGJY) too; that household."""
+    from estates.models import Household, Resident, Unit
+
+    unit = Unit.objects.get(label=label, property__code="YGJY")
+    household = Household.objects.filter(unit=unit).first()
+    assert household is not None
+    Resident.objects.create(property=unit.property, household=household, user=user, name="王", phone=user.phone)
+    return household
+
+
 def help_draft(category: str = "medical", unit: str = "3-1201") -> dict[str, Any]:
     """A help request as the API takes it: by default an old man fallen at home."""
     return {

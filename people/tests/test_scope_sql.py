@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from conftest import recorded, repair_draft
+from conftest import recorded, repair_draft, second_home
 from estates.models import Property
 from people.access import visible_tickets_sql
 from people.models import User
@@ -74,13 +74,8 @@ def test_a_technician_without_a_team_an_administrator_and_a_deactivated_account(
 
 
 def test_a_resident_of_two_households_sees_both_households_tickets(tickets, persona):
-    from estates.models import Household, Resident, Unit
-
     user = persona("resident")
-    unit = Unit.objects.get(label="1-101", property__code="YGJY")
-    household = Household.objects.filter(unit=unit).first()
-    assert household is not None
-    Resident.objects.create(property=unit.property, household=household, user=user, name="王", phone=user.phone)
+    household = second_home(user)
     Ticket.objects.filter(number__in=[tickets["team"], tickets["waiting"]]).update(household=household)
     seen = set(Ticket.objects.visible_to(user).values_list("number", flat=True))
     assert {tickets["mine"], tickets["team"], tickets["waiting"]} <= seen  # both homes' matters

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from conftest import SHANGHAI, login, repair_draft
+from conftest import SHANGHAI, login, repair_draft, second_home
 from contacts.models import Contact
 from estates.models import Property
 from repairs.models import WorkOrder
@@ -286,13 +286,8 @@ def test_an_appointment_is_kept_in_the_propertys_time(clock):
 
 
 def test_a_resident_of_two_homes_chooses_among_them(clock, persona):
-    from estates.models import Household, Resident, Unit
-
     user = persona("resident")
-    unit = Unit.objects.get(label="1-101", property__code="YGJY")
-    household = Household.objects.filter(unit=unit).first()
-    assert household is not None
-    Resident.objects.create(property=unit.property, household=household, user=user, name="王", phone=user.phone)
+    unit = second_home(user).unit
     c = login("resident")
     second = home(label="1-101")
     assert f'value="{second}"' in c.get("/my/report/").content.decode()
