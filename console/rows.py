@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from pages.rows import local, short, url_maker
+from pages.rows import iso, local, short, url_maker
 from repairs.dispatch import Technician, ranked
 from repairs.pages import TECHNICIANS_MAX
 from tickets.selectors import TicketRow
@@ -69,7 +69,7 @@ def queue_rows(tickets: list[TicketRow], *, field_work: bool, time_zone: str) ->
                 status=t.status_label,
                 who=who,
                 route=t.route,
-                due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",
+                due_iso=iso(t.next_due_at, tz),
                 due_text=local(t.next_due_at, tz, "%m-%d %H:%M"),
             )
         )
@@ -115,7 +115,7 @@ def board_rows(tickets: list[TicketRow], technicians: list[Technician], *, time_
                 where=t.unit_label or t.area_name or "—",
                 category=t.category_name or "",
                 what=short(t.description, 24),
-                due_iso=t.next_due_at.astimezone(tz).isoformat() if t.next_due_at else "",
+                due_iso=iso(t.next_due_at, tz),
                 due_text=local(t.next_due_at, tz, "%m-%d %H:%M"),
                 best=best.user.username if best else "",
                 to_best=_("To %(name)s") % {"name": best.user} if best else "",

@@ -86,10 +86,9 @@ class JobRow:
 
 def job_rows(tickets: list[TicketRow]) -> list[JobRow]:
     url = url_maker("field:job")
-    zones: dict[str, ZoneInfo] = {}
     out = []
     for t in tickets:
-        tz = zones.setdefault(t.time_zone, ZoneInfo(t.time_zone))
+        tz = ZoneInfo(t.time_zone)  # the zoneinfo module keeps each zone it has read
         out.append(
             JobRow(
                 url=url(t.number),

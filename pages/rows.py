@@ -25,6 +25,11 @@ def local(at: datetime.datetime | None, tz: ZoneInfo, fmt: str) -> str:
     return at.astimezone(tz).strftime(fmt) if at else ""
 
 
+def iso(at: datetime.datetime | None, tz: ZoneInfo) -> str:
+    """A moment in ISO 8601 on the place's clock (a ``<time datetime>``), or "" for none."""
+    return at.astimezone(tz).isoformat() if at else ""
+
+
 def url_maker(name: str, *after: str) -> Callable[[str], str]:
     """A function from a ticket number to the URL of the view ``name`` (with the
     arguments ``after`` the number, if it takes more), reversed once."""

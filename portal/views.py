@@ -85,7 +85,6 @@ class MatterRow:
 
 def matter_rows(tickets: list[TicketRow]) -> list[MatterRow]:
     url = url_maker("portal:matter")
-    zones: dict[str, ZoneInfo] = {}
     return [
         MatterRow(
             url=url(t.number),
@@ -94,7 +93,7 @@ def matter_rows(tickets: list[TicketRow]) -> list[MatterRow]:
             place=t.unit_label or t.area_name or "",
             what=short(t.description),
             plain=str(kind_for(t.kind).plain_words(t.status, t.status_label)),
-            reported=local(t.reported_at, zones.setdefault(t.time_zone, ZoneInfo(t.time_zone)), "%Y-%m-%d %H:%M"),
+            reported=local(t.reported_at, ZoneInfo(t.time_zone), "%Y-%m-%d %H:%M"),
             technician=t.assignee_display or "",
         )
         for t in tickets
