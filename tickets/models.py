@@ -96,6 +96,20 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["-reported_at", "-id"], name="ticket_recent"),
             models.Index(fields=["assignee", "closed_at"], name="ticket_assignee"),
+            # A technician's open jobs and their team's, each in the order of their list
+            # (tickets.selectors.jobs_open), read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["assignee", "urgency", "appointment_at", "next_due_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                include=["property", "team"],
+                name="ticket_open_jobs_own",
+            ),
+            models.Index(
+                fields=["team", "urgency", "appointment_at", "next_due_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                include=["property", "assignee"],
+                name="ticket_open_jobs_team",
+            ),
             models.Index(fields=["team", "closed_at"], name="ticket_team"),
             models.Index(fields=["unit", "-reported_at"], name="ticket_unit"),
             models.Index(fields=["household", "-reported_at"], name="ticket_household"),

@@ -7,6 +7,7 @@ import base64
 import datetime
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -372,7 +373,12 @@ def queue_tickets(
 
 def jobs_open(user: User, *, limit: int) -> list[TicketRow]:
     """The open tickets a technician works (theirs and their team's, by their scope):
-    emergencies first, then by appointment, then by the next promise."""
+    emergencies first, then by appointment, then by the next promise. Their own jobs
+    and their team's are each read in that order from an index of their own
+    (``ticket_open_jobs_*``), up to the page, and the page is chosen from the two."""
+    among = [("t.assignee_id = %s", [user.pk])]
+    if user.team_id:
+        among.append(("t.team_id = %s", [user.team_id]))
     return ticket_rows(
         user,
         "t.closed_at IS NULL",
@@ -380,6 +386,7 @@ def jobs_open(user: User, *, limit: int) -> list[TicketRow]:
         # "emergency" sorts before "routine"
         order="t.urgency ASC, t.appointment_at ASC NULLS LAST, t.next_due_at ASC NULLS LAST, t.id",
         limit=limit,
+        among=among,
     )
 
 
@@ -389,12 +396,36 @@ def tickets_newest(user: User, *, limit: int) -> list[TicketRow]:
 
 
 def ticket_rows(
-    user: User, where: str, params: list[Any], *, order: str, limit: int, kind: str = ""
+    user: User,
+    where: str,
+    params: list[Any],
+    *,
+    order: str,
+    limit: int,
+    kind: str = "",
+    among: Sequence[tuple[str, list[Any]]] = (),
 ) -> list[TicketRow]:
     """Tickets the account may see, those ``where`` says, in ``order``, with what a
-    list's row shows (and the mark of ``kind``, if given): one hand-written statement."""
+    list's row shows (and the mark of ``kind``, if given): one hand-written statement.
+
+    ``among``: conditions (with their parameters) that together hold every ticket the
+    account may see (a technician's own jobs, their team's). Each is read in ``order``
+    up to the page, and the page is chosen from what they give: an index on each walks
+    in order and stops, where one condition joining both would read every open job of
+    a busy team and sort them."""
     scope, scope_params = visible_tickets_sql(user)
     mark, mark_words = _row_mark(kind) if kind else ("NULL", {})
+    limit = max(1, min(limit, PAGE_MAX))
+    if among:
+        keys = ", ".join(part.split()[0] for part in order.split(","))  # the columns ``order`` sorts by
+        parts = [
+            f"SELECT * FROM (SELECT {keys} FROM tickets_ticket t WHERE {where} AND {scope} AND {cond}"  # noqa: S608 - values are parameters
+            f" ORDER BY {order} LIMIT %s) b{n}"
+            for n, (cond, _p) in enumerate(among)
+        ]
+        chosen = f"SELECT t.id FROM ({' UNION '.join(parts)}) t ORDER BY {order} LIMIT %s"  # noqa: S608
+        chosen_params = [v for _cond, p in among for v in (*params, *scope_params, *p, limit)] + [limit]
+        where, params, scope, scope_params = f"t.id IN ({chosen})", chosen_params, "1 = 1", []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.number, t.kind, t.status, t.urgency, t.route, t.description, t.reporter_name,"  # noqa: S608 - values are parameters
@@ -411,7 +442,7 @@ def ticket_rows(
             " LEFT JOIN catalog_category c ON c.id = t.category_id"
             " LEFT JOIN people_user p ON p.id = t.assignee_id"
             f" ORDER BY {order}",
-            [*params, *scope_params, max(1, min(limit, PAGE_MAX))],
+            [*params, *scope_params, limit],
         )
         rows = cursor.fetchall()
     return [

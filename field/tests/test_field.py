@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image
 
-from conftest import login, repair_draft
+from conftest import login, recorded, repair_draft
 from tickets.models import Attachment, Ticket
 
 FIELD_STATIC = Path(settings.BASE_DIR) / "field" / "static" / "field"
@@ -185,3 +185,58 @@ def test_my_jobs_read_the_same_queries_for_two_jobs_or_six(api):
     many, page = count()
     assert many == small
     assert all(n in page for n in numbers) and page.count("3-1202") >= 6 and page.count("电") >= 6
+
+
+def test_my_jobs_are_the_first_of_every_job_i_may_see_in_the_lists_order(api):
+    """R2.5: the list reads the technician's own jobs and their team's each up to the
+    page and chooses the page from both; what it shows is exactly the first of all the
+    open jobs they may see, in the list's order (emergencies, then appointment, then
+    the next promise), with a job of a property they do not work at left out and
+    taking no place, and closed jobs left out."""
+    import datetime
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from people.models import User
+    from tickets.selectors import jobs_open
+
+    desk = api("ygjy-agent")
+    tech = User.objects.get(username="ygjy-tech1")
+    mate = User.objects.get(username="ygjy-tech2")
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    numbers = [recorded(desk, repair_draft()) for _ in range(9)]
+    # (assignee, team, urgency, appointment in hours or None)
+    shapes = [
+        (tech, tech.team, "routine", None),
+        (mate, tech.team, "emergency", 5),  # the team's, not mine
+        (None, tech.team, "routine", 2),
+        (tech, None, "emergency", None),
+        (tech, tech.team, "routine", 1),
+        (mate, tech.team, "routine", None),
+        (tech, None, "routine", 3),
+        (None, None, "emergency", 1),  # nobody's: not mine
+        (tech, tech.team, "routine", 4),
+    ]
+    for number, (assignee, team, urgency, hours) in zip(numbers, shapes, strict=True):
+        at = soon + datetime.timedelta(hours=hours) if hours is not None else None
+        Ticket.objects.filter(number=number).update(assignee=assignee, team=team, urgency=urgency, appointment_at=at)
+    Ticket.objects.filter(number=numbers[8]).update(closed_at=timezone.now(), status="closed")
+    elsewhere = recorded(api("wlbg-agent"), repair_draft(property="WLBG", unit="A-101"))
+    Ticket.objects.filter(number=elsewhere).update(assignee=tech, urgency="emergency", appointment_at=soon)
+
+    everything = list(
+        Ticket.objects.visible_to(tech)
+        .filter(closed_at__isnull=True)
+        .order_by("urgency", F("appointment_at").asc(nulls_last=True), F("next_due_at").asc(nulls_last=True), "id")
+        .values_list("number", flat=True)
+    )
+    assert elsewhere not in everything and numbers[7] not in everything and numbers[8] not in everything
+    assert len(everything) == 7
+    for limit in (1, 2, 3, 5, 7, 20):
+        assert [row.number for row in jobs_open(tech, limit=limit)] == everything[:limit], limit
+    alone = User.objects.get(username="ygjy-tech3")
+    User.objects.filter(pk=alone.pk).update(team=None)
+    alone.refresh_from_db()
+    Ticket.objects.filter(number=numbers[0]).update(assignee=alone)
+    assert [row.number for row in jobs_open(alone, limit=5)] == [numbers[0]]
