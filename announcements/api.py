@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
@@ -107,7 +108,9 @@ def list_announcements(
     their receipts; ``before`` is the id of the last one of the previous page."""
     user = user_of(request)
     if is_resident(user):
-        return [_out(a, unread=a.unread) for a in for_resident(user, limit)]  # type: ignore[attr-defined]
+        rows = for_resident(user, limit)
+        prefetch_related_objects(rows, "buildings")
+        return [_out(a, unread=a.unread) for a in rows]  # type: ignore[attr-defined]
     if not property and may_work_desk(user):
         raise InvalidInput(_("This field is required."), field="property")
     prop = property_of(desk_member(user), property)

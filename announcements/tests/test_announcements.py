@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -290,6 +291,51 @@ def test_the_residents_home_page_lists_their_current_announcements(clock, api):
     assert login("resident").get(f"/my/news/{old.pk}/").status_code == 200  # still opens from its notice
     assert login("resident").get(f"/my/news/{a.pk}/").status_code == 200
     assert "<strong>3栋明日停水</strong>" not in login("resident").get("/my/").content.decode()  # read now
+
+
+def test_a_residents_list_is_their_homes_buildings_and_property_current_and_not_withdrawn(clock, api, persona):
+    """What a resident's list holds, on the home page and the API alike: the whole
+    property's and their building's, not another building's; an end a day back still,
+    two days back not; without an end, published in the last month; not withdrawn; a
+    household they moved out of no longer counts, a second home does. The API reads
+    the buildings of any number of announcements in one query."""
+    at: dict[str, Any] = {"starts_at": None}
+    whole = published(api, title="全体", **at, ends_at=(T0 + 2 * HOUR).isoformat())
+    mine = published(api, title="三栋", building_ids=[building("3").pk], **at, ends_at=None)
+    other = published(api, title="一栋", building_ids=[building("1").pk], **at, ends_at=None)
+    ended = published(api, title="昨天", **at, ends_at=(T0 + HOUR).isoformat())
+    Announcement.objects.filter(pk=ended.pk).update(ends_at=T0 - 20 * HOUR)
+    long_ended = published(api, title="前天", **at, ends_at=(T0 + HOUR).isoformat())
+    Announcement.objects.filter(pk=long_ended.pk).update(ends_at=T0 - 50 * HOUR)
+    undated_old = published(api, title="旧", **at, ends_at=None)
+    Announcement.objects.filter(pk=undated_old.pk).update(published_at=T0 - 31 * 24 * HOUR)
+    withdrawn = published(api, title="撤回", **at, ends_at=None)
+    assert api("ygjy-agent").post(f"/announcements/{withdrawn.pk}/withdraw").status_code == 200
+    Announcement.objects.filter(pk__in=[whole.pk, mine.pk, other.pk, ended.pk]).update(
+        published_at=T0 - HOUR
+    )  # the same moment: the newest first by id
+    newest_first = [ended.pk, other.pk, mine.pk, whole.pk]
+
+    def listed(username: str) -> list[int]:
+        return [x["id"] for x in api(username).get("/announcements").json()]
+
+    assert listed("resident") == [pk for pk in newest_first if pk != other.pk]
+    page = login("resident").get("/my/").content.decode()
+    assert all(f"/my/news/{pk}/" in page for pk in (whole.pk, mine.pk, ended.pk))
+    assert not any(f"/my/news/{pk}/" in page for pk in (other.pk, long_ended.pk, undated_old.pk, withdrawn.pk))
+
+    moved = resident_at("1-102", "moved-from-1", moved_out=True)
+    assert listed("moved-from-1") == []
+    from conftest import second_home
+
+    second_home(moved, "1-101")
+    assert listed("moved-from-1") == [pk for pk in newest_first if pk != mine.pk]
+    with CaptureQueriesContext(connection) as one:
+        listed("resident")
+    published(api, title="又一栋", building_ids=[building("3").pk, building("1").pk], **at, ends_at=None)
+    with CaptureQueriesContext(connection) as more:
+        assert len(listed("resident")) == 4
+    assert len(more.captured_queries) == len(one.captured_queries)
 
 
 def test_withdrawn_ones_disappear_for_residents_and_stay_for_the_desk(clock, api):
