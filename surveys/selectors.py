@@ -181,29 +181,42 @@ class OpenSurvey:
     pending: list[Household]  # the resident's households that have not answered
 
 
+# The households a resident belongs to now (people.access.household_ids, said in SQL).
+_HOMES = (
+    "SELECT r.household_id FROM estates_resident r JOIN estates_household h ON h.id = r.household_id"
+    " WHERE r.user_id = %s AND h.moved_out_on IS NULL"
+)
+# _living_there, said in SQL for the household ``h`` and the survey ``s``.
+_LIVING_THERE = "(h.moved_out_on IS NULL OR h.moved_out_on >= s.opens_on) AND (h.moved_in_on IS NULL OR h.moved_in_on <= s.closes_on)"
+
+
 def open_surveys_for(user: User, now: datetime.datetime) -> list[OpenSurvey]:
     """The surveys open today at the properties of the resident's households, each with
-    the households still to answer."""
-    households = list(resident_households(user))
-    if not households:
-        return []
+    the households still to answer. Two hand-written statements (the second only when a
+    survey is open): through the ORM, building the four statements this took cost
+    several times running them (docs/performance.md)."""
     around = now.date()
-    candidates = Survey.objects.filter(
-        property_id__in={h.property_id for h in households},
-        opens_on__lte=around + datetime.timedelta(days=1),
-        closes_on__gte=around - datetime.timedelta(days=1),
-    ).select_related("property")
-    surveys = [s for s in candidates if s.is_open(local_today(s.property.time_zone, now))]
-    answered = set(
-        SurveyAnswer.objects.filter(survey__in=surveys, household__in=households).values_list(
-            "survey_id", "household_id"
-        )
+    candidates = Survey.objects.raw(
+        "SELECT s.*, p.time_zone AS time_zone FROM surveys_survey s"  # noqa: S608 - values are parameters
+        " JOIN estates_property p ON p.id = s.property_id"
+        f" WHERE s.property_id IN (SELECT h.property_id FROM estates_household h WHERE h.id IN ({_HOMES}))"
+        " AND s.opens_on <= %s AND s.closes_on >= %s ORDER BY s.opens_on DESC, s.id DESC",
+        [user.pk, around + datetime.timedelta(days=1), around - datetime.timedelta(days=1)],
     )
-    rows = []
-    for s in surveys:
-        mine = eligible_households(s).filter(pk__in=[h.pk for h in households])
-        rows.append(OpenSurvey(s, [h for h in mine if (s.pk, h.pk) not in answered]))
-    return rows
+    surveys = [s for s in candidates if s.is_open(local_today(s.time_zone, now))]  # type: ignore[attr-defined]
+    if not surveys:
+        return []
+    pending: dict[int, list[Household]] = defaultdict(list)
+    for h in Household.objects.raw(
+        "SELECT h.*, s.id AS survey_id FROM surveys_survey s"  # noqa: S608 - values are parameters
+        " JOIN estates_household h ON h.property_id = s.property_id"
+        f" WHERE s.id IN ({', '.join(['%s'] * len(surveys))}) AND h.id IN ({_HOMES}) AND {_LIVING_THERE}"
+        " AND NOT EXISTS (SELECT 1 FROM surveys_surveyanswer a WHERE a.survey_id = s.id AND a.household_id = h.id)"
+        " ORDER BY h.id",
+        [*(s.pk for s in surveys), user.pk],
+    ):
+        pending[h.survey_id].append(h)  # type: ignore[attr-defined]
+    return [OpenSurvey(s, pending[s.pk]) for s in surveys]
 
 
 # --- The summary for the monthly report -----------------------------------------------------

@@ -112,3 +112,49 @@ def test_staff_of_another_property_get_404_and_leadership_sees_both(survey):
 def test_the_console_navigation_links_to_the_surveys(survey):
     """R8.3: the queue page links to the surveys beside the follow-ups and the review."""
     assert 'href="/desk/YGJY/surveys/"' in login("ygjy-agent").get("/desk/YGJY/new/").content.decode()
+
+
+def test_r8_3_the_homes_open_surveys_are_those_of_the_residents_homes_each_with_who_is_still_to_answer(ygjy, survey):
+    """R8.3: a resident's home lists the surveys open today at the properties of their
+    households, each with their households still to answer: living there during the
+    survey and without an answer. A household of theirs moving in after the survey
+    closes is not asked; one they moved out of is no longer theirs; a survey not open
+    yet, a closed one and another property's are not listed."""
+    from django.utils import timezone
+
+    from conftest import second_home
+    from estates.models import Household, Property
+    from surveys.selectors import households_for, open_surveys_for
+    from surveys.services import survey_open
+    from surveys.tests.conftest import ASPECTS, CLOSES, OPENS, user
+
+    resident = user("resident")
+    first, second = household_of("resident"), second_home(resident, "1-101")
+    later, gone = second_home(resident, "1-102"), second_home(resident, "3-1201")
+    Household.objects.filter(pk=later.pk).update(moved_in_on=datetime.date(2026, 12, 1))
+    Household.objects.filter(pk=gone.pk).update(moved_out_on=datetime.date(2026, 11, 1))
+
+    def another(title: str, opens_on: datetime.date, closes_on: datetime.date, prop: Property = ygjy) -> Survey:
+        made = survey_open(
+            prop=ygjy, by=user("ygjy-manager"), title=title, opens_on=OPENS, closes_on=CLOSES, aspects=ASPECTS
+        )
+        Survey.objects.filter(pk=made.pk).update(opens_on=opens_on, closes_on=closes_on, property=prop)
+        return made
+
+    another("下月", datetime.date(2026, 12, 7), datetime.date(2026, 12, 9))
+    another("上月", datetime.date(2026, 10, 1), datetime.date(2026, 11, 22))
+    elsewhere = another("五凌", OPENS, CLOSES, Property.objects.get(code="WLBG"))
+
+    [listed] = open_surveys_for(resident, timezone.now())
+    assert listed.survey == survey
+    assert [h.pk for h in listed.pending] == sorted([first.pk, second.pk])
+    assert [h.pk for h in listed.pending] == [h.pk for h in households_for(resident, survey)]
+    answered = login("resident").post(f"/my/surveys/{survey.pk}/", form(survey, 4, 4, 4, household=str(second.pk)))
+    assert answered.status_code == 302
+    [listed] = open_surveys_for(resident, timezone.now())
+    assert [h.pk for h in listed.pending] == [first.pk]
+    assert login("resident").post(f"/my/surveys/{survey.pk}/", form(survey, 5, 5, 5, household=str(first.pk)))
+    [listed] = open_surveys_for(resident, timezone.now())
+    assert listed.pending == []
+    [theirs] = open_surveys_for(user("tenant"), timezone.now())
+    assert theirs.survey == elsewhere and len(theirs.pending) == 1
