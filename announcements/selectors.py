@@ -20,7 +20,7 @@ from base.errors import NotFound
 from base.validation import row_id
 from estates.models import Property
 from notify.models import Delivery, Notification
-from people.access import desk_member, is_resident, property_of
+from people.access import HOUSEHOLD_IDS_SQL, desk_member, is_resident, property_of
 from people.models import User
 
 # How long an announcement stays on the resident's home page: one with an end stays a
@@ -36,13 +36,6 @@ WAITING = (Delivery.Status.PENDING, Delivery.Status.HELD, Delivery.Status.SENDIN
 
 
 # --- The resident's side -----------------------------------------------------------------------
-
-
-# The households the resident lives in now (not moved out), one column of them.
-_HOMES = (
-    "SELECT h.{} FROM estates_household h JOIN estates_resident r ON r.household_id = h.id"
-    " WHERE r.user_id = %s AND h.moved_out_on IS NULL"
-)
 
 
 def _theirs(user: User, where: str, params: list[Any], *, limit: int) -> list[Announcement]:
@@ -61,10 +54,12 @@ def _theirs(user: User, where: str, params: list[Any], *, limit: int) -> list[An
             "SELECT a.*, EXISTS (SELECT 1 FROM notify_notification n"  # noqa: S608 - values are parameters
             " WHERE n.key = 'announcement:' || a.id || %s AND n.read_at IS NULL) AS unread"
             " FROM announcements_announcement a"
-            f" WHERE a.withdrawn_at IS NULL AND a.property_id IN ({_HOMES.format('property_id')})"
+            " WHERE a.withdrawn_at IS NULL AND a.property_id IN"
+            f" (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"
             " AND (NOT EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id)"
             " OR EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id"
-            f" AND b.building_id IN (SELECT u.building_id FROM estates_unit u WHERE u.id IN ({_HOMES.format('unit_id')}))))"
+            " AND b.building_id IN (SELECT u.building_id FROM estates_unit u JOIN estates_household h ON h.unit_id = u.id"
+            f" WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))))"
             f" AND {where} ORDER BY a.published_at DESC, a.id DESC LIMIT %s",
             [f":user:{user.pk}", user.pk, user.pk, *params, limit],
         )

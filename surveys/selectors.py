@@ -16,7 +16,7 @@ from base.rates import rate
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
 from estates.selectors import units_said
-from people.access import household_ids
+from people.access import HOUSEHOLD_IDS_SQL, household_ids
 from surveys.defaults import UNSATISFIED_AT_MOST, WEAK_BELOW
 from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyScore
 
@@ -181,11 +181,6 @@ class OpenSurvey:
     pending: list[Household]  # the resident's households that have not answered
 
 
-# The households a resident belongs to now (people.access.household_ids, said in SQL).
-_HOMES = (
-    "SELECT r.household_id FROM estates_resident r JOIN estates_household h ON h.id = r.household_id"
-    " WHERE r.user_id = %s AND h.moved_out_on IS NULL"
-)
 # _living_there, said in SQL for the household ``h`` and the survey ``s``.
 _LIVING_THERE = "(h.moved_out_on IS NULL OR h.moved_out_on >= s.opens_on) AND (h.moved_in_on IS NULL OR h.moved_in_on <= s.closes_on)"
 
@@ -199,7 +194,7 @@ def open_surveys_for(user: User, now: datetime.datetime) -> list[OpenSurvey]:
     candidates = Survey.objects.raw(
         "SELECT s.*, p.time_zone AS time_zone FROM surveys_survey s"  # noqa: S608 - values are parameters
         " JOIN estates_property p ON p.id = s.property_id"
-        f" WHERE s.property_id IN (SELECT h.property_id FROM estates_household h WHERE h.id IN ({_HOMES}))"
+        f" WHERE s.property_id IN (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"
         " AND s.opens_on <= %s AND s.closes_on >= %s ORDER BY s.opens_on DESC, s.id DESC",
         [user.pk, around + datetime.timedelta(days=1), around - datetime.timedelta(days=1)],
     )
@@ -210,7 +205,7 @@ def open_surveys_for(user: User, now: datetime.datetime) -> list[OpenSurvey]:
     for h in Household.objects.raw(
         "SELECT h.*, s.id AS survey_id FROM surveys_survey s"  # noqa: S608 - values are parameters
         " JOIN estates_household h ON h.property_id = s.property_id"
-        f" WHERE s.id IN ({', '.join(['%s'] * len(surveys))}) AND h.id IN ({_HOMES}) AND {_LIVING_THERE}"
+        f" WHERE s.id IN ({', '.join(['%s'] * len(surveys))}) AND h.id IN ({HOUSEHOLD_IDS_SQL}) AND {_LIVING_THERE}"
         " AND NOT EXISTS (SELECT 1 FROM surveys_surveyanswer a WHERE a.survey_id = s.id AND a.household_id = h.id)"
         " ORDER BY h.id",
         [*(s.pk for s in surveys), user.pk],
