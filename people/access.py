@@ -23,6 +23,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -233,7 +234,9 @@ def visible_tickets_sql(user: Any, table: str = "t") -> tuple[str, list[Any]]:
     if user.is_superuser:
         return "1 = 1", []
     if user.role == Role.RESIDENT:
-        homes = list(household_ids(user).values_list("household_id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(HOUSEHOLD_IDS_SQL, [user.pk])
+            homes = [pk for (pk,) in cursor.fetchall()]
         if not homes:
             return "1 = 0", []
         return f"{table}.household_id IN ({', '.join(['%s'] * len(homes))})", homes
