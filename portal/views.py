@@ -26,9 +26,9 @@ from base.errors import DomainError, pydantic_message
 from catalog.models import Category
 from catalog.selectors import fee_schedule
 from pages.rows import local, short, url_maker
-from people.access import homes_of, is_resident
+from people.access import is_resident
 from people.models import User
-from residents.models import JoinRequest
+from residents.selectors import homes_named, joins_not_confirmed
 from surveys.selectors import open_surveys_for
 from tickets.actions import ticket_act
 from tickets.kinds import kind_for
@@ -59,12 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "rows": matter_rows(tickets_newest(user, limit=ROWS)),
         "surveys": open_surveys_for(user, timezone.now()),
         "announcements": for_resident(user),
-        "homes": list(homes_of(user).select_related("household__unit", "property")),
-        "waiting": list(
-            JoinRequest.objects.filter(user=user)
-            .exclude(status=JoinRequest.Status.CONFIRMED)
-            .select_related("unit")[:5]
-        ),
+        "homes": homes_named(user),
+        "waiting": joins_not_confirmed(user),
     }
     return render(request, "portal/home.html", context)
 

@@ -460,3 +460,31 @@ def test_r7_1_confirming_after_the_desk_registered_the_number_keeps_one_registra
         (invited.pk, resident.pk)
     ]
     assert JoinRequest.objects.get(pk=request.pk).resident_id == invited.pk
+
+
+def test_r7_1_the_home_page_says_where_the_resident_is_registered_and_which_requests_wait(clock, persona):
+    """R7.1: the resident's home names the homes they belong to now (a household they
+    moved out of no longer), and their requests to join that the desk has not
+    confirmed: waiting ones and refused ones with the reason, newest first, a confirmed
+    one not at all."""
+    from conftest import login, second_home
+
+    resident, agent = persona("resident"), persona("ygjy-agent")
+    second_home(resident, "1-101")
+    gone = second_home(resident, "1-102")
+    Household.objects.filter(pk=gone.pk).update(moved_out_on=T0.date())
+    waiting = ask(resident, "2-101")
+    refused = ask(resident, "2-102")
+    services.join_refuse(by=agent, request=refused, reason=REASON)
+    confirmed = ask(resident, "2-201")
+    services.join_confirm(by=agent, request=confirmed)
+
+    page = login("resident", "en").get("/my/").content.decode()
+    registered = page.split("Registered at")[1].split("Another home?")[0]
+    assert "3-1202" in registered and "1-101" in registered and "1-102" not in registered
+    assert "2-201" in registered  # confirmed: a home now
+    assert f'id="join-{waiting.pk}"' in page and f'id="join-{refused.pk}"' in page
+    assert f'id="join-{confirmed.pk}"' not in page
+    assert page.index(f'id="join-{refused.pk}"') < page.index(f'id="join-{waiting.pk}"')  # newest first
+    assert "Your registration at 2-101 is waiting for the service desk" in page
+    assert f"Your registration at 2-102 was not confirmed: {REASON}" in page
