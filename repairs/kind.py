@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,6 @@ from promises.policy import DAY, Limit
 from repairs import pages
 from repairs.actions import ACTIONS
 from repairs.api import WorkOrderOut, work_order_out
-from repairs.models import WorkOrder, WorkOrderItem
 from repairs.services import work_order_check, work_order_guard, work_order_open, work_orders_release_of
 from repairs.workflow import REPAIR, WORKFLOW, RepairStatus
 from tickets.kinds import DetailPart, Intake, TicketKind, register
@@ -107,10 +105,10 @@ register(
         related=("work_order",),
         prefetch=(
             "work_order__rework_of__ticket",
-            Prefetch("work_order__items", queryset=WorkOrderItem.objects.select_related("service_item")),
+            "work_order__items__service_item",
             "work_order__quotes",
             "work_order__material_checks",
-            Prefetch("work_order__reworks", queryset=WorkOrder.objects.select_related("ticket")),
+            "work_order__reworks__ticket",
         ),
         detail=DetailPart("work_order", WorkOrderOut, work_order_out),
         page_template="repairs/page.html",

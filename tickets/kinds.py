@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
 from pydantic import BaseModel, Field, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -115,7 +114,8 @@ class TicketKind:
     # The one field of the kind's own record a queue row shows (a complaint's severity),
     # as "relation__field", a field with choices; a queue reads nothing else of it.
     row_mark: str = ""
-    prefetch: tuple[str | Prefetch, ...] = ()
+    # Paths of relations read with it, from the ticket (base.reads.related_read).
+    prefetch: tuple[str, ...] = ()
     detail: DetailPart | None = None
     # The pages: the ticket page's section (a template) and its context, the options
     # of the action forms' fields, the labels of those fields, and the intake form.
@@ -186,13 +186,6 @@ def kind_label(code: str) -> str:
 
 def default_kind() -> str:
     return next((k.code for k in _KINDS.values() if k.default), next(iter(_KINDS), ""))
-
-
-def related() -> tuple[list[str], list[str | Prefetch]]:
-    """What reading one ticket in full joins and prefetches, for whatever its kind."""
-    joined = [name for k in _KINDS.values() for name in k.related]
-    fetched = [p for k in _KINDS.values() for p in k.prefetch]
-    return joined, fetched
 
 
 class RegisteredDraft(TicketDraft):

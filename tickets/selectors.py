@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Model, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import F, Model, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, StrIndex
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from base.errors import InvalidInput, NotFound
+from base.reads import related_read
 from base.schemas import Day
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
 from people.access import is_resident, may_see_household_phones, visible_tickets_sql
 from people.models import Team, User
-from promises.models import CUSTOMER_CLOCKS, Deadline
-from tickets.kinds import kind_for
-from tickets.kinds import related as kinds_related
+from promises.models import CUSTOMER_CLOCKS
+from tickets.kinds import kind_for, kinds
 from tickets.models import Ticket, TicketEvent, TicketQuerySet
 from tickets.workflow import workflow_for
 
@@ -535,28 +535,49 @@ def one_by_number(qs: TicketQuerySet, number: str) -> Ticket | None:
 
 
 def ticket_detail(user: User, number: str) -> Ticket:
-    """One ticket with its kind's record, deadlines and timeline, in a fixed number of
-    queries (each kind names what its record joins and prefetches, tickets.kinds)."""
-    joined, fetched = kinds_related()
+    """One ticket with its labels (as ``with_labels``), property, category, origin, its
+    kind's records (``TicketKind.related`` and ``prefetch``), deadlines and timeline, in
+    a fixed number of hand-written statements (base.reads): through the ORM, building
+    the statements and models took most of a ticket's page (docs/performance.md)."""
+    scope, scope_params = visible_tickets_sql(user)
+    found = list(
+        Ticket.objects.raw(
+            "SELECT t.*,"  # noqa: S608 - values are parameters
+            " (SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id) AS unit_label,"
+            " (SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id) AS area_name,"
+            " (SELECT p.username FROM people_user p WHERE p.id = t.assignee_id) AS assignee_username,"
+            " (SELECT p.display_name FROM people_user p WHERE p.id = t.assignee_id) AS assignee_display,"
+            " (SELECT m.name FROM people_team m WHERE m.id = t.team_id) AS team_name"
+            f" FROM tickets_ticket t WHERE t.number = %s AND {scope}",
+            [number, *scope_params],
+        )
+    )
+    if not found:
+        raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
+    ticket = found[0]
+    kind = kind_for(ticket.kind)
+    for path in ("property", "category", "origin"):
+        related_read(found, path)
+    # Another kind's records a ticket never has: known to be none, so nothing asks for them.
+    others = {name for k in kinds() for name in k.related} - set(kind.related)
+    for name in others:
+        Ticket._meta.get_field(name).set_cached_value(ticket, None)  # type: ignore[union-attr]
+    for path in (*kind.related, *kind.prefetch):
+        related_read(found, path)
     resident = is_resident(user)
     # A resident sees the promises made to them, not the office's own clocks.
-    deadlines = Deadline.objects.filter(clock__in=CUSTOMER_CLOCKS) if resident else Deadline.objects.all()
-    ticket = one_by_number(
-        with_labels(Ticket.objects.visible_to(user))
-        .select_related(*joined, "origin", "property")
-        .prefetch_related(
-            Prefetch("deadlines", queryset=deadlines),
-            Prefetch("events", queryset=TicketEvent.objects.prefetch_related("attachments"), to_attr="timeline"),
-            *fetched,
-        ),
-        number,
+    clocks = sorted(CUSTOMER_CLOCKS)
+    related_read(
+        found,
+        "deadlines",
+        where=f"clock IN ({', '.join(['%s'] * len(clocks))})" if resident else "",
+        params=clocks if resident else (),
     )
-    if ticket is None:
-        raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
+    related_read(found, "events", to_attr="timeline")
+    related_read(ticket.timeline, "attachments")  # type: ignore[attr-defined]
     if resident:
         ticket.for_resident = True  # type: ignore[attr-defined]  # the kinds' detail parts leave the office's notes out
-        told = kind_for(ticket.kind).told
-        ticket.timeline = resident_steps(user, ticket.timeline, told)  # type: ignore[attr-defined]
+        ticket.timeline = resident_steps(user, ticket.timeline, kind.told)  # type: ignore[attr-defined]
     return ticket
 
 
