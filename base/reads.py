@@ -34,14 +34,16 @@ def _ordering(model: type[Model]) -> str:
     return ", ".join(out)
 
 
-def rows(model: type[M], column: str, values: Sequence[Any], where: str = "", params: Sequence[Any] = ()) -> list[M]:
+def rows(
+    model: type[M], column: str, values: Sequence[Any], where: str = "", params: Sequence[Any] = (), *, order: str = ""
+) -> list[M]:
     """The rows of ``model`` whose ``column`` is one of ``values`` (and that ``where``
-    also says, with ``params``), in the model's default ordering."""
+    also says, with ``params``), in ``order`` (SQL) or else the model's default ordering."""
     if not values:
         return []
     table = model._meta.db_table
     condition = f"{column} IN ({', '.join(['%s'] * len(values))})" + (f" AND {where}" if where else "")
-    order = _ordering(model)
+    order = order or _ordering(model)
     sql = f"SELECT * FROM {table} WHERE {condition}" + (f" ORDER BY {order}" if order else "")  # noqa: S608
     return list(model._default_manager.raw(sql, [*values, *params]))
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from base.errors import Forbidden
 from base.files import file_response
+from base.reads import related_read
 from console.rows import board_rows, queue_rows
 from contacts.models import DirectoryEntry
 from estates.hours import Post, post_on_duty
@@ -121,9 +122,12 @@ def kind_context(ticket: Ticket) -> dict[str, Any]:
     the quick-response directory (R1.7, read only if the kind's section shows it) and
     the kind's own section."""
     kind = kind_for(ticket.kind)
+    related_read([ticket], "spawned")
+    related_read([ticket], "followups__assignee")
+    related_read([ticket], "followups__complaint")
     return {
-        "links": list(ticket.spawned.order_by("id")),  # type: ignore[attr-defined]
-        "followups": list(ticket.followups.select_related("assignee").order_by("id")),  # type: ignore[attr-defined]
+        "links": sorted(ticket.spawned.all(), key=lambda t: t.pk),  # type: ignore[attr-defined]
+        "followups": sorted(ticket.followups.all(), key=lambda f: f.pk),  # type: ignore[attr-defined]
         "directory": DirectoryEntry.objects.filter(property_id=ticket.property_id),
         "kind": kind,
         "kind_template": kind.page_template or "console/kind.html",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from base.reads import related_read, rows
 from catalog.models import Builder, Provider, ServiceItem
 from people.models import Team
 from repairs.conduct import CONDUCT
@@ -23,7 +24,9 @@ TECHNICIANS_MAX = 200  # every technician of a property can be picked; the best 
 
 
 def page_context(ticket: Ticket) -> dict[str, Any]:
-    return {"referral": ticket.referrals.select_related("builder", "provider").first()}  # type: ignore[attr-defined]
+    related_read([ticket], "referrals__builder")
+    related_read([ticket], "referrals__provider")
+    return {"referral": next(iter(ticket.referrals.all()), None)}  # type: ignore[attr-defined]  # the latest
 
 
 def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptions:
@@ -33,7 +36,7 @@ def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptio
             (c.user.username, c.label) for c in dispatch_candidates(ticket, limit=TECHNICIANS_MAX)
         ]
         out.choices["team"] = [("", "—")] + [
-            (str(team.pk), team.name) for team in Team.objects.filter(property_id=ticket.property_id).order_by("name")
+            (str(team.pk), team.name) for team in rows(Team, "property_id", [ticket.property_id], order="name")
         ]
     if "items" in fields:
         catalogue = (
@@ -56,11 +59,10 @@ def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptio
     if "party" in fields:
         company = ticket.property.company_id
         out.choices["party"] = [("", "—")]
+        active = ("active = %s", [True])
+        out.choices["party"] += [(b.code, f"Z · {b.name}") for b in rows(Builder, "company_id", [company], *active)]
         out.choices["party"] += [
-            (b.code, f"Z · {b.name}") for b in Builder.objects.filter(company_id=company, active=True)
-        ]
-        out.choices["party"] += [
-            (p.code, f"Q · {p.name} ({p.service})") for p in Provider.objects.filter(company_id=company, active=True)
+            (p.code, f"Q · {p.name} ({p.service})") for p in rows(Provider, "company_id", [company], *active)
         ]
     if "route" in fields:
         out.choices["route"] = [(r.value, str(r.label)) for r in (Route.BUILDER, Route.PROVIDER)]
