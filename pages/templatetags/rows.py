@@ -18,3 +18,11 @@ register = template.Library()
 def draw_rows(name: str, rows: Any, **words: Any) -> SafeString:
     # Jinja2 escapes every value it places (autoescape), so its output is safe as a whole.
     return mark_safe(engines["jinja2"].get_template(name).render({"rows": rows, **words}))  # noqa: S308
+
+
+@register.simple_tag
+def draw_widgets(widgets: Any, prefix: Any = "") -> SafeString:
+    """An action's form fields (pages.forms.Widget) placed by ``pages/widgets.html``;
+    their ids are ``<prefix>-<name>``. The labels and messages come with the widgets."""
+    page = engines["jinja2"].get_template("pages/widgets.html")
+    return mark_safe(page.render({"widgets": widgets, "prefix": str(prefix or "")}))  # noqa: S308
