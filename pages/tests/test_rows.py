@@ -72,3 +72,24 @@ def test_row_values_are_escaped_and_the_words_come_translated_from_the_django_te
 def test_a_word_the_django_template_does_not_pass_is_an_error():
     with pytest.raises(jinja2.UndefinedError):
         draw('{% draw_rows "field/job_rows.html" rows %}', rows=[Job()])
+
+
+def test_form_fields_are_placed_with_their_prefix_escaped_and_marked_when_refused():
+    """An action's fields (pages.forms.Widget) placed by draw_widgets: ids carry the
+    action, values and messages are escaped, a refused field says so to a screen
+    reader, a select keeps the chosen option and a row of fields keeps its own."""
+    from pages.forms import Widget
+
+    widgets = [
+        Widget("note", "备注", "textarea", True, "<b>漏水</b>", error="太长 <i>"),
+        Widget("assignee", "维修工", "select", False, 12, choices=[("", "—"), ("12", "张<三>")]),
+        Widget("items", "项目", "rows", True, rows=[[Widget("items-0-quantity", "数量", "number", False, "2")]]),
+        Widget("checklist", "检查", "multi", False, ["mat"], choices=[("mat", "铺垫"), ("shoe", "鞋套")]),
+    ]
+    html = Template('{% load rows %}{% draw_widgets widgets "confirm" %}').render(Context({"widgets": widgets}))
+    assert '<textarea id="confirm-note" name="note" rows="2" required aria-invalid="true"' in html
+    assert "&lt;b&gt;漏水&lt;/b&gt;</textarea>" in html and 'id="confirm-note-error">太长 &lt;i&gt;</p>' in html
+    assert '<option value="12" selected>张&lt;三&gt;</option>' in html and '<option value="">—</option>' in html
+    assert '<input id="confirm-items-0-quantity" name="items-0-quantity" type="number" step="1" value="2">' in html
+    assert 'value="mat" checked> 铺垫' in html and 'value="shoe"> 鞋套' in html
+    assert "<b>" not in html and "<i>" not in html
