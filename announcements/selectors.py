@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Announcement
 from base.errors import NotFound
+from base.reads import related_read, select
 from base.validation import row_id
 from estates.models import Property
 from notify.models import Delivery, Notification
@@ -49,31 +50,30 @@ def _theirs(user: User, where: str, params: list[Any], *, limit: int) -> list[An
     the statement took about ten times as long as running it (docs/performance.md)."""
     if not is_resident(user):
         return []
-    rows = list(
-        Announcement.objects.raw(
-            "SELECT a.*, EXISTS (SELECT 1 FROM notify_notification n"  # noqa: S608 - values are parameters
-            " WHERE n.key = 'announcement:' || a.id || %s AND n.read_at IS NULL) AS unread"
-            " FROM announcements_announcement a"
-            " WHERE a.withdrawn_at IS NULL AND a.property_id IN"
-            f" (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"
-            " AND (NOT EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id)"
-            " OR EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id"
-            " AND b.building_id IN (SELECT u.building_id FROM estates_unit u JOIN estates_household h ON h.unit_id = u.id"
-            f" WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))))"
-            f" AND {where} ORDER BY a.published_at DESC, a.id DESC LIMIT %s",
-            [f":user:{user.pk}", user.pk, user.pk, *params, limit],
-        )
+    rows = select(
+        Announcement,
+        "a.withdrawn_at IS NULL AND a.property_id IN"  # noqa: S608 - values are parameters
+        f" (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"
+        " AND (NOT EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id)"
+        " OR EXISTS (SELECT 1 FROM announcements_announcement_buildings b WHERE b.announcement_id = a.id"
+        " AND b.building_id IN (SELECT u.building_id FROM estates_unit u JOIN estates_household h ON h.unit_id = u.id"
+        f" WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))))"
+        f" AND {where}",
+        [f":user:{user.pk}", user.pk, user.pk, *params],  # in the statement's order: the extra's first
+        alias="a",
+        extra=(
+            (
+                "unread",
+                "EXISTS (SELECT 1 FROM notify_notification n"
+                " WHERE n.key = 'announcement:' || a.id || %s AND n.read_at IS NULL)",
+            ),
+        ),
+        order="a.published_at DESC, a.id DESC",
+        limit=limit,
     )
-    if rows:
-        ids = sorted({a.property_id for a in rows})
-        places = Property.objects.raw(
-            f"SELECT * FROM estates_property WHERE id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
-            ids,
-        )
-        by_id = {p.pk: p for p in places}
-        for a in rows:
-            a.property = by_id[a.property_id]
-            a.unread = bool(a.unread)  # type: ignore[attr-defined]  # 0 or 1 on SQLite
+    related_read(rows, "property")
+    for a in rows:
+        a.unread = bool(a.unread)  # type: ignore[attr-defined]  # 0 or 1 on SQLite
     return rows
 
 

@@ -2,26 +2,31 @@
 
 A page that shows one record with everything around it (a ticket's page) read through
 the ORM spends most of its time building statements and models, not in the database
-(docs/performance.md). ``rows`` reads one table's rows with a plain statement through
-``QuerySet.raw`` (so values are converted as the ORM converts them), and
-``related_read`` follows a path of relations from instances already read, the way
-``select_related`` and ``prefetch_related`` would: it fills the same caches, so
+(docs/performance.md). ``select`` reads one table's rows with a plain statement and
+builds them as the ORM does (``Model.from_db``, each value through the database's and
+the field's converters), with extra values (a label, a flag) as attributes; ``rows``
+reads the rows whose column is one of some values; ``related_read`` follows a path of
+relations from instances already read, the way ``select_related`` and
+``prefetch_related`` would: it fills the same caches, so
 ``ticket.work_order.items.all()`` in a template or a service reads no more rows, and a
 ``filter()`` on a manager still asks the database as it always does.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
 
 
-def _ordering(model: type[Model]) -> str:
+def _ordering(model: type[Model], alias: str) -> str:
     """The model's default ordering (``Meta.ordering``, field names only) as SQL."""
     out: list[str] = []
     for name in model._meta.ordering or ():
@@ -30,8 +35,68 @@ def _ordering(model: type[Model]) -> str:
         desc = name.startswith("-")
         bare = name.lstrip("-")
         field: Any = model._meta.pk if bare == "pk" else model._meta.get_field(bare)
-        out.append(f"{field.column} DESC" if desc else str(field.column))
+        out.append(f"{alias}{field.column}" + (" DESC" if desc else ""))
     return ", ".join(out)
+
+
+@functools.cache
+def _reading(
+    model: type[Model], connection: BaseDatabaseWrapper
+) -> tuple[list[str], list[tuple[int, Any, list[Callable]]]]:
+    """A model's columns, their attribute names and, by position, the converters the
+    ORM passes their values through on this connection (each connection once)."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for n, field in enumerate(fields):
+        column = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((n, column, found))
+    return [str(f.column) for f in fields], converters
+
+
+def select(
+    model: type[M],
+    where: str,
+    params: Sequence[Any] = (),
+    *,
+    alias: str = "",
+    extra: Sequence[tuple[str, str]] = (),
+    order: str = "",
+    limit: int | None = None,
+) -> list[M]:
+    """The rows of ``model`` that ``where`` says (SQL on its table, named ``alias`` if
+    given), in ``order`` (SQL) or else the model's default ordering, each with
+    ``extra``'s values as attributes: (name, SQL expression) pairs. ``params`` are in
+    the statement's order: those of ``extra``'s expressions, then those of ``where``."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    columns, converters = _reading(model, connection)
+    names = [f.attname for f in model._meta.concrete_fields]
+    prefix = f"{alias}." if alias else ""
+    chosen = ", ".join([*(prefix + c for c in columns), *(sql for _name, sql in extra)])
+    order = order or _ordering(model, prefix)
+    sql = (
+        f"SELECT {chosen} FROM {model._meta.db_table} {alias} WHERE {where}"  # noqa: S608 - values are parameters
+        + (f" ORDER BY {order}" if order else "")
+        + (" LIMIT %s" if limit is not None else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([limit] if limit is not None else [])])
+        found = cursor.fetchall()
+    out = []
+    width = len(columns)
+    for row in found:
+        values = list(row[:width])
+        for n, column, convert in converters:
+            value = values[n]
+            for step in convert:
+                value = step(value, column, connection)
+            values[n] = value
+        instance = model.from_db(DEFAULT_DB_ALIAS, names, values)
+        for (name, _sql), value in zip(extra, row[width:], strict=True):
+            setattr(instance, name, value)
+        out.append(instance)
+    return out
 
 
 def rows(
@@ -41,11 +106,8 @@ def rows(
     also says, with ``params``), in ``order`` (SQL) or else the model's default ordering."""
     if not values:
         return []
-    table = model._meta.db_table
     condition = f"{column} IN ({', '.join(['%s'] * len(values))})" + (f" AND {where}" if where else "")
-    order = order or _ordering(model)
-    sql = f"SELECT * FROM {table} WHERE {condition}" + (f" ORDER BY {order}" if order else "")  # noqa: S608
-    return list(model._default_manager.raw(sql, [*values, *params]))
+    return select(model, condition, [*values, *params], order=order)
 
 
 def related_read(

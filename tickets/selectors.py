@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from base.errors import InvalidInput, NotFound
-from base.reads import related_read
+from base.reads import related_read, select
 from base.schemas import Day
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
@@ -540,17 +540,18 @@ def ticket_detail(user: User, number: str) -> Ticket:
     a fixed number of hand-written statements (base.reads): through the ORM, building
     the statements and models took most of a ticket's page (docs/performance.md)."""
     scope, scope_params = visible_tickets_sql(user)
-    found = list(
-        Ticket.objects.raw(
-            "SELECT t.*,"  # noqa: S608 - values are parameters
-            " (SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id) AS unit_label,"
-            " (SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id) AS area_name,"
-            " (SELECT p.username FROM people_user p WHERE p.id = t.assignee_id) AS assignee_username,"
-            " (SELECT p.display_name FROM people_user p WHERE p.id = t.assignee_id) AS assignee_display,"
-            " (SELECT m.name FROM people_team m WHERE m.id = t.team_id) AS team_name"
-            f" FROM tickets_ticket t WHERE t.number = %s AND {scope}",
-            [number, *scope_params],
-        )
+    found = select(
+        Ticket,
+        f"t.number = %s AND {scope}",
+        [number, *scope_params],
+        alias="t",
+        extra=(
+            ("unit_label", "(SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id)"),
+            ("area_name", "(SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id)"),
+            ("assignee_username", "(SELECT p.username FROM people_user p WHERE p.id = t.assignee_id)"),
+            ("assignee_display", "(SELECT p.display_name FROM people_user p WHERE p.id = t.assignee_id)"),
+            ("team_name", "(SELECT m.name FROM people_team m WHERE m.id = t.team_id)"),
+        ),
     )
     if not found:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
