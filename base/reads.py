@@ -110,6 +110,13 @@ def rows(
     return select(model, condition, [*values, *params], order=order)
 
 
+def loaded(model: type[M], values: dict[str, Any]) -> M:
+    """A model instance read with only these fields (by attribute name); any other is
+    read from the database when asked for, as with ``QuerySet.only``."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, fields, [values[name] for name in fields])
+
+
 def related_read(
     instances: Sequence[Model], path: str, *, to_attr: str = "", where: str = "", params: Sequence[Any] = ()
 ) -> None:

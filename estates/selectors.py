@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from base.errors import InvalidInput
+from base.reads import related_read, select
 from estates.models import CommonArea, Property, Resident, Unit
 
 
@@ -70,6 +72,18 @@ def unit_said(text: str) -> tuple[str, str] | None:
     return (m.group(1).upper(), m.group(2)) if m else None
 
 
+def _said(parts: tuple[str, str]) -> tuple[str, list[str]]:
+    """The units of a building code and a room said in any form (``unit_said``), as a
+    condition on ``estates_unit u`` with its parameters: the building's code in any
+    case, the unit's code without its leading zeros."""
+    building, room = parts
+    return (
+        "(u.building_id IN (SELECT b.id FROM estates_building b WHERE UPPER(b.code) = %s)"
+        " AND LTRIM(u.code, '0') = LTRIM(%s, '0'))",
+        [building.upper(), room],
+    )
+
+
 def units_said(property_ids: Any, text: str) -> QuerySet[Unit]:
     """The units of these properties (ids or a subquery) that ``text`` names: its label
     as stored (``3-1202``) or any of the forms of ``unit_said`` (``3栋1202室``, ``3 1202``)."""
@@ -79,18 +93,29 @@ def units_said(property_ids: Any, text: str) -> QuerySet[Unit]:
     named = Q(label=text)
     parts = unit_said(text)
     if parts is not None:
-        building, room = parts
-        named |= Q(building__code__iexact=building, code__regex=rf"^0*{room}$")
+        condition, params = _said(parts)
+        # The same condition as unit_at, its values as parameters.
+        named |= Q(pk__in=RawSQL(f"SELECT u.id FROM estates_unit u WHERE {condition}", params))  # noqa: S608, S611
     return Unit.objects.filter(named, property_id__in=property_ids)
 
 
 def unit_at(prop: Property | int, text: str) -> Unit | None:
     """The unit of a property that ``text`` names (see ``units_said``): the one whose
     label is exactly what was typed if there is one, else the first by label; None if
-    none. The one reading of a typed unit behind intake, the API, imports and sign-up."""
+    none. The one reading of a typed unit behind intake, the API, imports and sign-up;
+    by hand-written statements, with its building and the building's builder (the
+    warranty reads them)."""
     pk = prop if isinstance(prop, int) else prop.pk
     text = " ".join((text or "").split())[:30]
-    units = list(units_said([pk], text).select_related("building__builder").order_by("label")[:5])
+    if not text:
+        return None
+    where, params = "u.label = %s", [text]
+    parts = unit_said(text)
+    if parts is not None:
+        condition, more = _said(parts)
+        where, params = f"({where} OR {condition})", [*params, *more]
+    units = select(Unit, f"u.property_id = %s AND {where}", [pk, *params], alias="u", order="u.label", limit=5)
+    related_read(units, "building__builder")
     return next((u for u in units if u.label == text), units[0] if units else None)
 
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, IntegerField, Model, OuterRef, Subquery, Value
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from base.reads import loaded
 from people.access import staff_at
 from people.models import Role, Team, User
 from tickets.models import Ticket
 
 SUGGESTIONS = 5
-M = TypeVar("M", bound=Model)
 
 
 def open_load(field: str) -> Coalesce:
@@ -68,13 +67,6 @@ class Candidate:
         return f"★ {self.user} · {duty} · {load} — {self.why}"
 
 
-def _loaded(model: type[M], values: dict[str, Any]) -> M:
-    """A model instance read with only these fields (by attribute name); any other is
-    read from the database when asked for, as with ``QuerySet.only``."""
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, fields, [values[name] for name in fields])
-
-
 def technicians_at(property_id: int) -> list[Technician]:
     """The active technicians of a property (``staff_at``) with their team, open jobs and
     trades, for ranking any number of tickets: two hand-written statements. Through the
@@ -104,9 +96,9 @@ def technicians_at(property_id: int) -> list[Technician]:
     out = []
     for pk, username, display_name, on_duty, team_id, team_property_id, team_name, load in rows:
         # The account as far as a ranking reads it; any other field is read when asked for.
-        user = _loaded(User, {"id": pk, "username": username, "display_name": display_name, "on_duty": bool(on_duty)})
+        user = loaded(User, {"id": pk, "username": username, "display_name": display_name, "on_duty": bool(on_duty)})
         user.team = (
-            _loaded(Team, {"id": team_id, "property_id": team_property_id, "name": team_name}) if team_id else None
+            loaded(Team, {"id": team_id, "property_id": team_property_id, "name": team_name}) if team_id else None
         )
         mine = names.get(pk, {})
         out.append(Technician(user, bool(on_duty), load, frozenset(mine), mine))
