@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from announcements.selectors import for_resident
 from base.errors import DomainError, pydantic_message
+from base.reads import related_read
 from catalog.models import Category
 from catalog.selectors import fee_schedule
 from pages.rows import local, short, url_maker
@@ -105,7 +106,8 @@ def _matter(user: User, number: str) -> dict[str, Any]:
     quotes = list(order.quotes.all()) if order else []
     technician = None
     if ticket.assignee_id:
-        person = User.objects.filter(pk=ticket.assignee_id).only("display_name", "username", "phone").first()
+        related_read([ticket], "assignee")
+        person = ticket.assignee
         technician = {"name": str(person), "phone": person.phone} if person else None
     photos = [
         a.pk
