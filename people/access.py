@@ -185,6 +185,22 @@ def staff_at(property_id: int, *only: str) -> QuerySet[User]:
     return qs.filter(role__in=only) if only else qs
 
 
+def staff_at_sql(property_id: int, *only: str) -> tuple[str, list[Any]]:
+    """``staff_at`` said in SQL: a subquery of the accounts' ids with its parameters,
+    for hand-written reads (repairs.dispatch.technicians_at). people/tests/
+    test_scope_sql.py proves both give the same accounts."""
+    sql = (
+        "SELECT s.id FROM people_user s WHERE s.is_active = %s AND s.role <> %s"
+        " AND (s.id IN (SELECT w.user_id FROM people_user_properties w WHERE w.property_id = %s)"
+        " OR (s.role = %s AND s.company_id = (SELECT p.company_id FROM estates_property p WHERE p.id = %s)))"
+    )
+    params: list[Any] = [True, Role.RESIDENT, property_id, Role.EXECUTIVE, property_id]
+    if only:
+        sql += f" AND s.role IN ({', '.join(['%s'] * len(only))})"
+        params += list(only)
+    return sql, params
+
+
 def homes_of(user: User) -> QuerySet[Resident]:
     """A resident's registrations in households that live in their unit now: what they
     see and report for. A household that moved out is no longer theirs to follow."""

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from base.reads import loaded
-from people.access import staff_at
+from people.access import staff_at_sql
 from people.models import Role, Team, User
 from tickets.models import Ticket
 
@@ -72,7 +72,7 @@ def technicians_at(property_id: int) -> list[Technician]:
     trades, for ranking any number of tickets: two hand-written statements. Through the
     ORM, building the accounts, their teams and trades took about 3 ms of every ticket
     page that can be dispatched (docs/performance.md)."""
-    staff, staff_params = staff_at(property_id, Role.TECHNICIAN).values("id").query.sql_with_params()
+    staff, staff_params = staff_at_sql(property_id, Role.TECHNICIAN)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT u.id, u.username, u.display_name, u.on_duty, m.id, m.property_id, m.name,"  # noqa: S608 - values are parameters

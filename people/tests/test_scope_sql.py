@@ -9,8 +9,8 @@ from django.db import connection
 
 from conftest import recorded, repair_draft, second_home
 from estates.models import Property
-from people.access import visible_tickets_sql
-from people.models import User
+from people.access import staff_at, staff_at_sql, visible_tickets_sql
+from people.models import Role, User
 from tickets.models import Ticket
 
 
@@ -80,3 +80,27 @@ def test_a_resident_of_two_households_sees_both_households_tickets(tickets, pers
     seen = set(Ticket.objects.visible_to(user).values_list("number", flat=True))
     assert {tickets["mine"], tickets["team"], tickets["waiting"]} <= seen  # both homes' matters
     assert _by_sql(user) == seen
+
+
+def test_the_sql_staff_of_a_property_are_the_orms(estate, persona):
+    """``staff_at_sql`` (the dispatch's technicians) says what ``staff_at`` says: the
+    active staff attached to the property and its company's leadership, of the roles
+    asked; not a deactivated account, a resident or another company's leader."""
+    tech = persona("ygjy-tech1")
+    User.objects.filter(pk=tech.pk).update(is_active=False)
+    other = User.objects.create(username="other-leader", role=Role.EXECUTIVE, company_id=None)
+    for code in ("YGJY", "WLBG"):
+        prop = Property.objects.get(code=code)
+        for only in ((), (Role.TECHNICIAN,), (Role.TECHNICIAN, Role.EXECUTIVE), (Role.RESIDENT,)):
+            sql, params = staff_at_sql(prop.pk, *only)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                by_sql = {pk for (pk,) in cursor.fetchall()}
+            by_orm = set(staff_at(prop.pk, *only).values_list("pk", flat=True))
+            assert by_sql == by_orm, (code, only)
+            assert tech.pk not in by_sql and other.pk not in by_sql
+    everyone = staff_at_sql(Property.objects.get(code="YGJY").pk)
+    with connection.cursor() as cursor:
+        cursor.execute(*everyone)
+        ids = {pk for (pk,) in cursor.fetchall()}
+    assert persona("leader").pk in ids and persona("ygjy-tech3").pk in ids and persona("resident").pk not in ids
