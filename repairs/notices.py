@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -42,10 +43,24 @@ JOB, TELL, REVIEW, ESCALATION = (
 
 def to_tell(ticket: Ticket) -> QuerySet[Notification]:
     """The reminders to tell the customer of this ticket written since the desk last
-    recorded telling them (reading a reminder is not telling the customer)."""
-    rows = Notification.objects.filter(ticket=ticket, kind=TELL)
-    last = TicketEvent.objects.filter(ticket=ticket, action="tell_customer").aggregate(at=Max("at"))["at"]
-    return rows.filter(created_at__gt=last) if last else rows
+    recorded telling them (reading a reminder is not telling the customer): those with
+    no record of telling at or after them."""
+    told_since = TicketEvent.objects.filter(ticket=ticket, action="tell_customer", at__gte=OuterRef("created_at"))
+    return Notification.objects.filter(ticket=ticket, kind=TELL).exclude(Exists(told_since))
+
+
+def waiting_to_tell(ticket: Ticket) -> bool:
+    """Whether ``to_tell`` holds a reminder: one hand-written statement, asked by every
+    open repair's page for the desk (whether to offer recording that the customer was
+    told)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM notify_notification n WHERE n.ticket_id = %s AND n.kind = %s AND NOT EXISTS"
+            " (SELECT 1 FROM tickets_ticketevent e WHERE e.ticket_id = n.ticket_id AND e.action = %s"
+            " AND e.at >= n.created_at) LIMIT 1",
+            [ticket.pk, TELL, "tell_customer"],
+        )
+        return cursor.fetchone() is not None
 
 
 def told(reminders: list[int], at: datetime.datetime) -> None:

@@ -796,7 +796,7 @@ def work_order_tell_customer(*, ticket: Ticket, by: User, note: str = "") -> Non
 def work_order_guard(ticket: Ticket, action: str, user: User) -> IllegalTransition | None:
     """The repair's own conditions on a step: recording that the customer was told is
     offered only while a reminder to tell them is open."""
-    if action == "tell_customer" and not notices.to_tell(ticket).exists():
+    if action == "tell_customer" and not notices.waiting_to_tell(ticket):
         return IllegalTransition(
             _("Nothing is waiting to be told to the customer of %(number)s.") % {"number": ticket.number},
             code="nothing_to_tell",

@@ -23,7 +23,7 @@ from notify.models import Notification
 from people.models import Team, User
 from promises.models import Clock, Deadline, PromisePolicy
 from promises.services import deadline_start
-from repairs import routing
+from repairs import notices, routing
 from repairs import services as work
 from repairs.models import Referral, WorkOrder
 from repairs.schemas import ItemIn
@@ -585,7 +585,9 @@ def test_the_desk_records_telling_the_customer_only_what_is_waiting(ticking):
         _("Nothing is waiting to be told to the customer of %(number)s.") % {"number": ticket.number},
         "nothing_to_tell",
     )
+    assert not notices.waiting_to_tell(ticket) and not notices.to_tell(ticket).exists()
     ticket = defer(defer(ticket, T0 + HOUR), T0 + 2 * HOUR, reason="配件未到")
+    assert notices.waiting_to_tell(ticket) and notices.to_tell(ticket).count() == 2
     reminders = list(Notification.objects.filter(ticket=ticket, kind="tell_customer").order_by("id"))
     assert len(reminders) == 2 and {n.recipient_id for n in reminders} == {who("ygjy-agent").pk}
     work.work_order_tell_customer(ticket=ticket, by=who("ygjy-agent"))
@@ -597,6 +599,7 @@ def test_the_desk_records_telling_the_customer_only_what_is_waiting(ticking):
     assert [n.read_at for n in Notification.objects.filter(pk__in=[n.pk for n in reminders])] == [event.at, event.at]
     with pytest.raises(IllegalTransition):
         work.work_order_tell_customer(ticket=t, by=who("ygjy-agent"))
+    assert not notices.waiting_to_tell(t) and not notices.to_tell(t).exists()
 
     t = defer(t, T0 + 3 * HOUR, reason="厂家缺货")
     third = Notification.objects.filter(ticket=t, kind="tell_customer").latest("id")
