@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pages.rows import iso, local, short, url_maker
 from repairs.dispatch import Technician, ranked
 from repairs.pages import TECHNICIANS_MAX
+from tickets.kinds import kind_for
+from tickets.models import Ticket
 from tickets.selectors import TicketRow
 
 
@@ -124,3 +127,36 @@ def board_rows(tickets: list[TicketRow], technicians: list[Technician], *, time_
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A step of a ticket's timeline as its page shows it, on the property's clock."""
+
+    at_iso: str
+    at: str
+    actor: str
+    label: str  # the action, by the kind's workflow
+    to_label: str  # the status it led to, if it changed one
+    note: str
+    files: list[tuple[str, str]]  # (address, what it is) of each photo or signature
+
+
+def timeline_rows(ticket: Ticket) -> list[StepRow]:
+    """The rows of a ticket's timeline (``tickets.selectors.ticket_detail``)."""
+    wf = kind_for(ticket.kind).workflow
+    tz = ZoneInfo(ticket.property.time_zone)
+    return [
+        StepRow(
+            at_iso=iso(e.at, tz),
+            at=local(e.at, tz, "%m-%d %H:%M"),
+            actor=e.actor_name or _("system"),
+            label=str(wf.action_label(e.action)),
+            to_label=str(wf.state_label(e.to_status)) if e.to_status else "",
+            note=e.note,
+            files=[
+                (reverse("console:attachment", args=[a.pk]), str(a.get_kind_display())) for a in e.attachments.all()
+            ],
+        )
+        for e in ticket.timeline  # type: ignore[attr-defined]
+    ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from base.errors import Forbidden
 from base.files import file_response
 from base.reads import related_read
-from console.rows import board_rows, queue_rows
+from console.rows import board_rows, queue_rows, timeline_rows
 from contacts.models import DirectoryEntry
 from estates.hours import Post, post_on_duty
 from pages import forms
@@ -143,10 +143,6 @@ def _ticket_page(
     status: int = 200,
 ) -> HttpResponse:
     ticket = ticket_detail(user, number)
-    wf = kind_for(ticket.kind).workflow
-    for event in ticket.timeline:  # type: ignore[attr-defined]
-        event.label = wf.action_label(event.action)
-        event.to_label = wf.state_label(event.to_status) if event.to_status else ""
     actions = []
     for t in allowed_actions(ticket, user):
         if failed and failed[0] == t.action:
@@ -157,6 +153,7 @@ def _ticket_page(
         "ticket": ticket,
         **kind_context(ticket),
         "actions": actions,
+        "timeline": timeline_rows(ticket),
         "failed": failed[0] if failed else None,
         "message": failed[2] if failed else "",
         "now": timezone.now(),

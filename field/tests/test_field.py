@@ -76,6 +76,13 @@ def test_a_paid_job_from_acceptance_to_sign_off_on_the_phone(api):
     assert kinds == [("photo", "complete"), ("signature", "consent"), ("signature", "sign_off")]
     stored = Attachment.objects.get(ticket=ticket, kind="photo")
     assert stored.file.read()[:8] == b"\x89PNG\r\n\x1a\n" and stored.content_type == "image/png"
+    # The desk's page of the ticket shows each step with its photo and signatures.
+    desk = login("ygjy-agent", "en")
+    timeline = desk.get(f"/t/{number}/").content.decode().split('id="timeline"')[1]
+    for a in Attachment.objects.filter(ticket=ticket):
+        assert f'<img class="thumb" src="/a/{a.pk}/" alt="{a.kind}" loading="lazy">' in timeline
+        assert desk.get(f"/a/{a.pk}/").status_code == 200
+    assert timeline.index("complete → completed") < timeline.index("→ signed off")
 
 
 def _on_site(api) -> tuple[Client, str]:
