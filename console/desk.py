@@ -18,6 +18,7 @@ from assistance.printing import answer_pdf
 from assistance.services import contingency_plan_add
 from base.errors import DomainError, Forbidden, InvalidInput, NotFound
 from base.files import file_response
+from base.reads import related_read
 from catalog.models import Builder, Category, Provider
 from catalog.warranty import warranty_for
 from contacts.directory import directory_entry_add, directory_entry_remove
@@ -167,6 +168,7 @@ def route_choices(request: HttpRequest, code: str) -> HttpResponse:
     user = desk_member(request.user)
     prop = property_of(user, code)
     unit = unit_at(prop, request.GET.get("unit", ""))
+    related_read([unit] if unit else [], "building__builder")  # what the warranty reads
     category = Category.objects.filter(code=request.GET.get("category", "")).select_related("warranty_term").first()
     with timezone.override(prop.time_zone):
         today = timezone.localdate()

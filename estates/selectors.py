@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from base.errors import InvalidInput
-from base.reads import related_read, select
+from base.reads import select
 from estates.models import CommonArea, Property, Resident, Unit
 
 
@@ -102,9 +102,8 @@ def units_said(property_ids: Any, text: str) -> QuerySet[Unit]:
 def unit_at(prop: Property | int, text: str) -> Unit | None:
     """The unit of a property that ``text`` names (see ``units_said``): the one whose
     label is exactly what was typed if there is one, else the first by label; None if
-    none. The one reading of a typed unit behind intake, the API, imports and sign-up;
-    by hand-written statements, with its building and the building's builder (the
-    warranty reads them)."""
+    none. The one reading of a typed unit behind intake, the API, imports and sign-up,
+    by one hand-written statement."""
     pk = prop if isinstance(prop, int) else prop.pk
     text = " ".join((text or "").split())[:30]
     if not text:
@@ -115,7 +114,6 @@ def unit_at(prop: Property | int, text: str) -> Unit | None:
         condition, more = _said(parts)
         where, params = f"({where} OR {condition})", [*params, *more]
     units = select(Unit, f"u.property_id = %s AND {where}", [pk, *params], alias="u", order="u.label", limit=5)
-    related_read(units, "building__builder")
     return next((u for u in units if u.label == text), units[0] if units else None)
 
 
