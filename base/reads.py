@@ -14,7 +14,6 @@ relations from instances already read, the way ``select_related`` and
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -39,20 +38,24 @@ def _ordering(model: type[Model], alias: str) -> str:
     return ", ".join(out)
 
 
-@functools.cache
-def _reading(
-    model: type[Model], connection: BaseDatabaseWrapper
-) -> tuple[list[str], list[tuple[int, Any, list[Callable]]]]:
-    """A model's columns, their attribute names and, by position, the converters the
-    ORM passes their values through on this connection (each connection once)."""
-    fields = model._meta.concrete_fields
-    converters = []
-    for n, field in enumerate(fields):
-        column = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if found:
-            converters.append((n, column, found))
-    return [str(f.column) for f in fields], converters
+Reading = tuple[list[str], list[tuple[int, Any, list[Callable]]]]
+
+
+def _reading(model: type[Model], connection: BaseDatabaseWrapper) -> Reading:
+    """A model's columns and, by position, the converters the ORM passes their values
+    through on this connection: worked out once per connection and kept on it, so
+    they go with it (a server that opens a connection per thread keeps none for long)."""
+    kept: dict[type[Model], Reading] = connection.__dict__.setdefault("_base_reads", {})
+    if model not in kept:
+        fields = model._meta.concrete_fields
+        converters = []
+        for n, field in enumerate(fields):
+            column = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((n, column, found))
+        kept[model] = ([str(f.column) for f in fields], converters)
+    return kept[model]
 
 
 def select(
