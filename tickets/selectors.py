@@ -395,6 +395,13 @@ def tickets_newest(user: User, *, limit: int) -> list[TicketRow]:
     return ticket_rows(user, "1 = 1", [], order="t.reported_at DESC, t.id DESC", limit=limit)
 
 
+# What ``with_labels`` adds, said in SQL on the ticket ``t`` for the hand-written reads
+# (a list's rows, one ticket in full): the label of each row a ticket points at.
+UNIT_LABEL_SQL = "(SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id)"
+AREA_NAME_SQL = "(SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id)"
+TEAM_NAME_SQL = "(SELECT m.name FROM people_team m WHERE m.id = t.team_id)"
+
+
 def ticket_rows(
     user: User,
     where: str,
@@ -430,10 +437,9 @@ def ticket_rows(
         cursor.execute(
             "SELECT t.number, t.kind, t.status, t.urgency, t.route, t.description, t.reporter_name,"  # noqa: S608 - values are parameters
             " t.reported_at, t.next_due_at, t.appointment_at, r.time_zone, c.name, c.trade_id,"
-            " (SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id),"
-            " (SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id),"
+            f" {UNIT_LABEL_SQL}, {AREA_NAME_SQL},"
             " p.username, p.display_name,"
-            " (SELECT m.name FROM people_team m WHERE m.id = t.team_id),"
+            f" {TEAM_NAME_SQL},"
             f" {mark}"
             # The page of tickets is chosen first, then joined for its rows' labels: a
             # technician's team with thousands of open jobs is sorted as bare tickets.
@@ -546,11 +552,11 @@ def ticket_detail(user: User, number: str) -> Ticket:
         [number, *scope_params],
         alias="t",
         extra=(
-            ("unit_label", "(SELECT u.label FROM estates_unit u WHERE u.id = t.unit_id)"),
-            ("area_name", "(SELECT a.name FROM estates_commonarea a WHERE a.id = t.common_area_id)"),
+            ("unit_label", UNIT_LABEL_SQL),
+            ("area_name", AREA_NAME_SQL),
             ("assignee_username", "(SELECT p.username FROM people_user p WHERE p.id = t.assignee_id)"),
             ("assignee_display", "(SELECT p.display_name FROM people_user p WHERE p.id = t.assignee_id)"),
-            ("team_name", "(SELECT m.name FROM people_team m WHERE m.id = t.team_id)"),
+            ("team_name", TEAM_NAME_SQL),
         ),
     )
     if not found:
