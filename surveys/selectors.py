@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from base.rates import rate
+from base.reads import select
 from estates.localtime import day_bounds, local_today
 from estates.models import Household, Property
 from estates.selectors import units_said
@@ -191,12 +192,13 @@ def open_surveys_for(user: User, now: datetime.datetime) -> list[OpenSurvey]:
     survey is open): through the ORM, building the four statements this took cost
     several times running them (docs/performance.md)."""
     around = now.date()
-    candidates = Survey.objects.raw(
-        "SELECT s.*, p.time_zone AS time_zone FROM surveys_survey s"  # noqa: S608 - values are parameters
-        " JOIN estates_property p ON p.id = s.property_id"
-        f" WHERE s.property_id IN (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"
-        " AND s.opens_on <= %s AND s.closes_on >= %s ORDER BY s.opens_on DESC, s.id DESC",
+    candidates = select(
+        Survey,
+        f"s.property_id IN (SELECT h.property_id FROM estates_household h WHERE h.id IN ({HOUSEHOLD_IDS_SQL}))"  # noqa: S608
+        " AND s.opens_on <= %s AND s.closes_on >= %s",
         [user.pk, around + datetime.timedelta(days=1), around - datetime.timedelta(days=1)],
+        alias="s",
+        extra=(("time_zone", "(SELECT p.time_zone FROM estates_property p WHERE p.id = s.property_id)"),),
     )
     surveys = [s for s in candidates if s.is_open(local_today(s.time_zone, now))]  # type: ignore[attr-defined]
     if not surveys:
