@@ -137,6 +137,8 @@ def related_read(
         last = depth == len(names) - 1
         narrow, narrow_params = (where, params) if last else ("", ())
         field: Any = type(level[0])._meta.get_field(name)
+        if field.many_to_many:
+            raise TypeError(f"{path}: a many-to-many relation is read with prefetch_related_objects")
         if field.concrete:  # a foreign key or one-to-one field on these rows
             wanted = [i for i in level if not field.is_cached(i) and getattr(i, field.attname) is not None]
             target = field.target_field

@@ -99,3 +99,13 @@ def test_a_path_through_a_relation_read_before_goes_on_from_its_rows(api):
     with CaptureQueriesContext(connection) as walked:
         codes = [i.service_item.code for i in ticket.work_order.items.all()]  # type: ignore[attr-defined,union-attr]
     assert walked.captured_queries == [] and codes == ["PL-01", "PL-03", "PB-01"]
+
+
+def test_a_many_to_many_path_is_refused_by_name(estate):
+    """A many-to-many relation has no foreign key on either side to follow: asking for
+    one says so instead of reading something else."""
+    import pytest
+
+    technician = User.objects.get(username="ygjy-tech1")
+    with pytest.raises(TypeError, match="trades: a many-to-many relation"):
+        related_read([technician], "trades")
