@@ -10,7 +10,6 @@ import random
 import signal
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,7 +184,6 @@ def http(
     from bench import probes
 
     auth = {"Authorization": f"Bearer {token}"}
-    run_id = uuid.uuid4().hex[:8]
 
     def baseline(n: int) -> load.Request:
         return "GET", "/api/v1/me", None, auth
@@ -210,10 +208,7 @@ def http(
     def detail(n: int) -> load.Request:
         return "GET", f"/api/v1/tickets/{numbers[(n * 7919) % len(numbers)]}", None, auth
 
-    def create(n: int) -> load.Request:
-        body = json.dumps(probes.create_body(n, units)).encode()
-        headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"bench-{run_id}-{n}"}
-        return "POST", "/api/v1/tickets", body, headers
+    create = probes.creations(units, auth, "bench")
 
     out = {}
     log = target.RESULTS / "gunicorn.log"
@@ -331,16 +326,12 @@ def floor(
         .values_list("number", flat=True)[:500]
     )
     mixed = [n for pair in zip(opened, numbers, strict=False) for n in pair]
-    run_id = uuid.uuid4().hex[:8]
     words = ["漏水", "水龙头", "3栋1202室", *(n[-8:].lower() for n in numbers[:50])]
 
     def get(path: str, headers: dict[str, str]) -> Callable[[int], load.Request]:
         return lambda n: ("GET", path, None, headers)
 
-    def create(n: int) -> load.Request:
-        body = json.dumps(probes.create_body(n, units)).encode()
-        headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"floor-{run_id}-{n}"}
-        return "POST", "/api/v1/tickets", body, headers
+    create = probes.creations(units, auth, "floor")
 
     pages: dict[str, tuple[Callable[[int], load.Request], int]] = {
         "floor": (get("/health/live/", {}), 200),
@@ -441,16 +432,11 @@ def notices_on_off(
     from tickets.models import Ticket
 
     auth = {"Authorization": f"Bearer {token}"}
-    run_id = uuid.uuid4().hex[:8]
     out: dict[str, Any] = {}
     for round_ in range(1, NOTICE_ROUNDS + 1):
         labels = ("on", "off") if round_ % 2 else ("off", "on")
         for label in labels:
-
-            def create(n: int, tag: str = f"{label}{round_}") -> load.Request:
-                body = json.dumps(probes.create_body(n, units)).encode()
-                headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": f"bench-{run_id}-{tag}-{n}"}
-                return "POST", "/api/v1/tickets", body, headers
+            create = probes.creations(units, auth, f"bench-{label}{round_}")
 
             log = target.RESULTS / f"gunicorn-notices-{label}.log"
             with server.gunicorn(workers=args.workers, env=tgt.env() | NOTICES[label], log=log, token=token) as port:

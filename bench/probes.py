@@ -4,11 +4,13 @@ no HTTP), query plans of those requests, and the sweep of missed promises."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 import time
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.load import Request
 from promises.models import Deadline
 from promises.services import sweep
 
@@ -97,6 +100,23 @@ def create_body(n: int, units: list[str]) -> dict[str, str]:
         "reporter_phone": f"138{n % 10**8:08d}",
         "description": f"{text}（压测 {n}）",
     }
+
+
+def creations(units: list[str], auth: dict[str, str], label: str) -> Callable[[int], Request]:
+    """The load generator's requests recording the n-th ticket of ``create_body``, each
+    under an ``Idempotency-Key`` no request sent before. The generator numbers every
+    run's requests from 0 (and its warm-ups from 10**9): a key made from that number
+    would make each later run replay the first run's tickets instead of recording new
+    ones, and measure the replay."""
+    keys = itertools.count()
+    run_id = uuid.uuid4().hex[:8]
+
+    def make(n: int) -> Request:
+        body = json.dumps(create_body(n, units)).encode()
+        key = f"{label}-{run_id}-{next(keys)}"  # next() on a count is atomic under the GIL
+        return "POST", "/api/v1/tickets", body, {**auth, "Content-Type": "application/json", "Idempotency-Key": key}
+
+    return make
 
 
 def _request(client: Client, method: str, url: str, body: dict | None = None) -> tuple[int, dict, list[dict]]:
