@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from base.errors import NotFound
+from base.reads import select
 from estates.models import Property
 from repairs.models import WorkOrder, WorkOrderItem
 from settlement.models import HANDED_IN, Charge, Method, Reconciliation
@@ -35,7 +36,8 @@ def charge_by_number(receipt_no: str) -> Charge:
 
 
 def charge_of_ticket(ticket_id: int) -> Charge | None:
-    return Charge.objects.filter(ticket_id=ticket_id).first()
+    found = select(Charge, "ticket_id = %s", [ticket_id], order="id", limit=1)  # every paid job's page reads it
+    return found[0] if found else None
 
 
 @dataclass

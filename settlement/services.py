@@ -109,8 +109,10 @@ def method_clean(method: str) -> str:
 
 
 def consented_quote(order: WorkOrder) -> Quote | None:
-    """The quote the customer agreed to last: what is charged."""
-    return order.quotes.filter(status=Quote.Status.CONSENTED).order_by("-version").first()
+    """The quote the customer agreed to last: what is charged. From the order's quotes
+    as already read (the ticket's page reads them all), else read now."""
+    consented = [q for q in order.quotes.all() if q.status == Quote.Status.CONSENTED]
+    return max(consented, key=lambda q: q.version, default=None)
 
 
 def charge_check(order: WorkOrder, *, settled: bool = True) -> Quote:
