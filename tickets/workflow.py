@@ -146,31 +146,49 @@ def is_assigned_to(ticket: Ticket, user: User) -> bool:
     return bool(ticket.team_id and ticket.team_id == user.team_id)
 
 
-def refusal(ticket: Ticket, t: Transition, user: User) -> DomainError | None:
-    """Why ``user`` may not take ``t`` on ``ticket`` now, or None if they may.
-    Assumes the caller already checked the ticket is visible to the user."""
-    wf = workflow_for(ticket.kind)
+def _refused(ticket: Ticket, t: Transition, user: User) -> str | DomainError | None:
+    """Which rule refuses ``user`` taking ``t`` on ``ticket`` now: the code of one of
+    the workflow's own rules, the kind's guard's refusal, or None if none does. Assumes
+    the caller already checked the ticket is visible to the user."""
     if ticket.archived_at is not None:
+        return "archived"
+    if not holds(user, t.roles):
+        return "role_not_allowed"
+    if user.role in t.assigned_roles and not is_assigned_to(ticket, user):
+        return "not_assigned"
+    if ticket.status not in t.sources:
+        return "not_now"
+    guard = kind_for(ticket.kind).guard
+    return guard(ticket, t.action, user) if guard else None
+
+
+def refusal(ticket: Ticket, t: Transition, user: User) -> DomainError | None:
+    """Why ``user`` may not take ``t`` on ``ticket`` now, said to them, or None if they may."""
+    found = _refused(ticket, t, user)
+    if found is None or isinstance(found, DomainError):
+        return found
+    if found == "archived":
         return IllegalTransition(
             _("Ticket %(number)s is archived: it is kept read-only.") % {"number": ticket.number}, code="archived"
         )
-    if not holds(user, t.roles):
+    if found == "role_not_allowed":
         return Forbidden(
             _("Your role (%(role)s) may not %(action)s.") % {"role": Role(user.role).label, "action": str(t.label)},
             code="role_not_allowed",
         )
-    if user.role in t.assigned_roles and not is_assigned_to(ticket, user):
+    if found == "not_assigned":
         return Forbidden(
             _("Ticket %(number)s is not assigned to you or your team.") % {"number": ticket.number},
             code="not_assigned",
         )
-    if ticket.status not in t.sources:
-        return IllegalTransition(
-            _("Cannot %(action)s: ticket %(number)s is %(state)s.")
-            % {"action": str(t.label), "number": ticket.number, "state": wf.state_label(ticket.status)}
-        )
-    guard = kind_for(ticket.kind).guard
-    return guard(ticket, t.action, user) if guard else None
+    return IllegalTransition(
+        _("Cannot %(action)s: ticket %(number)s is %(state)s.")
+        % {
+            "action": str(t.label),
+            "number": ticket.number,
+            "state": workflow_for(ticket.kind).state_label(ticket.status),
+        }
+    )
 
 
 def check(ticket: Ticket, action: str, user: User) -> Transition:
@@ -189,7 +207,8 @@ def check(ticket: Ticket, action: str, user: User) -> Transition:
 
 def allowed_actions(ticket: Ticket, user: User) -> list[Transition]:
     wf = workflow_for(ticket.kind)
-    return [t for t in wf.transitions.values() if refusal(ticket, t, user) is None]
+    # Only whether: the words of a refusal are not worked out for every action the page leaves out.
+    return [t for t in wf.transitions.values() if _refused(ticket, t, user) is None]
 
 
 def event_append(
