@@ -9,11 +9,15 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from catalog.models import Category, WarrantyTerm
-        from catalog.selectors import remembered_categories
+        from catalog.models import Builder, Category, Provider, WarrantyTerm
+        from catalog.selectors import remembered_categories, remembered_parties
 
         # A category (or the warranty term read with it) changed in this process is read
         # again at once (base.remembered).
         for model in (Category, WarrantyTerm):
             for signal in (post_save, post_delete):
                 signal.connect(lambda **kw: remembered_categories.forget(), model, weak=False)
+        # So is a builder or a provider.
+        for model in (Builder, Provider):
+            for signal in (post_save, post_delete):
+                signal.connect(lambda **kw: remembered_parties.forget(), model, weak=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from base.remembered import Remembered
-from catalog.models import Category, ServiceItem
+from catalog.models import Builder, Category, Provider, ServiceItem
 from estates.models import Resident
 
 if TYPE_CHECKING:
@@ -24,6 +25,33 @@ def category_by_code(code: str) -> Category | None:
     return remembered_categories.get(
         code, lambda: Category.objects.filter(code=code).select_related("warranty_term").first()
     )
+
+
+def category_by_pk(pk: int) -> Category | None:
+    """The category with this id, as ``category_by_code`` (the caller's own copy)."""
+    found = remembered_categories.get(
+        ("pk", pk), lambda: Category.objects.filter(pk=pk).select_related("warranty_term").first()
+    )
+    return copy.copy(found) if found is not None else None
+
+
+# The active builders and providers of each company, remembered by each process (base.
+# remembered): every open repair's page at the desk and the intake's route offer them.
+# One saved or deleted is forgotten at once (catalog.apps).
+remembered_parties: Remembered[tuple[list[Builder], list[Provider]]] = Remembered("REFERENCE_CACHE_SECONDS")
+
+
+def outside_parties(company_id: int) -> tuple[list[Builder], list[Provider]]:
+    """A company's active builders and providers, each by name (the caller's own copies)."""
+    found = remembered_parties.get(
+        company_id,
+        lambda: (
+            list(Builder.objects.filter(company_id=company_id, active=True)),
+            list(Provider.objects.filter(company_id=company_id, active=True)),
+        ),
+    )
+    builders, providers = found or ([], [])
+    return [copy.copy(b) for b in builders], [copy.copy(p) for p in providers]
 
 
 def company_of(user: User) -> int | None:

@@ -19,7 +19,8 @@ from assistance.services import contingency_plan_add
 from base.errors import DomainError, Forbidden, InvalidInput, NotFound
 from base.files import file_response
 from base.reads import related_read
-from catalog.models import Builder, Category, Provider
+from catalog.models import Category
+from catalog.selectors import outside_parties
 from catalog.warranty import warranty_for
 from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.export import daily_log_xlsx
@@ -180,7 +181,7 @@ def route_choices(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def route_context(prop, chosen: str, warranty=None, party: str = "") -> dict:  # type: ignore[no-untyped-def]
-    builders = list(Builder.objects.filter(company_id=prop.company_id, active=True))
+    builders, providers = outside_parties(prop.company_id)
     if warranty and warranty.builder and not party and chosen == Route.BUILDER:
         party = warranty.builder.code
     return {
@@ -189,6 +190,6 @@ def route_context(prop, chosen: str, warranty=None, party: str = "") -> dict:  #
         "chosen": chosen,
         "warranty": warranty,
         "builders": builders,
-        "providers": list(Provider.objects.filter(company_id=prop.company_id, active=True)),
+        "providers": providers,
         "party": party,
     }

@@ -11,7 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from base.reads import related_read, rows
-from catalog.models import Builder, Provider, ServiceItem
+from catalog.models import ServiceItem
+from catalog.selectors import outside_parties
 from people.models import Team
 from repairs.conduct import CONDUCT
 from repairs.dispatch import dispatch_candidates
@@ -57,13 +58,10 @@ def options(ticket: Ticket, action: str, fields: Mapping[str, Any]) -> FormOptio
     if "checklist" in fields:
         out.choices["checklist"] = [(code, str(label)) for code, label in CONDUCT.items()]
     if "party" in fields:
-        company = ticket.property.company_id
+        builders, providers = outside_parties(ticket.property.company_id)
         out.choices["party"] = [("", "—")]
-        active = ("active = %s", [True])
-        out.choices["party"] += [(b.code, f"Z · {b.name}") for b in rows(Builder, "company_id", [company], *active)]
-        out.choices["party"] += [
-            (p.code, f"Q · {p.name} ({p.service})") for p in rows(Provider, "company_id", [company], *active)
-        ]
+        out.choices["party"] += [(b.code, f"Z · {b.name}") for b in builders]
+        out.choices["party"] += [(p.code, f"Q · {p.name} ({p.service})") for p in providers]
     if "route" in fields:
         out.choices["route"] = [(r.value, str(r.label)) for r in (Route.BUILDER, Route.PROVIDER)]
     if "update" in fields:

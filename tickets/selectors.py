@@ -22,9 +22,10 @@ from ninja import Field, Schema
 from base.errors import InvalidInput, NotFound
 from base.reads import related_read, select
 from base.schemas import Day
+from catalog.selectors import category_by_pk
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
-from people.access import is_resident, may_see_household_phones, visible_tickets_sql
+from people.access import is_resident, may_see_household_phones, properties_of, visible_tickets_sql
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS
 from tickets.kinds import kind_for, kinds
@@ -563,6 +564,13 @@ def ticket_detail(user: User, number: str) -> Ticket:
         raise NotFound(_("There is no ticket %(number)s you can see.") % {"number": number[:40]})
     ticket = found[0]
     kind = kind_for(ticket.kind)
+    # The property and the category as this process remembers them (base.remembered).
+    workplace = next((p for p in properties_of(user) if p.pk == ticket.property_id), None)
+    if workplace is not None:
+        ticket.property = workplace
+    category = category_by_pk(ticket.category_id) if ticket.category_id is not None else None
+    if category is not None:
+        ticket.category = category
     for path in ("property", "category", "origin"):
         related_read(found, path)
     # Another kind's records a ticket never has: known to be none, so nothing asks for them.

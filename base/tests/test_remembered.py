@@ -5,6 +5,7 @@ made in this process is seen at once, one made in another process within those s
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -12,14 +13,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Category
-from catalog.selectors import category_by_code, remembered_categories
-from conftest import repair_draft
+from catalog.models import Builder, Category
+from catalog.selectors import category_by_code, remembered_categories, remembered_parties
+from conftest import login, recorded, repair_draft
 from estates.models import Property
 from onboarding.services import promise_limit_set
 from people.access import remembered_workplaces
 from promises.models import PromisePolicy
 from promises.policy import limits_for, remembered_limits
+from tickets.models import Ticket
 
 
 @pytest.fixture
@@ -123,3 +125,44 @@ def test_each_property_and_kind_keeps_its_own_remembered_limits(remembering):
     assert first[(ygjy.pk, "repair")]["arrive"].minutes != 77
     assert first[(ygjy.pk, "complaint:major")].keys() != first[(ygjy.pk, "repair")].keys()
     assert {pair: limits_for(*pair) for pair in asked} == first  # the same, from memory
+
+
+@pytest.fixture
+def parties(workplaces):
+    remembered_parties.forget()
+    yield
+    remembered_parties.forget()
+
+
+def test_a_tickets_page_reads_its_property_category_and_outside_parties_from_memory(parties, api):
+    """R2.22, R2.23: the desk's page of an open repair offers the company's active builders
+    and providers; one switched off here is gone at once, elsewhere within the seconds."""
+    number = recorded(api("ygjy-agent"), repair_draft())
+    desk = login("ygjy-agent")
+    desk.get(f"/t/{number}/")
+    with CaptureQueriesContext(connection) as queries:
+        page = desk.get(f"/t/{number}/").content.decode()
+    for table in ("estates_property", "catalog_category", "catalog_builder", "catalog_provider"):
+        # A statement reading the table's rows (not one that names it in a condition).
+        assert not [q for q in queries if re.match(rf'SELECT [^()]* FROM "?{table}"?\s', q["sql"])], table
+    builder = Builder.objects.filter(company__properties__code="YGJY", active=True).first()
+    assert builder is not None and f"Z · {builder.name}" in page
+
+    def offered() -> bool:
+        return f"Z · {builder.name}" in desk.get(f"/t/{number}/").content.decode()
+
+    Builder.objects.filter(pk=builder.pk).update(active=False)  # another process: no signal here
+    assert offered()
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        assert not offered()
+    builder.active = True
+    builder.save()
+    assert offered()
+    builder.active = False
+    builder.save()
+    assert not offered()
+    # The category's name, renamed here: at once.
+    category = Ticket.objects.get(number=number).category
+    category.name = "给排水（新）"
+    category.save()
+    assert "给排水（新）" in desk.get(f"/t/{number}/").content.decode()
