@@ -18,6 +18,6 @@ class CatalogConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(lambda **kw: remembered_categories.forget(), model, weak=False)
         # So is a builder or a provider.
-        for model in (Builder, Provider):
+        for party in (Builder, Provider):
             for signal in (post_save, post_delete):
-                signal.connect(lambda **kw: remembered_parties.forget(), model, weak=False)
+                signal.connect(lambda **kw: remembered_parties.forget(), party, weak=False)

@@ -163,6 +163,7 @@ def test_a_tickets_page_reads_its_property_category_and_outside_parties_from_mem
     assert not offered()
     # The category's name, renamed here: at once.
     category = Ticket.objects.get(number=number).category
+    assert category is not None
     category.name = "给排水（新）"
     category.save()
     assert "给排水（新）" in desk.get(f"/t/{number}/").content.decode()
