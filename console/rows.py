@@ -160,3 +160,39 @@ def timeline_rows(ticket: Ticket) -> list[StepRow]:
         )
         for e in ticket.timeline  # type: ignore[attr-defined]
     ]
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    """A promise clock of a ticket as its page shows it, on the property's clock."""
+
+    status: str  # open, met or cancelled (the row's class)
+    breached: bool
+    clock: str
+    due_iso: str
+    due: str
+    mark: str  # how a met clock ended (on time, late), or that it was cancelled
+    met: str
+
+
+def promise_rows(ticket: Ticket) -> list[PromiseRow]:
+    """The rows of a ticket's promises (``tickets.selectors.ticket_detail``)."""
+    tz = ZoneInfo(ticket.property.time_zone)
+    out = []
+    for d in ticket.deadlines.all():
+        if d.status == "met":
+            mark = "✗ " + _("late") if d.breached_at else "✓ " + _("on time")
+        else:
+            mark = _("cancelled") if d.status != "open" else ""
+        out.append(
+            PromiseRow(
+                status=d.status,
+                breached=d.breached_at is not None,
+                clock=str(d.get_clock_display()),
+                due_iso=iso(d.due_at, tz),
+                due=local(d.due_at, tz, "%m-%d %H:%M"),
+                mark=mark,
+                met=local(d.met_at, tz, "%m-%d %H:%M") if d.status == "met" else "",
+            )
+        )
+    return out

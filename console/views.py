@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from base.errors import Forbidden
 from base.files import file_response
 from base.reads import related_read
-from console.rows import board_rows, queue_rows, timeline_rows
+from console.rows import board_rows, promise_rows, queue_rows, timeline_rows
 from contacts.models import DirectoryEntry
 from estates.hours import Post, post_on_duty
 from pages import forms
@@ -154,6 +154,7 @@ def _ticket_page(
         **kind_context(ticket),
         "actions": actions,
         "timeline": timeline_rows(ticket),
+        "promises": promise_rows(ticket),
         "failed": failed[0] if failed else None,
         "message": failed[2] if failed else "",
         "now": timezone.now(),
