@@ -158,7 +158,7 @@ def works_at(user: User, property: Property) -> bool:
     attached = getattr(property, "user_attached", None)  # from property_with_access
     if attached is not None:
         return bool(attached)
-    return user.properties.filter(pk=property.pk).exists()
+    return any(p.pk == property.pk for p in properties_of(user))  # remembered: no query
 
 
 def property_of(user: User, code: str, among: list[Property] | None = None) -> Property:
