@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from django.conf import settings
+from django.db import transaction
 
 T = TypeVar("T")
 
@@ -57,3 +58,10 @@ class Remembered(Generic[T]):  # noqa: UP046 - one style with the rest of the co
             for known, (_at, value) in list(self._seen.items()):
                 if where(value):
                     self._seen.pop(known, None)
+
+    def changed(self) -> None:
+        """A row behind these values changed in this process: forget them all now, and
+        again when the transaction commits, so that another thread of this process that
+        read the old row before the commit does not keep it."""
+        self.forget()
+        transaction.on_commit(self.forget)

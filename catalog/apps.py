@@ -16,8 +16,8 @@ class CatalogConfig(AppConfig):
         # again at once (base.remembered).
         for model in (Category, WarrantyTerm):
             for signal in (post_save, post_delete):
-                signal.connect(lambda **kw: remembered_categories.forget(), model, weak=False)
+                signal.connect(lambda **kw: remembered_categories.changed(), model, weak=False)
         # So is a builder or a provider.
         for party in (Builder, Provider):
             for signal in (post_save, post_delete):
-                signal.connect(lambda **kw: remembered_parties.forget(), party, weak=False)
+                signal.connect(lambda **kw: remembered_parties.changed(), party, weak=False)

@@ -25,6 +25,7 @@ from estates.models import Building, Property, Unit
 from followups.models import FollowUpPolicy, Service
 from followups.policy import DEFAULTS as FOLLOWUP_DEFAULTS
 from notify.models import ChannelRoute
+from people.access import remembered_workplaces
 from people.models import Role, Team, Trade, User
 from promises.models import PromisePolicy
 from promises.policy import limits_forget, policies_reset, policies_seed
@@ -152,6 +153,7 @@ def settings_save(
         return []
     old = {name: getattr(prop, name) for name in changed}
     Property.objects.filter(pk=prop.pk).update(**{name: values[name] for name in changed})
+    remembered_workplaces.changed()  # a queryset update sends no signal: the property's clock is read again
     said = "; ".join(
         f"{getattr(Property._meta.get_field(name), 'verbose_name', name)}: {_shown(old[name])} → {_shown(values[name])}"
         for name in changed

@@ -125,13 +125,27 @@ def property_ids(user: User) -> QuerySet:
 remembered_workplaces: Remembered[list[Property]] = Remembered("REFERENCE_CACHE_SECONDS")
 
 
-def properties_of(user: User) -> list[Property]:
-    """The properties a staff account works at, by code (the caller's own copies)."""
+def _workplaces(user: User) -> list[Property]:
+    """The remembered properties of a staff account (none for anyone else), not to be changed."""
+    if not is_staff_member(user):
+        return []
     key = (user.pk, user.role, user.company_id, user.is_active, user.is_superuser)
     found = remembered_workplaces.get(
         key, lambda: list(Property.objects.filter(pk__in=property_ids(user)).order_by("code"))
     )
-    return [copy.copy(p) for p in found or ()]
+    return found or []
+
+
+def properties_of(user: User) -> list[Property]:
+    """The properties a staff account works at, by code (the caller's own copies)."""
+    return [copy.copy(p) for p in _workplaces(user)]
+
+
+def workplace_of(user: User, property_id: int) -> Property | None:
+    """The property with this id if the staff account works there (the caller's own
+    copy), else None."""
+    found = next((p for p in _workplaces(user) if p.pk == property_id), None)
+    return copy.copy(found) if found is not None else None
 
 
 def property_with_access(user: User, code: str) -> Property | None:
@@ -158,7 +172,7 @@ def works_at(user: User, property: Property) -> bool:
     attached = getattr(property, "user_attached", None)  # from property_with_access
     if attached is not None:
         return bool(attached)
-    return any(p.pk == property.pk for p in properties_of(user))  # remembered: no query
+    return workplace_of(user, property.pk) is not None  # remembered: no query
 
 
 def property_of(user: User, code: str, among: list[Property] | None = None) -> Property:

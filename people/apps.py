@@ -49,7 +49,7 @@ class PeopleConfig(AppConfig):
         # Where accounts work: an account, its properties or a property changed here is
         # read again at once (base.remembered).
         def workplaces_forget(**kw: object) -> None:
-            remembered_workplaces.forget()
+            remembered_workplaces.changed()
 
         for model in (User, Property):
             for signal in (post_save, post_delete):

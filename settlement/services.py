@@ -110,7 +110,8 @@ def method_clean(method: str) -> str:
 
 def consented_quote(order: WorkOrder) -> Quote | None:
     """The quote the customer agreed to last: what is charged. From the order's quotes
-    as already read (the ticket's page reads them all), else read now."""
+    as already read (the ticket's page reads them all), else read now: the charge
+    itself reads its order afresh (``order_for``), with no quotes read before it."""
     consented = [q for q in order.quotes.all() if q.status == Quote.Status.CONSENTED]
     return max(consented, key=lambda q: q.version, default=None)
 

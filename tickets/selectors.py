@@ -25,7 +25,7 @@ from base.schemas import Day
 from catalog.selectors import category_by_pk
 from estates.models import CommonArea, Property, Resident, Unit
 from estates.selectors import units_said
-from people.access import is_resident, may_see_household_phones, properties_of, visible_tickets_sql
+from people.access import is_resident, may_see_household_phones, visible_tickets_sql, workplace_of
 from people.models import Team, User
 from promises.models import CUSTOMER_CLOCKS
 from tickets.kinds import kind_for, kinds
@@ -565,7 +565,7 @@ def ticket_detail(user: User, number: str) -> Ticket:
     ticket = found[0]
     kind = kind_for(ticket.kind)
     # The property and the category as this process remembers them (base.remembered).
-    workplace = next((p for p in properties_of(user) if p.pk == ticket.property_id), None)
+    workplace = workplace_of(user, ticket.property_id)
     if workplace is not None:
         ticket.property = workplace
     category = category_by_pk(ticket.category_id) if ticket.category_id is not None else None

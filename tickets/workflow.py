@@ -181,6 +181,8 @@ def refusal(ticket: Ticket, t: Transition, user: User) -> DomainError | None:
             _("Ticket %(number)s is not assigned to you or your team.") % {"number": ticket.number},
             code="not_assigned",
         )
+    if found != "not_now":
+        raise ValueError(f"no words for the refusal {found!r}")
     return IllegalTransition(
         _("Cannot %(action)s: ticket %(number)s is %(state)s.")
         % {

@@ -17,7 +17,7 @@ from catalog.models import Builder, Category
 from catalog.selectors import category_by_code, remembered_categories, remembered_parties
 from conftest import login, recorded, repair_draft
 from estates.models import Property
-from onboarding.services import promise_limit_set
+from onboarding.services import promise_limit_set, settings_save
 from people.access import remembered_workplaces
 from promises.models import PromisePolicy
 from promises.policy import limits_for, remembered_limits
@@ -167,3 +167,23 @@ def test_a_tickets_page_reads_its_property_category_and_outside_parties_from_mem
     category.name = "给排水（新）"
     category.save()
     assert "给排水（新）" in desk.get(f"/t/{number}/").content.decode()
+
+
+def test_a_propertys_clock_changed_on_the_setup_page_is_seen_at_once(workplaces, api, persona):
+    """The set-up page writes a property's time zone by a queryset update, which sends no
+    signal: it forgets the remembered properties itself, so a ticket's page in the
+    process that made the change shows its times on the new clock at once."""
+    number = recorded(api("ygjy-agent"), repair_draft())
+    desk = login("ygjy-agent")
+    assert 'datetime="' in (page := desk.get(f"/t/{number}/").content.decode()) and "+08:00" in page
+    settings_save(
+        by=persona("admin"),
+        prop=Property.objects.get(code="YGJY"),
+        time_zone="Asia/Tokyo",
+        office_opens="08:00",
+        office_closes="18:00",
+        after_hours_phone="",
+        desk_phone="",
+    )
+    page = desk.get(f"/t/{number}/").content.decode()
+    assert "+09:00" in page and "+08:00" not in page
