@@ -141,18 +141,18 @@ def properties_of(user: User) -> list[Property]:
     return [copy.copy(p) for p in _workplaces(user)]
 
 
-def workplace_of(user: User, property_id: int) -> Property | None:
-    """The property with this id if the staff account works there (the caller's own
-    copy), else None."""
-    found = next((p for p in _workplaces(user) if p.pk == property_id), None)
+def workplace_of(user: User, property_id: int | None = None, *, code: str = "") -> Property | None:
+    """The property with this id (or ``code``) if the staff account works there (the
+    caller's own copy), else None."""
+    found = next((p for p in _workplaces(user) if p.pk == property_id or (code and p.code == code)), None)
     return copy.copy(found) if found is not None else None
 
 
 def property_with_access(user: User, code: str) -> Property | None:
     """The property with this code, carrying whether the account works there (read from
-    ``properties_of``), so that ``works_at`` decides without another query; None if there
+    the remembered workplaces), so that ``works_at`` decides without another query; None if there
     is none (whether or not the user works there)."""
-    mine = next((p for p in properties_of(user) if p.code == code), None)
+    mine = workplace_of(user, code=code)
     if mine is not None:
         mine.user_attached = True  # type: ignore[attr-defined]
         return mine
