@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -21,17 +22,18 @@ remembered_categories: Remembered[Category] = Remembered("REFERENCE_CACHE_SECOND
 
 
 def category_by_code(code: str) -> Category | None:
-    """The category with this code (its warranty term read with it), or None."""
-    return remembered_categories.get(
-        code, lambda: Category.objects.filter(code=code).select_related("warranty_term").first()
-    )
+    """The category with this code (its warranty term read with it), or None (the
+    caller's own copy)."""
+    return _category(code, lambda: Category.objects.filter(code=code).select_related("warranty_term").first())
 
 
 def category_by_pk(pk: int) -> Category | None:
-    """The category with this id, as ``category_by_code`` (the caller's own copy)."""
-    found = remembered_categories.get(
-        ("pk", pk), lambda: Category.objects.filter(pk=pk).select_related("warranty_term").first()
-    )
+    """The category with this id, as ``category_by_code``."""
+    return _category(("pk", pk), lambda: Category.objects.filter(pk=pk).select_related("warranty_term").first())
+
+
+def _category(key: Hashable, read: Callable[[], Category | None]) -> Category | None:
+    found = remembered_categories.get(key, read)
     return copy.copy(found) if found is not None else None
 
 

@@ -19,8 +19,7 @@ from assistance.services import contingency_plan_add
 from base.errors import DomainError, Forbidden, InvalidInput, NotFound
 from base.files import file_response
 from base.reads import related_read
-from catalog.models import Category
-from catalog.selectors import outside_parties
+from catalog.selectors import category_by_code, outside_parties
 from catalog.warranty import warranty_for
 from contacts.directory import directory_entry_add, directory_entry_remove
 from contacts.export import daily_log_xlsx
@@ -170,7 +169,7 @@ def route_choices(request: HttpRequest, code: str) -> HttpResponse:
     prop = property_of(user, code)
     unit = unit_at(prop, request.GET.get("unit", ""))
     related_read([unit] if unit else [], "building__builder")  # what the warranty reads
-    category = Category.objects.filter(code=request.GET.get("category", "")).select_related("warranty_term").first()
+    category = category_by_code(request.GET.get("category", "")[:30])
     with timezone.override(prop.time_zone):
         today = timezone.localdate()
     warranty = warranty_for(unit=unit, building=None, category=category, on=today) if unit else None
