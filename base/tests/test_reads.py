@@ -6,6 +6,7 @@ still asks the database."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
@@ -104,8 +105,6 @@ def test_a_path_through_a_relation_read_before_goes_on_from_its_rows(api):
 def test_a_many_to_many_path_is_refused_by_name(estate):
     """A many-to-many relation has no foreign key on either side to follow: asking for
     one says so instead of reading something else."""
-    import pytest
-
     technician = User.objects.get(username="ygjy-tech1")
     with pytest.raises(TypeError, match="trades: a many-to-many relation"):
         related_read([technician], "trades")
