@@ -32,6 +32,19 @@ def counter_next(key: str) -> int:
     return int(value)
 
 
+def ticket_id_reserve() -> int | None:
+    """The id of a ticket about to be written, taken from its sequence on PostgreSQL (a
+    sequence takes no lock and is never rolled back), so that the rows pointing at the
+    ticket can be written before its number is taken; None on SQLite, which gives the id
+    at the insert (and runs one writing transaction at a time anyway)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('tickets_ticket', 'id'))")
+        (value,) = cursor.fetchone()
+    return int(value)
+
+
 def ticket_number_next(*, kind: str, day: datetime.date) -> str:
     key = f"{kind_for(kind).prefix}{day:%Y%m%d}"
     return f"{key[:2]}-{key[2:]}-{counter_next(key):04d}"

@@ -29,7 +29,7 @@ from tickets.attachments import Upload, attachments_store, uploads_check
 from tickets.choices import Channel
 from tickets.kinds import kind_for, kinds
 from tickets.models import IdempotencyKey, Route, Ticket
-from tickets.numbering import ticket_number_next
+from tickets.numbering import ticket_id_reserve, ticket_number_next
 from tickets.workflow import event_append
 
 if TYPE_CHECKING:
@@ -55,15 +55,21 @@ def ticket_create(
     rework_of: Ticket | None = None,
     origin: Ticket | None = None,
     uploads: Sequence[Upload] = (),
+    idempotency: IdempotencyKey | None = None,
 ) -> Ticket:
     """Record a matter (R1.1, R2.1): check the draft, number it (R1.5), start its promise
     clocks, open the kind's own records and write the first timeline event, all or
     nothing. ``origin`` is the ticket this one was raised from (linked both ways).
-    ``uploads``: photos the reporter took, kept with the first event. A resident's own
-    report came in online, whatever the draft says.
+    ``uploads``: photos the reporter took, kept with the first event. ``idempotency``:
+    the unsaved key of the request (``ticket_create_once``), written pointing at the
+    ticket. A resident's own report came in online, whatever the draft says.
 
-    Everything is looked up and checked before the transaction, which then only writes,
-    so the day's number counter (a row lock) is held for as short a time as possible.
+    The day's number counter is a row lock held until the commit, so every concurrent
+    creation of the kind waits for it: everything is looked up and checked before the
+    transaction, and where the database gives the ticket its id first (PostgreSQL, from
+    the id's sequence) the rows that only point at the ticket (its clocks, its first
+    event, the request's key) are written before the number is taken. The foreign keys
+    are checked at the commit, when the ticket is there.
     """
     now = timezone.now()
     if is_resident(by):
@@ -118,10 +124,7 @@ def ticket_create(
     clocks = opening_deadlines(ticket=ticket, clocks=wf.opening_clocks, limits=limits, now=now)
     ticket.next_due_at = min((d.due_at for d in clocks if d.status == Deadline.Status.OPEN), default=None)
 
-    # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
-    with transaction.atomic(savepoint=False):
-        ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
-        ticket.save(force_insert=True)
+    def pointing_rows() -> None:
         for deadline in clocks:
             deadline.ticket = ticket
         Deadline.objects.bulk_create(clocks)
@@ -134,6 +137,20 @@ def ticket_create(
             note=description[:200],
             data={"origin": origin.number} if origin else None,
         )
+        if idempotency is not None:
+            idempotency.ticket, idempotency.created_at = ticket, now
+            idempotency.save(force_insert=True)
+
+    # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
+    with transaction.atomic(savepoint=False):
+        ticket.pk = ticket_id_reserve()
+        id_first = ticket.pk is not None
+        if id_first:
+            pointing_rows()
+        ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
+        ticket.save(force_insert=True)
+        if not id_first:
+            pointing_rows()
         if kind.open:
             kind.open(ticket=ticket, by=by, now=now, draft=draft, rework_of=rework_of)
         if uploads:
@@ -199,11 +216,8 @@ def ticket_create_once(
             return existing, False
     try:
         with transaction.atomic():
-            ticket = ticket_create(by=by, draft=draft, uploads=uploads)
-            IdempotencyKey.objects.create(
-                user=by, key=key, fingerprint=fingerprint, ticket=ticket, created_at=ticket.created_at
-            )
-            return ticket, True
+            row = IdempotencyKey(user=by, key=key, fingerprint=fingerprint)
+            return ticket_create(by=by, draft=draft, uploads=uploads, idempotency=row), True
     except IntegrityError:
         # The key was used before, or by a concurrent request that won: its ticket is the answer.
         existing = _replay(by, key, fingerprint)

@@ -75,3 +75,43 @@ def test_two_people_dispatching_at_once_exactly_one_wins(persona):
     winner = next(r for r in results if r.status_code == 200).json()
     assignee = Ticket.objects.get(number=number).assignee
     assert assignee is not None and assignee.username == winner["assignee"]["username"]
+
+
+def _statements(work: Callable[[], Any]) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        work()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _first(statements: list[str], table: str) -> int:
+    return next(i for i, sql in enumerate(statements) if table in sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite gives a ticket its id only at the insert")
+def test_the_days_counter_is_held_only_for_what_needs_the_number(persona):
+    """R1.5 under load: the day's counter stays locked until the commit and every
+    creation of the kind waits for it, so the rows that only point at the new ticket
+    (its clocks, its first event, the request's key) are written before it is taken."""
+    desk = Api(persona("ygjy-agent"))
+    statements = _statements(lambda: desk.post("/tickets", repair_draft(), **{"Idempotency-Key": "call-1"}))
+    counter = _first(statements, "tickets_numbercounter")
+    for table in ("promises_deadline", "tickets_ticketevent", "tickets_idempotencykey"):
+        assert _first(statements, f'INSERT INTO "{table}"') < counter, table
+    assert _first(statements, 'INSERT INTO "tickets_ticket"') > counter
+    ticket = Ticket.objects.get()
+    assert ticket.deadlines.count() == 2 and ticket.events.get().action == "create"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite gives a ticket its id only at the insert")
+def test_a_replayed_key_never_takes_the_days_counter(persona):
+    """A retry fails on its key's insert, before the counter, so it never waits for
+    the desks recording new matters; the answer is the first ticket."""
+    desk = Api(persona("ygjy-agent"))
+    first = desk.post("/tickets", repair_draft(), **{"Idempotency-Key": "call-2"})
+    statements = _statements(lambda: desk.post("/tickets", repair_draft(), **{"Idempotency-Key": "call-2"}))
+    assert not any("tickets_numbercounter" in sql for sql in statements), statements
+    again = desk.post("/tickets", repair_draft(), **{"Idempotency-Key": "call-2"})
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json()["number"] == first.json()["number"]
+    assert Ticket.objects.count() == 1
