@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from base.errors import InvalidInput
+from base.writes import insert
 from estates.models import Property
 from notify import outbox
 from notify.models import ChannelRoute, Delivery, NoticePreference, Notification
@@ -328,8 +329,8 @@ def _keep(deliveries: list[Delivery]) -> None:
     round trip to the queue as well."""
     if not deliveries:
         return
-    made = Delivery.objects.bulk_create(deliveries)
-    ids = [d.pk for d in made if d.status == Delivery.Status.PENDING and d.urgent]
+    insert(*deliveries)
+    ids = [d.pk for d in deliveries if d.status == Delivery.Status.PENDING and d.urgent]
     if ids:
         transaction.on_commit(lambda: deliveries_send(ids))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from base import validation
 from base.errors import IllegalTransition, InvalidInput
+from base.writes import insert
 from catalog.models import ServiceItem
 from catalog.selectors import category_by_code
 from estates.models import Property
@@ -67,8 +68,8 @@ def work_order_open(
     """Open the work order of a new repair ticket (R2.3); its first clocks are the
     workflow's opening clocks, started by ticket_create. A repair routed Z or Q at
     intake goes straight to its builder or provider."""
-    WorkOrder.objects.create(
-        ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None
+    insert(
+        WorkOrder(ticket=ticket, property_id=ticket.property_id, rework_of=rework_of.work_order if rework_of else None)
     )
     if draft is not None and draft.route in (Route.BUILDER, Route.PROVIDER):
         referral_send(ticket=ticket, by=by, route=draft.route, party=draft.party, at=now)

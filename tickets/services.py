@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from base import validation
 from base.errors import Conflict, Forbidden, InvalidInput
 from base.reads import loaded
+from base.writes import insert
 from catalog.models import Category
 from catalog.selectors import category_by_code
 from estates.models import CommonArea, Property, Resident, Unit
@@ -127,7 +128,7 @@ def ticket_create(
     def pointing_rows() -> None:
         for deadline in clocks:
             deadline.ticket = ticket
-        Deadline.objects.bulk_create(clocks)
+        insert(*clocks)
         event_append(
             ticket=ticket,
             action="create",
@@ -139,7 +140,7 @@ def ticket_create(
         )
         if idempotency is not None:
             idempotency.ticket, idempotency.created_at = ticket, now
-            idempotency.save(force_insert=True)
+            insert(idempotency)
 
     # Inside a caller's transaction (ticket_create_once, a rework) this joins it, with no savepoint.
     with transaction.atomic(savepoint=False):
@@ -148,7 +149,7 @@ def ticket_create(
         if id_first:
             pointing_rows()
         ticket.number = ticket_number_next(kind=draft.kind, day=timezone.localdate(now))
-        ticket.save(force_insert=True)
+        insert(ticket)
         if not id_first:
             pointing_rows()
         if kind.open:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.errors import Conflict, DomainError, Forbidden, IllegalTransition
+from base.writes import insert
 from people.access import holds
 from people.models import Role
 from tickets.kinds import kind_for
@@ -224,7 +225,7 @@ def event_append(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         property_id=ticket.property_id,
         at=at or timezone.now(),
@@ -236,6 +237,8 @@ def event_append(
         note=note,
         data=data or {},
     )
+    insert(event)
+    return event
 
 
 def ticket_transition(
