@@ -64,8 +64,9 @@ class Deadline(models.Model):
         MET = "met", _("met")
         CANCELLED = "cancelled", _("cancelled")
 
-    ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, related_name="deadlines")
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    # Each looked up by the composite index that leads with it (deadline_ticket, deadline_stats).
+    ticket = models.ForeignKey("tickets.Ticket", models.PROTECT, related_name="deadlines", db_index=False)
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+", db_index=False)
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     started_at = models.DateTimeField(_("started at"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkOrder(models.Model):
     ticket = models.OneToOneField("tickets.Ticket", models.PROTECT, related_name="work_order")
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+", db_index=False)  # see Meta
     rework_of = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="reworks", verbose_name=_("rework of")
     )

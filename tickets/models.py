@@ -28,8 +28,11 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
 
 class Ticket(models.Model):
+    # A foreign key that leads one of the composite indexes below has no index of its
+    # own (db_index=False): the composite serves its look-ups and the checks of a
+    # delete, and every index costs each insert and update of a ticket.
     number = models.CharField(_("ticket number"), max_length=32, unique=True)
-    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="tickets")
+    property = models.ForeignKey("estates.Property", models.PROTECT, related_name="tickets", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, help_text=_("One of the registered kinds (tickets.kinds)."))
     status = models.CharField(_("status"), max_length=30)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
@@ -37,10 +40,16 @@ class Ticket(models.Model):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     impact = models.CharField(_("impact"), max_length=10, choices=Impact.choices, default=Impact.HOUSEHOLD)
 
-    building = models.ForeignKey("estates.Building", models.PROTECT, null=True, blank=True, related_name="+")
-    unit = models.ForeignKey("estates.Unit", models.PROTECT, null=True, blank=True, related_name="tickets")
+    building = models.ForeignKey(
+        "estates.Building", models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    unit = models.ForeignKey(
+        "estates.Unit", models.PROTECT, null=True, blank=True, related_name="tickets", db_index=False
+    )
     common_area = models.ForeignKey("estates.CommonArea", models.PROTECT, null=True, blank=True, related_name="tickets")
-    household = models.ForeignKey("estates.Household", models.PROTECT, null=True, blank=True, related_name="tickets")
+    household = models.ForeignKey(
+        "estates.Household", models.PROTECT, null=True, blank=True, related_name="tickets", db_index=False
+    )
     resident = models.ForeignKey("estates.Resident", models.SET_NULL, null=True, blank=True, related_name="+")
     reporter_name = models.CharField(_("reporter"), max_length=50)
     reporter_phone = models.CharField(_("contact phone"), max_length=20)
@@ -52,9 +61,16 @@ class Ticket(models.Model):
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        db_index=False,
     )
-    team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, related_name="tickets")
+    team = models.ForeignKey(
+        "people.Team", models.SET_NULL, null=True, blank=True, related_name="tickets", db_index=False
+    )
     route = models.CharField(_("route"), max_length=2, choices=Route.choices, default=Route.OWN, blank=True)
     origin = models.ForeignKey(
         "self",
@@ -149,7 +165,7 @@ class TicketEvent(models.Model):
     """One step in a ticket's life: the timeline, the audit trail and the follow-up
     record (R8.4) in one. Appended only, never edited."""
 
-    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="events")
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="events", db_index=False)  # event_timeline
     property = models.ForeignKey("estates.Property", models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -211,7 +227,7 @@ class IdempotencyKey(models.Model):
     """Remembers which ticket a client's ``Idempotency-Key`` created, so a retried
     create returns the first result. Tied to the account that sent it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", db_index=False)  # the unique
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
     ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="+")
