@@ -6,17 +6,22 @@ request's own time (docs/performance.md). ``insert`` writes instances of one mod
 a statement worked out once per connection: each value goes through the field as the
 ORM sends it (``pre_save`` for the ``auto_now`` kinds, then ``get_db_prep_save``), the
 database's id comes back onto the instance, and ``pre_save`` and ``post_save`` are sent
-for each instance as ``save`` sends them, so a receiver sees no difference.
+for each instance as ``save`` sends them. A receiver sees what it would see after
+``save``, except that a row written before the one it points at (a new ticket's clocks,
+``tickets.services.ticket_create``) is sent before that row exists.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
+
+# Rows a statement writes at most: a notice to every resident of an estate is thousands.
+ROWS_MAX = 500
 
 Writing = tuple[list[Field], str, str]
 
@@ -27,9 +32,11 @@ def _writing(model: type[Model], connection: BaseDatabaseWrapper, with_id: bool)
     kept: dict[tuple[type[Model], bool], Writing] = connection.__dict__.setdefault("_base_writes", {})
     if (model, with_id) not in kept:
         meta = model._meta
-        if meta.parents:
-            raise TypeError(f"{model.__name__}: a model with parents is written by save()")
+        if meta.parents or meta.proxy:
+            raise TypeError(f"{model.__name__}: a model with parents, or a proxy, is written by save()")
         fields = [f for f in meta.local_concrete_fields if not f.generated and (with_id or f is not meta.pk)]
+        if any(f.has_db_default() for f in fields):
+            raise TypeError(f"{model.__name__}: a field with a database default is written by save()")
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in fields)
         head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names from the model
@@ -38,8 +45,10 @@ def _writing(model: type[Model], connection: BaseDatabaseWrapper, with_id: bool)
 
 
 def insert(*instances: Model) -> None:
-    """Write new instances of one model in one statement. Each either has its id or
-    gets the one the database gives it."""
+    """Write new instances of one model, up to ``ROWS_MAX`` rows a statement (fewer if
+    the database takes fewer parameters). Each either has its id or gets the one the
+    database gives it. A value the database works out (an expression, a ``db_default``)
+    is refused: such a row is written by ``save``."""
     if not instances:
         return
     model = type(instances[0])
@@ -51,19 +60,24 @@ def insert(*instances: Model) -> None:
     for instance in instances:
         instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
         pre_save.send(sender=model, instance=instance, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
-    params: list[Any] = []
+    values: list[list[Any]] = []
     for instance in instances:
-        for field in fields:
-            params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
-    sql = head + ", ".join([row] * len(instances))
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        if with_id:
-            cursor.execute(sql, params)
-        else:
-            cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(str(pk.column))}", params)
-            for instance, (value,) in zip(instances, cursor.fetchall(), strict=True):
-                setattr(instance, pk.attname, value)
+        given = [field.pre_save(instance, True) for field in fields]
+        if any(hasattr(value, "resolve_expression") for value in given):
+            raise TypeError(f"{model.__name__}: a value the database works out is written by save()")
+        values.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, given, strict=True)])
+    # PostgreSQL's protocol takes at most 65,535 parameters a statement.
+    per_statement = max(1, min(ROWS_MAX, (connection.features.max_query_params or 65_535) // len(fields)))
+    returning = "" if with_id else f" RETURNING {connection.ops.quote_name(str(model._meta.pk.column))}"
+    with transaction.mark_for_rollback_on_error(DEFAULT_DB_ALIAS), connection.cursor() as cursor:
+        for start in range(0, len(instances), per_statement):
+            batch = values[start : start + per_statement]
+            cursor.execute(head + ", ".join([row] * len(batch)) + returning, [v for one in batch for v in one])
+            if not with_id:
+                attname = model._meta.pk.attname
+                written = instances[start : start + per_statement]
+                for instance, (value,) in zip(written, cursor.fetchall(), strict=True):
+                    setattr(instance, attname, value)
     for instance in instances:
         instance._state.adding = False
         instance._state.db = DEFAULT_DB_ALIAS

@@ -14,6 +14,7 @@ import datetime
 from django.db import connection
 
 from tickets.kinds import kind_for
+from tickets.models import Ticket
 
 _SQL = (
     "INSERT INTO tickets_numbercounter (key, value) VALUES (%s, 1) "
@@ -40,7 +41,7 @@ def ticket_id_reserve() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('tickets_ticket', 'id'))")
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Ticket._meta.db_table])
         (value,) = cursor.fetchone()
     return int(value)
 

@@ -1,15 +1,20 @@
 """New rows written by a kept statement (base.writes.insert) are the rows ``save`` writes:
-the same values read back, the database's ids on the instances in order, ``auto_now_add``
-filled, the same signals sent, and a row pointing at an unsaved one refused."""
+the same values read back, the database's ids on the instances in order (across several
+statements too), ``auto_now_add`` filled, the same signals sent, and a row pointing at an
+unsaved one, or a value the database would work out, refused."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from base import writes
 from base.writes import insert
 from conftest import recorded, repair_draft
 from notify.models import Delivery
@@ -107,3 +112,40 @@ def test_a_row_pointing_at_an_unsaved_one_or_a_mixed_batch_is_refused(api, perso
     with pytest.raises(TypeError):
         insert(_event(ticket, agent, "一"), TicketEvent(pk=10**9, ticket=ticket, property_id=ticket.property_id))
     assert TicketEvent.objects.count() == count
+
+
+def test_many_rows_go_in_several_statements_each_with_its_id(api, persona, monkeypatch):
+    """A notice to every resident of an estate is thousands of rows: they are written a
+    bounded number a statement (the databases cap a statement's parameters)."""
+    agent = persona("ygjy-agent")
+    ticket = Ticket.objects.get(number=recorded(api("ygjy-agent"), repair_draft()))
+    monkeypatch.setattr(writes, "ROWS_MAX", 2)
+    events = [_event(ticket, agent, f"第{n}条") for n in range(5)]
+    with CaptureQueriesContext(connection) as ctx:
+        insert(*events)
+    assert sum('INSERT INTO "tickets_ticketevent"' in q["sql"] for q in ctx.captured_queries) == 3
+    assert [TicketEvent.objects.get(pk=e.pk).note for e in events] == [f"第{n}条" for n in range(5)]
+    assert len({e.pk for e in events}) == 5
+
+
+def test_a_value_the_database_works_out_is_refused_and_a_failure_marks_the_transaction(api, persona):
+    agent = persona("ygjy-agent")
+    ticket = Ticket.objects.get(number=recorded(api("ygjy-agent"), repair_draft()))
+    count = TicketEvent.objects.count()
+    worked_out = _event(ticket, agent, "算")
+    worked_out.note = F("action")
+    with pytest.raises(TypeError, match="save"):
+        insert(worked_out)
+    assert TicketEvent.objects.count() == count
+
+    # A failing statement caught inside a transaction leaves it to be rolled back, as save does.
+    taken = _event(ticket, agent, "先")
+    insert(taken)
+    with transaction.atomic():
+        insert(_event(ticket, agent, "块内"))
+        again = _event(ticket, agent, "重")
+        again.pk = taken.pk
+        with pytest.raises(IntegrityError):
+            insert(again)
+        assert transaction.get_rollback()
+    assert not TicketEvent.objects.filter(note="块内").exists()
