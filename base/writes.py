@@ -13,12 +13,17 @@ for each instance as ``save`` sends them. A receiver sees what it would see afte
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.signals import post_save, pre_save
+
+# Values that are never an expression, told apart without asking each one.
+_PLAIN = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date, decimal.Decimal, dict, list})
 
 # Rows a statement writes at most: a notice to every resident of an estate is thousands.
 ROWS_MAX = 500
@@ -63,7 +68,7 @@ def insert(*instances: Model) -> None:
     values: list[list[Any]] = []
     for instance in instances:
         given = [field.pre_save(instance, True) for field in fields]
-        if any(hasattr(value, "resolve_expression") for value in given):
+        if any(type(value) not in _PLAIN and hasattr(value, "resolve_expression") for value in given):
             raise TypeError(f"{model.__name__}: a value the database works out is written by save()")
         values.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, given, strict=True)])
     # PostgreSQL's protocol takes at most 65,535 parameters a statement.
