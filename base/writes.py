@@ -8,14 +8,14 @@ ORM sends it (``pre_save`` for the ``auto_now`` kinds, then ``get_db_prep_save``
 database's id comes back onto the instance, and ``pre_save`` and ``post_save`` are sent
 for each instance as ``save`` sends them. A receiver sees what it would see after
 ``save``, except that a row written before the one it points at (a new ticket's clocks,
-``tickets.services.ticket_create``) is sent before that row exists.
+first event and key on PostgreSQL, ``tickets.services.ticket_create``) is sent before
+that row exists.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -63,18 +63,23 @@ def insert(*instances: Model) -> None:
     connection = connections[DEFAULT_DB_ALIAS]
     fields, head, row = _writing(model, connection, with_id)
     for instance in instances:
-        instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        pre_save.send(sender=model, instance=instance, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
-    values: list[list[Any]] = []
-    for instance in instances:
-        given = [field.pre_save(instance, True) for field in fields]
+        given = (getattr(instance, field.attname) for field in fields)
         if any(type(value) not in _PLAIN and hasattr(value, "resolve_expression") for value in given):
             raise TypeError(f"{model.__name__}: a value the database works out is written by save()")
-        values.append([field.get_db_prep_save(value, connection) for field, value in zip(fields, given, strict=True)])
+    for instance in instances:
+        instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
+        pre_save.send(sender=model, instance=instance, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
+    values = [[field.get_db_prep_save(field.pre_save(i, True), connection) for field in fields] for i in instances]
     # PostgreSQL's protocol takes at most 65,535 parameters a statement.
     per_statement = max(1, min(ROWS_MAX, (connection.features.max_query_params or 65_535) // len(fields)))
     returning = "" if with_id else f" RETURNING {connection.ops.quote_name(str(model._meta.pk.column))}"
-    with transaction.mark_for_rollback_on_error(DEFAULT_DB_ALIAS), connection.cursor() as cursor:
+    # Several statements are all or nothing, as one is; a failure marks a caller's transaction for rollback.
+    whole = (
+        transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False)
+        if len(instances) > per_statement
+        else transaction.mark_for_rollback_on_error(DEFAULT_DB_ALIAS)
+    )
+    with whole, connection.cursor() as cursor:
         for start in range(0, len(instances), per_statement):
             batch = values[start : start + per_statement]
             cursor.execute(head + ", ".join([row] * len(batch)) + returning, [v for one in batch for v in one])

@@ -41,7 +41,8 @@ def ticket_id_reserve() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Ticket._meta.db_table])
+        table, column = connection.ops.quote_name(Ticket._meta.db_table), str(Ticket._meta.pk.column)
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
         (value,) = cursor.fetchone()
     return int(value)
 

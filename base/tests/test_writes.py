@@ -149,3 +149,20 @@ def test_a_value_the_database_works_out_is_refused_and_a_failure_marks_the_trans
             insert(again)
         assert transaction.get_rollback()
     assert not TicketEvent.objects.filter(note="块内").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_in_several_statements_are_all_or_nothing_outside_a_transaction(api, persona, monkeypatch):
+    agent = persona("ygjy-agent")
+    ticket = Ticket.objects.get(number=recorded(api("ygjy-agent"), repair_draft()))
+    taken = _event(ticket, agent, "先")
+    insert(taken)
+    monkeypatch.setattr(writes, "ROWS_MAX", 2)
+    free = (TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
+    events = [_event(ticket, agent, f"第{n}条") for n in range(3)]
+    for n, event in enumerate(events):
+        event.pk = free + n
+    events[2].pk = taken.pk  # the second statement fails on it
+    with pytest.raises(IntegrityError):
+        insert(*events)
+    assert not TicketEvent.objects.filter(pk__in=[free, free + 1]).exists()
