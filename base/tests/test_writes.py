@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -37,8 +37,8 @@ def _event(ticket: Ticket, by: User, note: str) -> TicketEvent:
     )
 
 
-def _row(model: type, pk: int) -> dict:
-    row = model.objects.filter(pk=pk).values().get()
+def _row(model: type[Model], pk: int) -> dict:
+    row = model._default_manager.filter(pk=pk).values().get()
     row.pop("id")
     return row
 
