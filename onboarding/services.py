@@ -25,7 +25,6 @@ from estates.models import Building, Property, Unit
 from followups.models import FollowUpPolicy, Service
 from followups.policy import DEFAULTS as FOLLOWUP_DEFAULTS
 from notify.models import ChannelRoute
-from people.access import remembered_workplaces
 from people.models import Role, Team, Trade, User
 from promises.models import PromisePolicy
 from promises.policy import limits_forget, policies_reset, policies_seed
@@ -152,8 +151,9 @@ def settings_save(
     if not changed:
         return []
     old = {name: getattr(prop, name) for name in changed}
-    Property.objects.filter(pk=prop.pk).update(**{name: values[name] for name in changed})
-    remembered_workplaces.changed()  # a queryset update sends no signal: the property's clock is read again
+    for name in changed:
+        setattr(prop, name, values[name])
+    prop.save(update_fields=changed)  # saved, not updated: what remembers the property hears of it
     said = "; ".join(
         f"{getattr(Property._meta.get_field(name), 'verbose_name', name)}: {_shown(old[name])} → {_shown(values[name])}"
         for name in changed
