@@ -19,6 +19,14 @@ from django.db import transaction
 T = TypeVar("T")
 
 
+def forget_now_and_at_commit(forget: Callable[[], None]) -> None:
+    """A row behind remembered values changed in this process: forget them now, and
+    again when the transaction commits, so that another thread of this process that
+    read the old row before the commit does not keep it."""
+    forget()
+    transaction.on_commit(forget)
+
+
 class Remembered(Generic[T]):  # noqa: UP046 - one style with the rest of the code
     """One kind of remembered value, by key, for ``settings.<setting>`` seconds."""
 
@@ -60,8 +68,5 @@ class Remembered(Generic[T]):  # noqa: UP046 - one style with the rest of the co
                     self._seen.pop(known, None)
 
     def changed(self) -> None:
-        """A row behind these values changed in this process: forget them all now, and
-        again when the transaction commits, so that another thread of this process that
-        read the old row before the commit does not keep it."""
-        self.forget()
-        transaction.on_commit(self.forget)
+        """A row behind these values changed in this process (``forget_now_and_at_commit``)."""
+        forget_now_and_at_commit(self.forget)

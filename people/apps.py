@@ -12,9 +12,9 @@ class PeopleConfig(AppConfig):
 
         scope_with(scoped=scoped, property_ids=property_ids, sees_phones=may_open_archive)
 
-        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from base.remembered import forget_now_and_at_commit
         from people.backends import account_forget
         from people.models import ApiToken, User, accounts_updated
         from people.tokens import token_forget
@@ -29,12 +29,10 @@ class PeopleConfig(AppConfig):
                 account_forget(pk)
 
         def account_changed(instance: User, **kw: object) -> None:
-            forget([instance.pk])
-            transaction.on_commit(lambda: forget([instance.pk]))
+            forget_now_and_at_commit(lambda: forget([instance.pk]))
 
         def accounts_changed(ids: list[int], **kw: object) -> None:
-            forget(ids)
-            transaction.on_commit(lambda: forget(ids))
+            forget_now_and_at_commit(lambda: forget(ids))
 
         post_delete.connect(lambda instance, **kw: token_forget(digest=instance.digest), ApiToken, weak=False)
         for signal in (post_save, post_delete):
