@@ -27,7 +27,7 @@ from followups.policy import DEFAULTS as FOLLOWUP_DEFAULTS
 from notify.models import ChannelRoute
 from people.models import Role, Team, Trade, User
 from promises.models import PromisePolicy
-from promises.policy import limits_forget, policies_reset, policies_seed
+from promises.policy import policies_reset, policies_seed
 
 MINUTES_MAX = 60 * 24 * 90  # a limit of more than 90 days is a typo
 ZONES = frozenset(zoneinfo.available_timezones())
@@ -179,6 +179,7 @@ def promise_limit_set(*, by: User, prop: Property, policy_id: int, minutes: Any,
         raise NotFound(_("There is no such time limit at %(property)s.") % {"property": prop.name})
     new = _whole(minutes, field="minutes", low=1)
     urgent = _whole(emergency_minutes, field="emergency_minutes", low=1, required=False)
+    assert new is not None
     if (row.minutes, row.emergency_minutes) == (new, urgent):
         return False
     message = _("Time limit %(kind)s / %(clock)s: %(old)s → %(new)s minutes") % {
@@ -187,8 +188,9 @@ def promise_limit_set(*, by: User, prop: Property, policy_id: int, minutes: Any,
         "old": f"{row.minutes}/{row.emergency_minutes or '—'}",
         "new": f"{new}/{urgent or '—'}",
     }
-    PromisePolicy.objects.filter(pk=row.pk).update(minutes=new, emergency_minutes=urgent)
-    limits_forget()
+    row.minutes = new
+    row.emergency_minutes = urgent
+    row.save(update_fields=["minutes", "emergency_minutes"])  # saved: the remembered limits hear of it
     _record(by, prop, message)
     return True
 

@@ -10,8 +10,8 @@ class PromisesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from promises.models import PromisePolicy
-        from promises.policy import limits_forget
+        from promises.policy import remembered_limits
 
         # A limit changed in this process is read again at once (base.remembered).
         for signal in (post_save, post_delete):
-            signal.connect(lambda **kw: limits_forget(), PromisePolicy, weak=False)
+            signal.connect(lambda **kw: remembered_limits.changed(), PromisePolicy, weak=False)

@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -81,8 +80,7 @@ def limits_for(property_id: int, key: str) -> dict[str, Limit]:
 
 
 # A property's limits, remembered by each process (base.remembered): creation reads them
-# on every ticket. A row saved or deleted is forgotten at once (promises.apps); a row
-# changed with a queryset update calls ``limits_forget``.
+# on every ticket. A row saved or deleted is forgotten at once (promises.apps).
 remembered_limits: Remembered[dict[str, Limit]] = Remembered("REFERENCE_CACHE_SECONDS")
 
 
@@ -91,13 +89,6 @@ def _limits_read(property_id: int, key: str) -> dict[str, Limit]:
     for row in PromisePolicy.objects.filter(property_id=property_id, kind=key):
         limits[row.clock] = Limit(row.minutes, row.emergency_minutes, row.escalate_to)
     return limits
-
-
-def limits_forget() -> None:
-    """Forget every property's limits in this process, now and when the change commits
-    (a request in between would remember the old rows)."""
-    remembered_limits.forget()
-    transaction.on_commit(remembered_limits.forget)
 
 
 def policies_seed(property_id: int) -> None:
@@ -128,8 +119,11 @@ def policies_reset(property_id: int) -> int:
         row, created = PromisePolicy.objects.get_or_create(
             property_id=property_id, kind=kind, clock=clock, defaults=values
         )
-        if created or any(getattr(row, name) != value for name, value in values.items()):
-            PromisePolicy.objects.filter(pk=row.pk).update(**values)
-            limits_forget()
+        if created:
+            changed += 1
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(values))  # saved: the remembered limits hear of it
             changed += 1
     return changed
